@@ -60,6 +60,7 @@ class Passage:
     kind: str = KIND_PASAL
     pasal: str | None = None  # "7", "7A", "187A"
     ayat: str | None = None  # "1", or "1-3" for a group of ayat
+    point: str | None = None  # "angka 1-12" / "huruf a-k" when a long ayat or list is split
     section: str = ""  # "BAB III Persyaratan Calon > Bagian Kesatu Umum"
     status: str = BERLAKU
     status_by: str | None = None  # doc id(s) of the amending / repealing law, comma separated
@@ -98,6 +99,7 @@ class Citation:
     passage_id: str
     pasal: str | None = None
     ayat: str | None = None
+    point: str | None = None
     status: str = BERLAKU
     url: str | None = None
     note: str | None = None  # "sudah dicabut oleh UU No. 7 Tahun 2017", amendment chain, OCR warning

@@ -1,0 +1,165 @@
+"""Fixtures for the bot tests: a socket guard, the Telegram stand-in, the running bot.
+
+The bot is the real python-telegram-bot Application from `bot.app.build_application`,
+long-polling the stand-in (tests/telegram_stub.py) over real HTTP on 127.0.0.1.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from dataclasses import dataclass
+
+import pytest
+from pydantic import SecretStr
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from bot.app import build_application, start_application, stop_application  # noqa: E402
+from bot.db import Database  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from tests.telegram_stub import SentMessage, TelegramStub  # noqa: E402
+
+from .fakes import FakeEngine  # noqa: E402
+
+TOKEN = "123456789:AAHtestTOKENdoNOTleak_0123456789abcd"
+USER = 1001
+OTHER_USER = 1002
+ADMIN = 4242
+GROUP = -100555
+
+
+# ------------------------------------------------------------------ network guard
+
+
+def _is_local(address) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    host = address[0]
+    if host in ("localhost", "", None):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def socket_guard(monkeypatch):
+    """Fail any connection (or name lookup) that would leave 127.0.0.1."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+            raise NetworkBlocked(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+            raise NetworkBlocked(f"test tried to reach the network: {address!r}")
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        h = host.decode() if isinstance(host, bytes) else host
+        if h not in (None, "", "localhost") and not _is_local((h, 0)):
+            raise NetworkBlocked(f"test tried to resolve a network name: {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield
+
+
+# ------------------------------------------------------------------ stand-in and bot
+
+
+@pytest.fixture
+async def stub():
+    async with TelegramStub(TOKEN) as s:
+        yield s
+
+
+@pytest.fixture
+def fake_engine() -> FakeEngine:
+    return FakeEngine()
+
+
+def make_settings(stub: TelegramStub, tmp_path, **overrides) -> Settings:
+    values = dict(
+        telegram_token=SecretStr(TOKEN),
+        telegram_base_url=stub.base_url,
+        telegram_base_file_url=stub.base_file_url,
+        data_dir=tmp_path,
+        admin_ids=[ADMIN],
+        rate_limit_per_minute=10,
+        pseudonym_salt=SecretStr("garam-uji"),
+    )
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def settings(stub, tmp_path) -> Settings:
+    return make_settings(stub, tmp_path)
+
+
+@dataclass
+class Harness:
+    stub: TelegramStub
+    app: object
+    db: Database
+    engine: object
+    settings: Settings
+
+    async def ask(self, user_id: int, text: str, *, chat_id: int | None = None, timeout: float = 5.0, **kw) -> list[SentMessage]:
+        """Send a question and return the bot's new messages up to the final answer part."""
+        chat = chat_id if chat_id is not None else user_id
+        before = len(self.stub.messages(chat))
+        if chat_id is None:
+            await self.stub.send_text(user_id, text, **kw)
+        else:
+            await self.stub.send_group_text(chat_id, user_id, text, **kw)
+        return await self.wait_answer(chat, before, timeout)
+
+    async def wait_answer(self, chat: int, before: int, timeout: float = 5.0) -> list[SentMessage]:
+        def done():
+            new = self.stub.messages(chat)[before:]
+            return new if any(is_answer(m) for m in new) else None
+
+        return await self.stub.wait_for(done, timeout, f"an answer in chat {chat}")
+
+    async def reply_to(self, user_id: int, send, timeout: float = 5.0) -> list[SentMessage]:
+        """Run `send()` (a stub injection) and wait for one new message in the user's chat."""
+        before = len(self.stub.messages(user_id))
+        await send()
+        msgs = await self.stub.wait_for_messages(user_id, before + 1, timeout)
+        return msgs[before:]
+
+
+def is_answer(msg: SentMessage) -> bool:
+    """The final part of an answer carries the «Tanya petugas» button."""
+    return any((b.get("callback_data") or "").startswith("hp:") for b in msg.buttons())
+
+
+async def start_bot(stub, settings, engine, **kw) -> Harness:
+    db = Database(settings.db_url)
+    app = build_application(settings, engine, db=db, **kw)
+    await start_application(app, poll_timeout=1.0)
+    return Harness(stub, app, db, engine, settings)
+
+
+@pytest.fixture
+async def bot(stub, settings, fake_engine):
+    harness = await start_bot(stub, settings, fake_engine)
+    try:
+        yield harness
+    finally:
+        await stop_application(harness.app)

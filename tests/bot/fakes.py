@@ -1,0 +1,220 @@
+"""A stand-in for knowledge.engine.Engine with the same interface, for bot tests.
+
+    answer(question) -> Answer        synchronous (runs in the bot's thread pool)
+    passage(passage_id) -> Passage | None
+    documents() -> list[dict]
+
+Answers are built from knowledge.model dataclasses with real law text, and the reply
+depends on keywords in the question, so tests can pick the kind of answer they need:
+
+    "pendidikan" / "syarat"   → ANSWER quoting UU 10/2016 Pasal 7 ayat (2) (with a URL)
+    "hak memilih" / "umur"    → ANSWER from UU 8/2012, repealed: a warning note
+    "panjang"                 → ANSWER with a ~9000-character quote (must be split)
+    "id panjang"              → ANSWER whose passage id is longer than 64 bytes
+    "menang" / "pendapat"     → ABSTAIN (political opinion)
+    "lapor" / "politik uang"  → ESCALATE (violation report)
+    "lambat"                  → like "pendidikan" but takes `slow_seconds`
+    anything else             → ABSTAIN that echoes the question (for escaping tests)
+
+`fail_next = n` makes the next n calls raise RuntimeError (error handler tests).
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+from knowledge.model import (
+    BERLAKU,
+    DICABUT,
+    UU,
+    Answer,
+    Citation,
+    Decision,
+    Passage,
+    Quote,
+    Source,
+)
+
+DISCLAIMER = "Informasi ini bersifat umum dan bukan nasihat hukum."
+
+P7 = Passage(
+    id="uu-10-2016@v1#pasal-7/ayat-2",
+    doc_id="uu-10-2016",
+    title=(
+        "Undang-Undang Nomor 10 Tahun 2016 tentang Perubahan Kedua atas Undang-Undang Nomor 1 Tahun 2015 "
+        "tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2014 tentang "
+        "Pemilihan Gubernur, Bupati, dan Walikota menjadi Undang-Undang"
+    ),
+    text=(
+        "(2) Calon Gubernur dan Calon Wakil Gubernur, Calon Bupati dan Calon Wakil Bupati, serta Calon "
+        "Walikota dan Calon Wakil Walikota sebagaimana dimaksud pada ayat (1) harus memenuhi persyaratan "
+        "sebagai berikut:\n"
+        "a. bertakwa kepada Tuhan Yang Maha Esa;\n"
+        "b. setia kepada Pancasila, Undang-Undang Dasar Negara Republik Indonesia Tahun 1945, cita-cita "
+        "Proklamasi Kemerdekaan 17 Agustus 1945, dan Negara Kesatuan Republik Indonesia;\n"
+        "c. berpendidikan paling rendah sekolah lanjutan tingkat atas atau sederajat;"
+    ),
+    doc_type=UU,
+    number="10",
+    year=2016,
+    pasal="7",
+    ayat="2",
+    section="Pasal I angka 1",
+    url="https://peraturan.bpk.go.id/Details/37644/uu-no-10-tahun-2016",
+)
+QUOTE_P7 = "c. berpendidikan paling rendah sekolah lanjutan tingkat atas atau sederajat;"
+
+P_REPEALED = Passage(
+    id="uu-8-2012@v1#pasal-19/ayat-1",
+    doc_id="uu-8-2012",
+    title="Undang-Undang Nomor 8 Tahun 2012 tentang Pemilihan Umum Anggota DPR, DPD, dan DPRD",
+    text=(
+        "(1) Warga Negara Indonesia yang pada hari pemungutan suara telah genap berumur 17 (tujuh belas) "
+        "tahun atau lebih atau sudah/pernah kawin mempunyai hak memilih."
+    ),
+    doc_type=UU,
+    number="8",
+    year=2012,
+    pasal="19",
+    ayat="1",
+    status=DICABUT,
+    status_by="uu-7-2017",
+)
+REPEALED_NOTE = "UU No. 8 Tahun 2012 sudah dicabut oleh UU No. 7 Tahun 2017."
+
+_LONG_ITEMS = "\n".join(
+    f"{i}. ketentuan uji nomor {i} mengenai tahapan, jadwal, dan tata cara penyelenggaraan pemilihan "
+    f"yang ditetapkan oleh KPU & diawasi oleh Bawaslu <sesuai> peraturan perundang-undangan;"
+    for i in range(1, 56)
+)
+P_LONG = Passage(
+    id="uji-panjang@v1#pasal-99",
+    doc_id="uji-panjang",
+    title="Dokumen Uji Panjang (data uji, bukan peraturan)",
+    text="(1) Ketentuan uji sebagai berikut:\n" + _LONG_ITEMS,
+    doc_type=UU,
+    number="99",
+    year=2099,
+    pasal="99",
+)
+
+P_LONG_ID = Passage(
+    id="peraturan-komisi-pemilihan-umum-nomor-8-tahun-2024-tentang-pencalonan@v12#bab-iii/bagian-kedua/pasal-14/ayat-2",
+    doc_id="pkpu-8-2024",
+    title="Peraturan KPU Nomor 8 Tahun 2024 tentang Pencalonan (data uji)",
+    text="(2) Persyaratan calon dibuktikan dengan dokumen yang sah sebagaimana ditetapkan KPU.",
+    doc_type="PKPU",
+    number="8",
+    year=2024,
+    pasal="14",
+    ayat="2",
+)
+
+PASSAGES = {p.id: p for p in (P7, P_REPEALED, P_LONG, P_LONG_ID)}
+
+
+def label_of(p: Passage) -> str:
+    out = f"{p.doc_type} No. {p.number} Tahun {p.year}, Pasal {p.pasal}"
+    return out + (f" ayat ({p.ayat})" if p.ayat else "")
+
+
+def source_of(p: Passage, score: float = 0.8, note: str | None = None) -> Source:
+    return Source(
+        passage=p,
+        citation=Citation(
+            label=label_of(p), doc_id=p.doc_id, passage_id=p.id, pasal=p.pasal, ayat=p.ayat,
+            status=p.status, url=p.url, note=note,
+        ),
+        score=score,
+    )
+
+
+def compose(intro: str, quotes: list[tuple[Passage, str]], sources: list[Source], extra: str = "") -> str:
+    parts = [intro]
+    parts += [f"“{q}”" for _, q in quotes]
+    lines = ["Sumber:"]
+    for i, s in enumerate(sources, 1):
+        lines.append(f"[{i}] {s.citation.label} ({s.citation.status})")
+    parts.append("\n".join(lines))
+    if extra:
+        parts.append(extra)
+    parts.append(DISCLAIMER)
+    return "\n\n".join(parts)
+
+
+class FakeEngine:
+    def __init__(self, *, delay: float = 0.0, slow_seconds: float = 1.5):
+        self.delay = delay
+        self.slow_seconds = slow_seconds
+        self.fail_next = 0
+        self.fail_message = "simulated engine failure"
+        self.questions: list[str] = []
+        self._lock = threading.Lock()
+
+    # -------------------------------------------------------------- interface
+
+    def answer(self, question: str) -> Answer:
+        started = time.perf_counter()
+        with self._lock:
+            self.questions.append(question)
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                raise RuntimeError(self.fail_message)
+        q = question.lower()
+        if self.delay:
+            time.sleep(self.delay)
+        if "lambat" in q:
+            time.sleep(self.slow_seconds)
+        ans = self._answer(question, q)
+        ans.latency_ms = (time.perf_counter() - started) * 1000
+        return ans
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return PASSAGES.get(passage_id)
+
+    def documents(self) -> list[dict]:
+        return [
+            {"doc_id": "uu-10-2016", "title": P7.title, "doc_type": UU, "status": BERLAKU, "status_by": None, "passages": 120},
+            {"doc_id": "uu-1-2015", "title": "Undang-Undang Nomor 1 Tahun 2015 tentang Pilkada", "doc_type": UU,
+             "status": "diubah", "status_by": "uu-8-2015, uu-10-2016", "passages": 300},
+            {"doc_id": "uu-8-2012", "title": P_REPEALED.title, "doc_type": UU, "status": DICABUT,
+             "status_by": "uu-7-2017", "passages": 250},
+        ]
+
+    # -------------------------------------------------------------- answers
+
+    def _answer(self, question: str, q: str) -> Answer:
+        if "id panjang" in q:
+            src = source_of(P_LONG_ID)
+            quote = P_LONG_ID.text[4:]
+            return Answer(question, Decision.ANSWER, compose("Menurut PKPU:", [(P_LONG_ID, quote)], [src]), 0.7,
+                          sources=[src], quotes=[Quote(P_LONG_ID.id, quote)])
+        if "panjang" in q:
+            src = source_of(P_LONG)
+            quote = _LONG_ITEMS
+            return Answer(question, Decision.ANSWER, compose("Ketentuan lengkapnya:", [(P_LONG, quote)], [src]), 0.7,
+                          sources=[src], quotes=[Quote(P_LONG.id, quote)])
+        if "pendidikan" in q or "syarat" in q or "lambat" in q:
+            src = source_of(P7, 0.91)
+            text = compose(
+                f"Menurut {src.citation.label}, calon kepala daerah harus memenuhi persyaratan, antara lain:",
+                [(P7, QUOTE_P7)], [src],
+            )
+            return Answer(question, Decision.ANSWER, text, 0.91, sources=[src], quotes=[Quote(P7.id, QUOTE_P7)])
+        if "hak memilih" in q or "umur" in q:
+            src = source_of(P_REPEALED, 0.6, note="sudah dicabut oleh UU No. 7 Tahun 2017")
+            quote = P_REPEALED.text[4:]
+            text = compose(f"Menurut {src.citation.label}:", [(P_REPEALED, quote)], [src])
+            return Answer(question, Decision.ANSWER, text, 0.6, sources=[src],
+                          quotes=[Quote(P_REPEALED.id, quote)], notes=[REPEALED_NOTE])
+        if "menang" in q or "pendapat" in q:
+            return Answer(question, Decision.ABSTAIN,
+                          "Maaf, saya tidak memberikan pendapat atau prediksi politik. Saya hanya menjelaskan "
+                          "aturan kepemiluan.", 0.0, reason="political_opinion")
+        if "lapor" in q or "politik uang" in q:
+            return Answer(question, Decision.ESCALATE,
+                          "Laporan dugaan pelanggaran sebaiknya disampaikan langsung ke Bawaslu. Pertanyaan Anda "
+                          "dapat diteruskan kepada petugas.", 0.3, reason="violation_report")
+        return Answer(question, Decision.ABSTAIN,
+                      f"Maaf, saya belum menemukan dasar hukum yang cukup untuk menjawab: \"{question}\"",
+                      0.1, reason="low_confidence")
