@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 PURGE_AT = dtm.time(3, 0, tzinfo=JAKARTA)
+POOL_TIMEOUT_S = 10.0
 
 
 def _token(settings: Settings) -> str:
@@ -74,6 +75,7 @@ def build_application(
     db: Database | None = None,
     flood_limit: float | None = None,
     engine_workers: int | None = None,
+    connection_pool_size: int = 16,
 ) -> Application:
     """Build the bot.
 
@@ -81,6 +83,8 @@ def build_application(
     0: no throttling, for load tests against the stand-in). 429 retry_after is honoured
     either way.
     engine_workers: threads that run the (synchronous) engine; default min(4, CPUs).
+    connection_pool_size: HTTP connections to the Bot API (PTB's default, 256, costs CPU:
+    httpcore checks every pooled connection on each request).
     """
     token = _token(settings)
     protect_secrets(
@@ -103,6 +107,10 @@ def build_application(
             FloodControl(overall_max_rate=30 if flood_limit is None else flood_limit)
         )
         .concurrent_updates(True)
+        # Enough parallel connections for ~30 msg/s at real-world latency; a huge pool only
+        # costs CPU (httpcore scans every pooled connection on each request).
+        .connection_pool_size(connection_pool_size)
+        .pool_timeout(POOL_TIMEOUT_S)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -165,8 +173,8 @@ def run_polling(settings: Settings, engine: EngineLike) -> None:
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
 
 
-def run_webhook(settings: Settings, engine: EngineLike) -> None:
-    """Webhook mode: Telegram POSTs updates to settings.webhook_url, checked by a secret token."""
+def webhook_options(settings: Settings) -> dict:
+    """Arguments for Application.run_webhook / Updater.start_webhook from the settings."""
     if not settings.webhook_url:
         raise RuntimeError("KEPEMILUAN_WEBHOOK_URL is not set")
     if settings.webhook_secret is not None:
@@ -175,14 +183,19 @@ def run_webhook(settings: Settings, engine: EngineLike) -> None:
         secret = secrets.token_urlsafe(32)  # [A-Za-z0-9_-], as Telegram requires
         log.info("no KEPEMILUAN_WEBHOOK_SECRET set: using a random secret token for this run")
     protect_secrets(secret)
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
+def run_webhook(settings: Settings, engine: EngineLike) -> None:
+    """Webhook mode: Telegram POSTs updates to settings.webhook_url, checked by a secret token."""
+    options = webhook_options(settings)
     app = build_application(settings, engine)
-    path = urlparse(settings.webhook_url).path.lstrip("/")
-    log.info("starting webhook on %s:%d/%s", settings.webhook_listen, settings.webhook_port, path)
-    app.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=path,
-        webhook_url=settings.webhook_url,
-        secret_token=secret,
-        allowed_updates=ALLOWED_UPDATES,
-    )
+    log.info("starting webhook on %s:%d/%s", options["listen"], options["port"], options["url_path"])
+    app.run_webhook(**options)

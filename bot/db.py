@@ -33,6 +33,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    insert,
     select,
     update,
 )
@@ -185,7 +186,7 @@ class Database:
         engine_ms: float,
         latency_ms: float,
     ) -> int:
-        row = Conversation(
+        values = dict(
             created_at=utcnow(),
             user_pseudonym=user_pseudonym,
             chat_type=chat_type,
@@ -198,9 +199,10 @@ class Database:
             engine_ms=engine_ms,
             latency_ms=latency_ms,
         )
-        async with self.sessions.begin() as s:
-            s.add(row)
-        return row.id
+        # Core insert: one per answered question, so skip the ORM unit-of-work overhead
+        async with self.engine.begin() as conn:
+            result = await conn.execute(insert(Conversation).values(**values))
+            return int(result.inserted_primary_key[0])
 
     async def get_conversation(self, conversation_id: int) -> Conversation | None:
         async with self.sessions() as s:

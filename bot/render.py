@@ -24,6 +24,7 @@ from .text import utf16_len
 
 TELEGRAM_MAX = 4096
 MAX_ANSWER_MESSAGES = 6
+MAX_LISTED_SOURCES = 5
 
 DISCLAIMER = (
     "Informasi ini bersifat umum dan bukan nasihat hukum. Untuk kepastian, "
@@ -151,11 +152,19 @@ def render_answer(answer: Answer, *, notices: Sequence[str] = ()) -> str:
     lowered = text.lower()
     parts: list[str] = [f"<i>{esc(n)}</i>" for n in notices if n]
 
+    # Sources matter only when the engine answered; for an abstention/escalation they are
+    # merely what retrieval looked at, and showing them would suggest an answer.
+    answered = answer.decision == Decision.ANSWER
+    quoted = {q.passage_id for q in answer.quotes}
+    cited = [s for s in answer.sources if s.passage.id in quoted or s.citation.passage_id in quoted]
+    if answered and not cited:
+        cited = [s for s in answer.sources if s.citation.label and s.citation.label in text]
+
     warnings: list[str] = []
     for note in answer.notes:
         if note and note not in text and note not in warnings:
             warnings.append(note)
-    for src in answer.sources:
+    for src in cited if answered else []:
         note = src.citation.note
         if note and note not in text and not any(note in w for w in warnings):
             warnings.append(f"{src.citation.label}: {note}")
@@ -164,9 +173,9 @@ def render_answer(answer: Answer, *, notices: Sequence[str] = ()) -> str:
     if text:
         parts.append(_render_body(text, answer))
 
-    if answer.sources and not any(s.citation.label and s.citation.label in text for s in answer.sources):
+    if answered and answer.sources and not any(s.citation.label and s.citation.label in text for s in answer.sources):
         lines = ["<b>Sumber:</b>"]
-        for i, src in enumerate(answer.sources, 1):
+        for i, src in enumerate(answer.sources[:MAX_LISTED_SOURCES], 1):
             cit = src.citation
             status = STATUS_LABEL.get(cit.status, cit.status)
             lines.append(f"{i}. {link(cit.label, cit.url)} ({esc(status)})")

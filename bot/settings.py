@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     # Retrieval
     embedding_model: str = "default"  # "default" = bundled all-MiniLM-L6-v2; or a path / HF id
     embedding_device: str = "cpu"
+    embedding_max_tokens: int = 128
     dense_weight: float | None = None  # None = the measured default in knowledge.retrieval
 
     # Telegram

@@ -14,7 +14,8 @@ from .settings import Settings  # noqa: E402
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    return Embedder(settings.embedding_model, device=settings.embedding_device)
+    return Embedder(settings.embedding_model, device=settings.embedding_device,
+                    max_tokens=settings.embedding_max_tokens)
 
 
 def build_store(settings: Settings, embedder: Embedder | None = None) -> ChromaStore:

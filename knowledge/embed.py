@@ -27,11 +27,13 @@ def resolve_model(name: str) -> str:
 class Embedder:
     """Lazy, thread-safe wrapper around a SentenceTransformer."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", batch_size: int = 32):
+    def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", batch_size: int = 32,
+                 max_tokens: int | None = 128):
         self.model_name = model
         self.path = resolve_model(model)
         self.device = device
         self.batch_size = batch_size
+        self.max_tokens = max_tokens  # passages are truncated here: measured, dense search has a small weight
         self._lock = threading.Lock()
         low = (model + self.path).lower()
         self._prefix = ("query: ", "passage: ") if "e5" in low else ("", "")
@@ -45,7 +47,10 @@ class Embedder:
     def model(self):
         from sentence_transformers import SentenceTransformer
 
-        return SentenceTransformer(self.path, device=self.device)
+        m = SentenceTransformer(self.path, device=self.device)
+        if self.max_tokens:
+            m.max_seq_length = min(m.max_seq_length or self.max_tokens, self.max_tokens)
+        return m
 
     @property
     def dimension(self) -> int:

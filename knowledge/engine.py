@@ -40,7 +40,7 @@ class Engine:
 
     def _build(self, passages: list[Passage]) -> _State:
         catalog = Catalog(passages)
-        lexical = LexicalIndex(passages)
+        lexical = LexicalIndex(passages, sections=catalog.sections())
         return _State(catalog, Retriever(catalog, lexical, self.dense, self.dense_weight))
 
     def reload(self, passages: list[Passage]) -> None:

@@ -15,10 +15,9 @@ from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN
 from .text import normalize_query
 
 # Measured on the dev set with the bundled English MiniLM (bench/retrieval.py): dense search
-# only adds noise for Indonesian legal text, so it gets a small weight. With a multilingual
+# only adds noise for Indonesian legal text, so by default it gets no weight. With a multilingual
 # model (KEPEMILUAN_DENSE_WEIGHT) it can earn more.
 DEFAULT_DENSE_WEIGHT = 0.0
-RRF_K = 60
 
 DenseFn = Callable[[str, int], list[tuple[str, float]]]
 
@@ -57,6 +56,32 @@ _PREFIX = {"uu": "uu", "undang-undang": "uu", "undang undang": "uu", "perppu": "
            "peraturan kpu": "pkpu", "perbawaslu": "perbawaslu", "peraturan bawaslu": "perbawaslu"}
 
 
+# "apa itu DPR?", "siapa itu pemilih", "apa yang dimaksud dengan kampanye", "pengertian TPS"
+_DEFINITION_Q = [
+    re.compile(r"^\s*(?:apa|siapa)(?:kah)?\s+(?:itu|yang dimaksud(?:\s+dengan)?|arti(?:nya)?|maksud(?:nya)?|pengertian|definisi)\s+(.{2,60}?)\s*\??\s*$", re.I),
+    re.compile(r"^\s*(?:pengertian|definisi|arti)\s+(?:dari\s+)?(.{2,60}?)\s*\??\s*$", re.I),
+    re.compile(r"^\s*(.{2,40}?)\s+(?:itu\s+)?(?:apa|siapa)(?:\s+sih)?\s*\??\s*$", re.I),
+    re.compile(r"^\s*apa(?:kah)?\s+(?:itu\s+)?([A-Za-z]{2,8})\s*\??\s*$"),
+]
+
+
+def definition_term(question: str) -> str | None:
+    for rx in _DEFINITION_Q:
+        m = rx.match(question.strip())
+        if m:
+            term = re.sub(r"^(?:itu|yang|dengan)\s+", "", m.group(1).strip(" ?.!"), flags=re.I)
+            if 1 <= len(term.split()) <= 5:
+                return term
+    return None
+
+
+def defines(text: str, term: str) -> bool:
+    """Does this passage hold a definition line of `term` ("N. Pemilih adalah ...", "..., selanjutnya disingkat DPR, adalah")?"""
+    t = re.escape(term)
+    rx = re.compile(rf"(?mi)^(?:\d+\.\s+)?(?:{t}\b[^\n]{{0,60}}?|[^\n]{{0,120}}?(?:disingkat|disebut)\s+{t}\b[^\n]{{0,20}}?)\badalah\b")
+    return bool(rx.search(text))
+
+
 def _doc_order(p: Passage) -> tuple:
     return (p.year or 0, int(p.number) if (p.number or "").isdigit() else 0)
 
@@ -80,11 +105,19 @@ class Catalog:
                 versions[(p.amends or p.doc_id, p.pasal)].add(p.doc_id)
         self.versions = {k: sorted(v, key=lambda d: _doc_order(self.docs[d])) for k, v in versions.items()}
         self.amended_by: dict[str, list[str]] = defaultdict(list)
-        for p in self.docs.values():
-            if p.amends:
+        for p in passages:
+            if p.amends and p.doc_id not in self.amended_by[p.amends]:
                 self.amended_by[p.amends].append(p.doc_id)
         for k in self.amended_by:
             self.amended_by[k].sort(key=lambda d: _doc_order(self.docs[d]))
+
+    def sections(self) -> dict[str, str]:
+        """Effective section per passage: an amending text inherits its base article's heading."""
+        base = {}
+        for p in self.passages:
+            if p.kind == KIND_PASAL and p.pasal and p.section and not p.amends:
+                base.setdefault((p.doc_id, p.pasal), p.section)
+        return {p.id: base.get((p.amends, p.pasal), "") for p in self.passages if p.amends and not p.section}
 
     def key(self, p: Passage) -> tuple[str, str] | None:
         if p.kind != KIND_PASAL or not p.pasal or "penetapan/" in p.id:
@@ -172,22 +205,38 @@ class Retriever:
         q = normalized if normalized is not None else self.normalize(question)
         direct = self.direct(question)
         fused: dict[str, Scored] = {}
+        # Score fusion (CombSUM of max-normalised scores) rather than rank fusion: the priors
+        # below then scale real evidence instead of reshuffling adjacent ranks.
         lex = self.lexical.search(q, k=100)
-        for rank, (i, s) in enumerate(lex):
+        top_lex = lex[0][1] if lex else 1.0
+        for i, s in lex:
             p = self.lexical.passages[i]
-            fused[p.id] = Scored(p, self.lexical_weight / (RRF_K + rank), lexical=s)
+            fused[p.id] = Scored(p, self.lexical_weight * s / top_lex, lexical=s)
         if self.dense is not None and self.dense_weight > 0:
-            for rank, (pid, sim) in enumerate(self.dense(q, 100)):
+            hits = self.dense(q, 100)
+            top_d = max((sim for _, sim in hits), default=1.0) or 1.0
+            for pid, sim in hits:
                 p = self.catalog.by_id.get(pid)
                 if p is None:
                     continue
                 sc = fused.setdefault(pid, Scored(p, 0.0))
-                sc.score += self.dense_weight / (RRF_K + rank)
+                sc.score += self.dense_weight * max(0.0, sim) / top_d
                 sc.dense = sim
         topics = {name for name, (rx, _) in _TOPICS.items() if rx.search(q)}
         for sc in fused.values():
             sc.score *= self._prior(sc.passage, topics)
         ranked = sorted(fused.values(), key=lambda s: -s.score)
+        by_lex = {s.passage.id: s.lexical for s in ranked}
+        term = definition_term(question)
+        if term and not direct:
+            defs = [p for p in self.catalog.passages if p.kind == KIND_PASAL and defines(p.text, term)]
+            if defs:
+                top = ranked[0].score if ranked else 1.0
+                rank_of = {s.passage.id: i for i, s in enumerate(ranked)}
+                defs.sort(key=lambda p: (rank_of.get(p.id, 10**6), -_doc_order(p)[0]))
+                ids = {p.id for p in defs}
+                ranked = [Scored(p, top * 1.5 - 1e-6 * i, lexical=by_lex.get(p.id, 0.0), direct=False)
+                          for i, p in enumerate(defs[:6])] + [s for s in ranked if s.passage.id not in ids]
         if direct:
             top = ranked[0].score if ranked else 1.0
             ranked = [Scored(p, top * 2 + 1e-6 * (len(direct) - i), direct=True) for i, p in enumerate(direct)] + \

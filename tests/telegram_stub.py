@@ -288,6 +288,7 @@ class TelegramStub:
         self.request_count = 0
         # called synchronously with each SentMessage (cheap hook for load tests)
         self.listeners: list = []
+        self.webhook: dict | None = None  # set by setWebhook
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -376,6 +377,8 @@ class TelegramStub:
             params = await self._params(request)
         except ApiError as err:
             return self._error(err)
+        except ConnectionResetError:  # the client gave up mid-request (e.g. a cancelled task)
+            return web.Response(status=499)
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
 
@@ -438,12 +441,26 @@ class TelegramStub:
         return True
 
     async def api_deleteWebhook(self, p):
+        self.webhook = None
+        if p.get("drop_pending_updates"):
+            self.state.updates.clear()
+        return True
+
+    async def api_setWebhook(self, p):
+        url = p.get("url") or ""
+        if url and not url.startswith("https://"):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = p.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise bad_request("bad webhook: secret token contains unallowed characters")
+        self.webhook = {"url": url, "secret_token": secret}
         if p.get("drop_pending_updates"):
             self.state.updates.clear()
         return True
 
     async def api_getWebhookInfo(self, p):
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self.state.updates)}
+        url = (self.webhook or {}).get("url", "")
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": len(self.state.updates)}
 
     async def api_setMyCommands(self, p):
         commands = p.get("commands") or []
@@ -640,7 +657,7 @@ class TelegramStub:
         await self._notify()
         return update
 
-    async def send_message(
+    def make_message(
         self,
         user_id: int,
         *,
@@ -648,7 +665,7 @@ class TelegramStub:
         reply_to: SentMessage | dict | None = None,
         **content: Any,
     ) -> dict:
-        """Inject a message from a user; `content` holds the message fields (text, photo…)."""
+        """Build (and remember) a message from a user without delivering it."""
         user = self.user(user_id)
         chat = self.state.chats[chat_id] if chat_id is not None else self.state.chats[user_id]
         message = {
@@ -667,6 +684,11 @@ class TelegramStub:
                 reply_to.as_api(self.bot_user, chat) if isinstance(reply_to, SentMessage) else reply_to
             )
         self.state.user_messages[(chat["id"], message["message_id"])] = message
+        return message
+
+    async def send_message(self, user_id: int, **kw: Any) -> dict:
+        """Inject a message from a user (delivered by getUpdates); kw: chat_id, reply_to, fields."""
+        message = self.make_message(user_id, **kw)
         await self.push_update({"message": message})
         return message
 

@@ -14,7 +14,7 @@ from .. import messages as m
 from ..keyboards import DELETE, FEEDBACK, PASSAGE, STAFF, without_feedback
 from ..render import render_passage
 from ..services import services
-from .commands import file_staff_request
+from .staff import file_staff_request
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from .. import messages as m
 from ..keyboards import delete_keyboard
 from ..render import esc, render_documents
 from ..services import services
+from .staff import file_staff_request
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -24,21 +25,6 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     documents = await services(context).documents()
     for chunk in render_documents(documents):
         await update.effective_message.reply_text(chunk)
-
-
-async def file_staff_request(
-    context: ContextTypes.DEFAULT_TYPE, *, user_id: int, chat_id: int, conversation_id: int | None, message: str
-) -> int:
-    """Record a request for a human; a second tap on the same answer reuses the first."""
-    svc = services(context)
-    pseudonym = svc.pseudonym(user_id)
-    if conversation_id is not None:
-        existing = await svc.db.find_staff_request(pseudonym, conversation_id)
-        if existing is not None:
-            return existing.id
-    return await svc.db.add_staff_request(
-        user_pseudonym=pseudonym, chat_id=chat_id, conversation_id=conversation_id, message=message
-    )
 
 
 async def on_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,13 +17,23 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from knowledge.model import Decision
+
 from .. import messages as m
 from ..keyboards import answer_keyboard
-from ..render import answer_messages
+from ..render import answer_messages, esc
 from ..services import services
+from .staff import file_staff_request
 from ..text import clean_question, strip_mention, truncate_question
 
 log = logging.getLogger(__name__)
+
+try:  # the engine's "bad input" error carries an Indonesian message meant for the citizen
+    from knowledge.engine import QuestionError
+except ImportError:  # pragma: no cover - engine not installed
+
+    class QuestionError(ValueError):
+        pass
 
 TYPING_REFRESH_S = 4.5  # Telegram shows a chat action for ~5 s
 
@@ -118,6 +128,9 @@ async def answer_question(
             t0 = time.perf_counter()
             answer = await svc.answer(asked)
             engine_ms = (time.perf_counter() - t0) * 1000
+    except QuestionError as exc:
+        await msg.reply_text(esc(str(exc)), do_quote=quote)
+        return
     except BaseException:
         svc.answered.pop((chat.id, msg.message_id), None)  # a retry (or re-edit) gets answered
         raise
@@ -139,7 +152,16 @@ async def answer_question(
         )
     except Exception:  # the citizen still gets the answer, without the log-backed buttons
         log.exception("could not write the conversation log")
-    markup = answer_keyboard(conversation_id, len(answer.sources))
+    answered = answer.decision == Decision.ANSWER
+    if answer.decision == Decision.ESCALATE and conversation_id is not None:
+        # the engine tells the citizen the message goes to staff: make that true
+        try:
+            await file_staff_request(
+                context, user_id=user.id, chat_id=chat.id, conversation_id=conversation_id, message=asked
+            )
+        except Exception:
+            log.exception("could not record the staff request")
+    markup = answer_keyboard(conversation_id, len(answer.sources) if answered else 0)
 
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1

@@ -163,3 +163,34 @@ async def bot(stub, settings, fake_engine):
         yield harness
     finally:
         await stop_application(harness.app)
+
+
+# ------------------------------------------------------------------ the real engine
+
+
+@pytest.fixture(scope="session")
+def _corpus_engine():
+    """Lexical-only knowledge.engine.Engine over the bundled corpus (no Chroma, no model)."""
+    from ingest.pipeline import default_sources, prepare_path
+    from knowledge.engine import Engine
+
+    passages = []
+    for path, info in default_sources():
+        _, _, ps = prepare_path(path, info)
+        passages += ps
+    return Engine(passages)
+
+
+@pytest.fixture
+def real_engine(request):
+    """The project's `engine` fixture (tests/conftest.py) when it exists, else `_corpus_engine`."""
+    if "engine" in request.fixturenames or _has_fixture(request, "engine"):
+        return request.getfixturevalue("engine")
+    return request.getfixturevalue("_corpus_engine")
+
+
+def _has_fixture(request, name: str) -> bool:
+    try:
+        return bool(request._fixturemanager.getfixturedefs(name, request.node))  # noqa: SLF001
+    except Exception:
+        return False

@@ -14,6 +14,7 @@ depends on keywords in the question, so tests can pick the kind of answer they n
     "menang" / "pendapat"     → ABSTAIN (political opinion)
     "lapor" / "politik uang"  → ESCALATE (violation report)
     "lambat"                  → like "pendidikan" but takes `slow_seconds`
+    "###"                     → raises knowledge.engine.QuestionError (bad input, message for the user)
     anything else             → ABSTAIN that echoes the question (for escaping tests)
 
 `fail_next = n` makes the next n calls raise RuntimeError (error handler tests).
@@ -22,6 +23,13 @@ from __future__ import annotations
 
 import threading
 import time
+
+try:
+    from knowledge.engine import QuestionError
+except ImportError:  # engine not there yet
+
+    class QuestionError(ValueError):
+        pass
 
 from knowledge.model import (
     BERLAKU,
@@ -161,6 +169,8 @@ class FakeEngine:
                 self.fail_next -= 1
                 raise RuntimeError(self.fail_message)
         q = question.lower()
+        if "###" in q:
+            raise QuestionError("Pertanyaan tidak dapat diproses: hapus simbol <###> lalu coba lagi.")
         if self.delay:
             time.sleep(self.delay)
         if "lambat" in q:

@@ -156,3 +156,17 @@ async def test_slow_question_does_not_stall_others(bot):
     assert not any(is_answer(m) for m in bot.stub.messages(USER))  # the slow one is still thinking
     await slow
     assert await bot.db.count(Conversation) == 2
+
+
+async def test_engine_input_error_is_shown_to_the_user(bot):
+    msgs = await bot.reply_to(USER, lambda: bot.stub.send_text(USER, "### apa ###"))
+    assert msgs[0].text == "Pertanyaan tidak dapat diproses: hapus simbol <###> lalu coba lagi."
+    assert [c for c in bot.stub.calls if c.status != 200] == []
+
+
+async def test_escalation_records_a_staff_request(bot):
+    msgs = await bot.ask(USER, "saya mau lapor politik uang di desa saya")
+    assert "petugas" in msgs[-1].text
+    assert not any(b["text"].startswith("📖") for b in msgs[-1].buttons())  # nothing to cite
+    [req] = await bot.db.staff_requests_for(bot.app.bot_data["services"].pseudonym(USER))
+    assert req.message == "saya mau lapor politik uang di desa saya" and req.chat_id == USER

@@ -37,6 +37,7 @@ async def test_per_user_rate_limit_message_once(strict_bot):
     assert len(bot.stub.messages(USER)) == 4
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own RetryAfter
 async def test_429_retry_after_is_honoured_and_reply_arrives_once(bot):
     bot.stub.fail_next(1, status=429, retry_after=1, method="sendMessage")
     started = time.monotonic()

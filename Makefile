@@ -1,0 +1,25 @@
+# Two commands set everything up on a fresh machine:
+#   make run    - the bot (a terminal chat when KEPEMILUAN_TELEGRAM_TOKEN is unset)
+#   make test   - the test suite
+PY ?= python3
+VENV ?= .venv
+export ORT_DISABLE_TELEMETRY=1
+export ANONYMIZED_TELEMETRY=False
+export HF_HUB_OFFLINE=1
+
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	# torch is pinned in the same install as everything that needs it (a CPU build; a looser spec pulls CUDA)
+	$(VENV)/bin/pip install -q "torch==2.13.0" -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(VENV)/bin/kepemiluan run
+
+test: install
+	$(VENV)/bin/python -m pytest -q
+
+.PHONY: install run test

@@ -1,0 +1,97 @@
+"""The legal-structure parser and chunker on real snippets of the bundled corpus."""
+from pathlib import Path
+
+from ingest.chunk import chunk_statute
+from ingest.manifest import load_manifest
+from ingest.ocr import clean_ocr
+from ingest.parse import parse
+
+CORPUS = Path(__file__).resolve().parents[2] / "ingest" / "corpus" / "regulations"
+INFOS = {d.doc_id: d for d in load_manifest()}
+
+
+def _parse(doc):
+    text = (CORPUS.parent / INFOS[doc].file).read_text(encoding="utf-8")
+    if INFOS[doc].quality == "ocr":
+        text = clean_ocr(text)
+    return text, parse(text, amends=INFOS[doc].amends)
+
+
+def test_title_number_year():
+    _, p = _parse("uu-8-2015")
+    assert (p.number, p.year) == ("8", 2015)
+    assert "PERUBAHAN ATAS UNDANG-UNDANG NOMOR 1 TAHUN 2015" in p.title
+
+
+def test_amendment_article_records_the_base_law():
+    _, p = _parse("uu-10-2016")
+    art = p.find("7")
+    assert art.amends == "uu-1-2015" and art.amend_action == "diubah"
+    assert art.instruction.startswith("1. Ketentuan Pasal 7 diubah")
+    assert "berpendidikan paling rendah sekolah lanjutan tingkat atas" in art.text
+    # the amendment law's own articles are Pasal I and II, not amendments
+    assert p.find("I").amends is None and p.find("II") is not None
+
+
+def test_inserted_articles_7a_and_187a():
+    _, p = _parse("uu-8-2011")
+    assert p.find("7A") is not None and p.find("7A").amend_action == "disisipkan"
+    _, p16 = _parse("uu-10-2016")
+    a = p16.find("187A")
+    assert a is not None and a.amends == "uu-1-2015"
+
+
+def test_ayat_and_huruf():
+    _, p = _parse("uu-1-2015")
+    a = p.find("134")
+    ayat = dict((n, lines) for n, lines in a.ayat())
+    assert {"1", "2", "3", "4"} <= set(ayat)
+    third = "\n".join(ln.text for ln in ayat["3"])
+    assert "nama dan alamat pelapor" in third
+    assert any(ln.text.startswith("a. ") for ln in ayat["3"])
+
+
+def test_penjelasan_is_linked_to_its_pasal_and_not_the_article():
+    _, p = _parse("uu-10-2016")
+    pj = p.find("7", kind="penjelasan")
+    assert pj is not None and "mantan terpidana" in pj.text
+    assert "mantan terpidana" not in p.find("7").text.split("g.")[0]
+
+
+def test_main_part_of_a_penetapan_law_is_the_perppu():
+    _, p = _parse("uu-1-2015")
+    assert p.find("7") is not None and "Calon Gubernur" in p.find("7").text
+    assert len(p.body()) > 200
+
+
+def test_headings_glued_inside_lines_are_split():
+    _, p = _parse("uu-42-2008")
+    a4 = p.find("4")
+    assert a4 is not None and a4.text.startswith("(1) Pemilu Presiden dan Wakil Presiden diselenggarakan oleh KPU")
+
+
+def test_ocr_cleanup_recovers_pasal_1_and_strips_carets():
+    assert clean_ocr("BAB I Pasal I Dalam ^Undang-Undang") == "BAB I Pasal 1 Dalam Undang-Undang"
+    _, p = _parse("uu-7-2017")
+    assert p.find("1") is not None
+
+
+def test_chunks_are_verbatim_cited_and_unique():
+    for doc in ("uu-1-2015", "uu-10-2016", "uu-7-2017"):
+        text, p = _parse(doc)
+        passages = chunk_statute(INFOS[doc], p)
+        ids = [x.id for x in passages]
+        assert len(ids) == len(set(ids))
+        for x in passages:
+            assert x.text in text, x.id
+            assert len(x.text) <= 3000
+            assert x.id.startswith(f"{doc}@v1#")
+        if doc == "uu-7-2017":
+            assert all(x.quality == "ocr" for x in passages)
+
+
+def test_long_article_split_by_ayat_keeps_its_citation():
+    text, p = _parse("uu-10-2016")
+    parts = [x for x in chunk_statute(INFOS["uu-10-2016"], p) if x.pasal == "7" and x.kind == "pasal"]
+    assert [x.ayat for x in parts] == ["1", "2"]
+    assert all(x.amends == "uu-1-2015" for x in parts)
