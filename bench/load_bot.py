@@ -9,6 +9,7 @@ moment the final part of the answer (the one with the buttons) reaches it.
     .venv/bin/python bench/load_bot.py            # real engine (lexical, bundled corpus) if available
     .venv/bin/python bench/load_bot.py --fake     # tests/bot/fakes.FakeEngine
     .venv/bin/python bench/load_bot.py --flood-limit 30   # with Telegram's ~30 msg/s cap
+    .venv/bin/python bench/load_bot.py --rate 50          # open loop: latency at 50 questions/s
 
 Stand-in and bot share one process and event loop (2 CPUs here), so the numbers are a
 lower bound for the bot alone. By default outgoing flood control is off (--flood-limit 0):
@@ -132,10 +133,32 @@ async def run(args) -> int:
                 continue
             latencies.append(done_at - sent_at)
 
+    pending: dict[int, list[float]] = {u: [] for u in users}  # open loop: send times per chat
+
+    def on_sent_open(msg: SentMessage) -> None:
+        if pending.get(msg.chat_id) and any((b.get("callback_data") or "").startswith("hp:") for b in msg.buttons()):
+            latencies.append(time.perf_counter() - pending[msg.chat_id].pop(0))
+
+    async def open_loop() -> None:
+        """Questions arrive at a fixed rate, whatever the answers do (latency at a given load)."""
+        t0 = time.perf_counter()
+        total = args.users * args.questions
+        for n in range(total):
+            delay = t0 + n / args.rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            uid = users[n % len(users)]
+            pending[uid].append(time.perf_counter())
+            await stub.send_text(uid, QUESTIONS[(n // len(users) + n) % len(QUESTIONS)])
+        await stub.wait_for(lambda: len(latencies) >= total, args.question_timeout, "all answers")
+
+    if args.rate:
+        stub.listeners.append(on_sent_open)
     started = time.perf_counter()
     try:
-        await asyncio.wait_for(asyncio.gather(*(citizen(i, u) for i, u in enumerate(users))), timeout=args.timeout)
-    except asyncio.TimeoutError:
+        work = open_loop() if args.rate else asyncio.gather(*(citizen(i, u) for i, u in enumerate(users)))
+        await asyncio.wait_for(work, timeout=args.timeout)
+    except (asyncio.TimeoutError, TimeoutError):
         print(f"!! stopped after {args.timeout}s", file=sys.stderr)
     elapsed = time.perf_counter() - started
     await asyncio.sleep(1.0)  # late duplicates would show up here
@@ -143,7 +166,7 @@ async def run(args) -> int:
     dups = sum(max(0, answers[u] - expected) for u in users)
     total_questions = args.users * args.questions
     answered = len(latencies)
-    lost = total_questions - answered  # includes questions never sent after a global timeout
+    lost = max(0, total_questions - answered)  # includes questions never sent after a global timeout
     logged = await db.count(Conversation)
     errors = [c for c in stub.calls if c.status != 200]
     await stop_application(app)
@@ -152,6 +175,7 @@ async def run(args) -> int:
     ms = [x * 1000 for x in latencies]
     print(f"engine            : {engine_name}")
     print(f"users x questions : {args.users} x {args.questions} = {total_questions}")
+    print(f"load              : {f'open loop, {args.rate:g} questions/s offered' if args.rate else 'closed loop (each user waits for its answer)'}")
     print(f"flood limit       : {'off' if not args.flood_limit else f'{args.flood_limit:g} msg/s'}")
     print(f"HTTP pool         : {args.pool} connections")
     print(f"setup             : {setup_s:.1f} s")
@@ -175,6 +199,7 @@ def main() -> int:
     ap.add_argument("--users", type=int, default=200)
     ap.add_argument("--questions", type=int, default=5)
     ap.add_argument("--flood-limit", type=float, default=0, help="outgoing msgs/s (0 = off; Telegram: ~30)")
+    ap.add_argument("--rate", type=float, default=0, help="open loop: offer this many questions/s (0 = closed loop)")
     ap.add_argument("--pool", type=int, default=16, help="HTTP connections to the Bot API")
     ap.add_argument("--question-timeout", type=float, default=60.0)
     ap.add_argument("--timeout", type=float, default=100.0, help="stop the whole run after this many seconds")

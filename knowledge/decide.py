@@ -33,7 +33,7 @@ _OWN_CASE = re.compile(
 
 _REPORT_WORDS = re.compile(
     r"\b(dugaan pelanggaran|ditemukan (?:dugaan )?pelanggaran|telah ditemukan|temuan pelanggaran|pelanggaran (?:dilakukan|yang dilakukan)|"
-    r"melakukan pelanggaran|telah melanggar|penggelembungan suara|kecurangan|dicurangi|masih (?:setia )?(?:terpasang|nangkring|dipasang|ada)|"
+    r"melakukan pelanggaran|telah melanggar|(?:pelanggaran|kecurangan)\b[^.?!]{0,60}\bdilakukan oleh|penggelembungan suara|kecurangan|dicurangi|masih (?:setia )?(?:terpasang|nangkring|dipasang|ada)|"
     r"(?:saya|kami) (?:di)?tolak|kehilangan hak pilih|tidak (?:diberi|mendapat) (?:undangan|surat suara)|"
     r"membagi(?:-|kan )?(?:bagikan )?(?:uang|sembako|amplop)|bagi-bagi (?:uang|sembako|amplop)|"
     r"ada (?:yang|orang) (?:membagikan|bagi|memberi|ngasih)|melihat (?:ada )?(?:yang|orang))\b", re.I)
@@ -41,9 +41,9 @@ _CONCRETE = [
     re.compile(r"\b\d{1,2}\s+(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)\s+\d{4}\b", re.I),
     re.compile(r"\(\d{1,2}/\d{1,2}/\d{2,4}\)|\b\d{1,2}/\d{1,2}/\d{4}\b"),
     re.compile(r"\b(hari ini|kemarin|tadi (?:pagi|siang|malam)|semalam|pagi ini)\b", re.I),
-    re.compile(r"\b(jalan|jl\.?|kelurahan|kecamatan|kabupaten|kab\.|kota|desa|dusun|rt|rw|perumahan|blok|dapil|tps \d+|lokasi)\b", re.I),
-    re.compile(r"\b(nomor urut|no\.? urut|bernama|atas nama|caleg \w+|partai [A-Z]\w+|dari partai)\b", re.I),
-    re.compile(r"\b(di (?:pohon|tiang|belakang|depan|dekat|pinggir|samping)|dipasang|terpasang|ditemukan)\b", re.I),
+    re.compile(r"\b(jalan|jl|kelurahan|kecamatan|kabupaten|kab|kota|desa|dusun|rt|rw|perumahan|blok|dapil|tps \d+|lokasi)\b", re.I),
+    re.compile(r"\b(nomor urut|nomor \d+|no\.? urut|bernama|atas nama|caleg \w+|partai [A-Z]\w+|dari partai)\b", re.I),
+    re.compile(r"\b(di (?:pohon|tiang|belakang|depan|dekat|pinggir|samping)|dipasang|memasang|terpasang|ditemukan)\b", re.I),
 ]
 
 _OPINION = re.compile(

@@ -70,6 +70,7 @@ def test_out_of_scope_abstains(engine, q):
     "Telah ditemukan dugaan pelanggaran oleh caleg nomor urut 3 dari Partai X berupa baliho di pohon di Jalan Merdeka, Kecamatan Senen, pada 2 April 2024.",
     "Tadi pagi ada orang membagikan amplop berisi uang di dekat TPS 12 Kelurahan Sukamaju.",
     "saya mau lapor, kepala desa kami ikut kampanye",
+    "Pelanggaran kampanye dilakukan oleh tim sukses paslon nomor 2 dengan memasang poster saat masa tenang",
 ])
 def test_reports_and_requests_for_a_person_escalate(engine, q):
     ans = engine.answer(q)
@@ -77,9 +78,15 @@ def test_reports_and_requests_for_a_person_escalate(engine, q):
     assert "petugas" in ans.text
 
 
-def test_a_question_about_reporting_is_answered_not_escalated(engine):
-    ans = engine.answer("Apa saja yang harus ditulis dalam laporan pelanggaran pemilihan?")
+@pytest.mark.parametrize("q", [
+    "Apa saja yang harus ditulis dalam laporan pelanggaran pemilihan?",
+    "apa sanksi pelanggaran yang dilakukan oleh pasangan calon yang memberikan uang?",
+])
+def test_a_question_about_reporting_is_answered_not_escalated(engine, q):
+    ans = engine.answer(q)
     assert ans.decision == Decision.ANSWER
+    if "ditulis" not in q:
+        return
     assert any(s.passage.pasal == "134" for s in ans.sources[:3])
 
 
