@@ -24,7 +24,7 @@ from telegram.ext import Application, ContextTypes, Defaults
 from .db import Database
 from .flood import FloodControl
 from .handlers import ALLOWED_UPDATES, register
-from .logs import protect_secrets, quiet_http_loggers
+from .logs import configure_logging, protect_secrets, quiet_http_loggers
 from .messages import bot_commands
 from .ratelimit import UserRateLimiter
 from .services import KEY, EngineLike, Services
@@ -100,6 +100,7 @@ def build_application(
             Defaults(
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_sending_without_reply=True,  # the question may have been deleted meanwhile
                 tzinfo=JAKARTA,
             )
         )
@@ -165,6 +166,8 @@ async def stop_application(app: Application) -> None:
 
 def run_polling(settings: Settings, engine: EngineLike) -> None:
     """Blocking entry point. Long polling, or a webhook when settings.webhook_url is set."""
+    if not logging.getLogger().handlers:
+        configure_logging()
     if settings.webhook_url:
         run_webhook(settings, engine)
         return
@@ -195,6 +198,8 @@ def webhook_options(settings: Settings) -> dict:
 
 def run_webhook(settings: Settings, engine: EngineLike) -> None:
     """Webhook mode: Telegram POSTs updates to settings.webhook_url, checked by a secret token."""
+    if not logging.getLogger().handlers:
+        configure_logging()
     options = webhook_options(settings)
     app = build_application(settings, engine)
     log.info("starting webhook on %s:%d/%s", options["listen"], options["port"], options["url_path"])

@@ -81,7 +81,8 @@ def protect_secrets(*secrets: str | None) -> None:
 
 
 def quiet_http_loggers() -> None:
-    for name in ("httpx", "httpcore", "hpack", "aiohttp.access"):
+    """URL-logging HTTP clients to WARNING (and two chatty libraries)."""
+    for name in ("httpx", "httpcore", "hpack", "aiohttp.access", "apscheduler", "alembic.runtime.plugins"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 

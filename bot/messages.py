@@ -68,6 +68,7 @@ RATE_LIMITED = (
     "Mohon maaf, Anda sudah mengirim {limit} pertanyaan dalam satu menit terakhir. "
     "Silakan tunggu sekitar {seconds} detik, lalu kirim lagi pertanyaan Anda. 🙏"
 )
+RATE_LIMITED_BUTTON = "Terlalu banyak permintaan dalam satu menit. Silakan tunggu sekitar {seconds} detik."
 ERROR = (
     "Maaf, terjadi kesalahan di sistem kami saat memproses pesan Anda. "
     "Silakan coba kirim lagi sebentar lagi."

@@ -276,7 +276,7 @@ def render_documents(documents: Iterable[dict]) -> list[str]:
         lines = [headings.get(status, f"<b>{esc(status)}</b>")]
         for d in sorted(docs, key=lambda x: (str(x.get("doc_type", "")), str(x.get("title", "")))):
             title = d.get("title") or d.get("doc_id") or "?"
-            item = f"• {esc(title)}"
+            item = f"• {link(title, d.get('url'))}"
             if d.get("doc_type"):
                 item += f" [{esc(d['doc_type'])}]"
             if d.get("status_by"):

@@ -80,7 +80,7 @@ def compose(answer: Answer, query_for_quote: str) -> Answer:
     if answer.decision != Decision.ANSWER:
         msg = MESSAGES.get(answer.reason, MESSAGES["no_match"])
         if answer.decision == Decision.ESCALATE:
-            msg += "\n\nPetugas akan membalas di percakapan ini. Jika mendesak, hubungi kantor Bawaslu terdekat."
+            msg += "\n\nPermintaan Anda sudah dicatat untuk petugas. Jika mendesak, hubungi kantor Bawaslu terdekat."
         answer.text = msg
         return answer
 

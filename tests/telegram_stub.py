@@ -69,6 +69,7 @@ def utf16_len(text: str) -> int:
 
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>\"']+))?)*)\s*(/?)>")
 _ATTR_RE = re.compile(r"([a-zA-Z-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>\"']+))?")
+_SPECIAL_RE = re.compile(r"[<&]")
 _ENTITY_RE = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);")
 
 
@@ -138,9 +139,12 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
             out_len += utf16_len(decoded)
             i = m.end()
             continue
-        out.append(ch)
-        out_len += utf16_len(ch)
-        i += 1
+        nxt = _SPECIAL_RE.search(text, i)
+        end = nxt.start() if nxt else len(text)
+        run = text[i:end]  # plain text up to the next tag or entity
+        out.append(run)
+        out_len += utf16_len(run)
+        i = end
     if stack:
         raise ValueError(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
     return "".join(out), sorted(entities, key=lambda e: (e["offset"], -e["length"]))

@@ -25,3 +25,57 @@ async def test_migrations_match_models_and_are_idempotent(tmp_path):
 def test_pseudonym_is_keyed_and_stable():
     a = pseudonymize(1001, "garam")
     assert a == pseudonymize(1001, "garam") and a != pseudonymize(1001, "lain") and "1001" not in a
+
+
+async def _postgres_admin_url() -> str | None:
+    """A local PostgreSQL we may create a scratch database in (skip the test otherwise)."""
+    import os
+
+    url = os.environ.get("KEPEMILUAN_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+    try:
+        import asyncpg
+
+        conn = await asyncpg.connect(url.replace("+asyncpg", ""), timeout=1.5)
+        await conn.close()
+        return url
+    except Exception:
+        return None
+
+
+async def test_postgres_migrations_and_queries():
+    import uuid
+
+    import asyncpg
+    import pytest
+
+    from bot.db import Conversation
+
+    admin = await _postgres_admin_url()
+    if admin is None:
+        pytest.skip("no local PostgreSQL on 127.0.0.1:5432")
+    name = f"kepemiluan_test_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(admin.replace("+asyncpg", ""))
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        db = Database(admin.rsplit("/", 1)[0] + f"/{name}")
+        await db.migrate()
+        async with db.engine.connect() as c:
+            diff = await c.run_sync(
+                lambda sc: compare_metadata(MigrationContext.configure(sc, opts={"compare_type": True}), Base.metadata)
+            )
+        assert diff == []
+        cid = await db.log_conversation(
+            user_pseudonym="p", chat_type="private", question="q", question_truncated=False, decision="answer",
+            reason="", confidence=0.5, sources=[{"n": 1, "passage_id": "x"}], engine_ms=1.0, latency_ms=2.0,
+        )
+        assert await db.set_feedback(cid, "p", -1)
+        rid = await db.add_staff_request(user_pseudonym="p", chat_id=-100123, conversation_id=cid, message="m")
+        assert (await db.find_staff_request("p", cid)).id == rid
+        assert (await db.get_conversation(cid)).sources == [{"n": 1, "passage_id": "x"}]
+        deleted = await db.purge_older_than(0)
+        assert (deleted.conversations, deleted.staff_requests) == (1, 1)
+        assert await db.count(Conversation) == 0
+        await db.close()
+    finally:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()

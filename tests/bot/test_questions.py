@@ -170,3 +170,12 @@ async def test_escalation_records_a_staff_request(bot):
     assert not any(b["text"].startswith("📖") for b in msgs[-1].buttons())  # nothing to cite
     [req] = await bot.db.staff_requests_for(bot.app.bot_data["services"].pseudonym(USER))
     assert req.message == "saya mau lapor politik uang di desa saya" and req.chat_id == USER
+
+
+async def test_answer_arrives_even_if_the_question_was_deleted(bot):
+    msg = bot.stub.make_message(USER, chat_id=bot.stub.group(GROUP)["id"], text="/tanya syarat pendidikan calon bupati")
+    del bot.stub.state.user_messages[(GROUP, msg["message_id"])]  # deleted before the bot replies
+    await bot.stub.push_update({"message": msg})
+    msgs = await bot.wait_answer(GROUP, 0)
+    assert QUOTE_P7 in msgs[-1].text
+    _no_errors(bot.stub)

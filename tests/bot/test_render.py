@@ -29,20 +29,15 @@ def valid(chunk: str, limit: int = 4096) -> str:
     return plain
 
 
-@pytest.fixture(scope="module")
-def engine():  # local name: overrides any project-wide `engine` fixture in this module
-    return FakeEngine()
-
-
-def test_answer_has_blockquote_link_and_disclaimer(engine):
-    html = render_answer(engine.answer("syarat pendidikan calon bupati"))
+def test_answer_has_blockquote_link_and_disclaimer(fake_engine):
+    html = render_answer(fake_engine.answer("syarat pendidikan calon bupati"))
     assert f"<blockquote>{esc(QUOTE_P7)}</blockquote>" in html
     assert f'<a href="{P7.url}">UU No. 10 Tahun 2016, Pasal 7 ayat (2)</a>' in html
     assert "bukan nasihat hukum" in valid(html)
 
 
-def test_repealed_warning_comes_first_and_is_visible(engine):
-    html = render_answer(engine.answer("umur hak memilih"))
+def test_repealed_warning_comes_first_and_is_visible(fake_engine):
+    html = render_answer(fake_engine.answer("umur hak memilih"))
     plain = valid(html)
     assert plain.index("Perhatian") < plain.index("Menurut")
     assert REPEALED_NOTE in plain
@@ -57,8 +52,8 @@ def test_everything_from_outside_is_escaped():
     assert "<script>" not in html
 
 
-def test_numbered_source_list_added_when_text_has_none(engine):
-    ans = engine.answer("syarat pendidikan")
+def test_numbered_source_list_added_when_text_has_none(fake_engine):
+    ans = fake_engine.answer("syarat pendidikan")
     bare = Answer(ans.question, ans.decision, "Calon harus berpendidikan SLTA.", 0.9, sources=ans.sources)
     html = render_answer(bare)
     assert "<b>Sumber:</b>\n1. <a href=" in html
@@ -71,8 +66,8 @@ def test_quote_lines_fallback_when_quotes_not_echoed():
 
 
 @pytest.mark.parametrize("limit", [4096, 1000, 300])
-def test_split_long_answer_every_chunk_valid(engine, limit):
-    chunks = answer_messages(engine.answer("jawaban panjang"), limit=limit, max_messages=100)
+def test_split_long_answer_every_chunk_valid(fake_engine, limit):
+    chunks = answer_messages(fake_engine.answer("jawaban panjang"), limit=limit, max_messages=100)
     assert len(chunks) >= 3
     seen = ""
     for c in chunks:
@@ -104,8 +99,8 @@ def test_split_counts_utf16_units():
         assert utf16_len(c) <= 4096
 
 
-def test_message_cap_marks_truncation(engine):
-    chunks = answer_messages(engine.answer("jawaban panjang"), limit=500, max_messages=3)
+def test_message_cap_marks_truncation(fake_engine):
+    chunks = answer_messages(fake_engine.answer("jawaban panjang"), limit=500, max_messages=3)
     assert len(chunks) == 3
     assert "dipotong" in valid(chunks[-1], 500)
 
@@ -152,3 +147,10 @@ def test_callback_data_short_even_with_huge_ids():
     for row in markup.inline_keyboard:
         for b in row:
             assert len(b.callback_data.encode()) <= 64
+
+
+def test_abstention_never_lists_sources_or_their_warnings(fake_engine):
+    sources = fake_engine.answer("umur hak memilih").sources  # a repealed law, with a note
+    ans = Answer("q", Decision.ABSTAIN, "Maaf, di luar cakupan saya.", 0.9, sources=sources)
+    plain = valid(render_answer(ans))
+    assert "Sumber" not in plain and "Perhatian" not in plain and "dicabut" not in plain

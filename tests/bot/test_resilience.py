@@ -117,3 +117,15 @@ def test_socket_guard_blocks_the_network():
         socket.create_connection(("10.255.255.1", 443), timeout=0.1)
     with pytest.raises(NetworkBlocked):
         socket.getaddrinfo("api.telegram.org", 443)
+
+
+async def test_passage_button_spam_is_rate_limited(strict_bot):
+    bot = strict_bot
+    [answer] = await bot.ask(USER, "syarat pendidikan calon bupati")  # 1 of 3
+    toasts = []
+    for _ in range(3):
+        qid = await bot.stub.click(USER, answer, "📖")
+        toasts.append(await bot.stub.wait_for_answer(qid))
+    assert toasts[-1]["show_alert"] and "Terlalu banyak permintaan" in toasts[-1]["text"]
+    await bot.stub.settle(quiet=0.1)
+    assert len(bot.stub.messages(USER)) == 3  # the answer and two passages
