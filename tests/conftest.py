@@ -16,29 +16,48 @@ CORPUS = Path(__file__).resolve().parents[1] / "ingest" / "corpus"
 # A small fixture corpus: the Pilkada law with its two amendments, one repealed law, one news page.
 FIXTURE_DOCS = ["uu-1-2015", "uu-8-2015", "uu-10-2016", "uu-8-2012"]
 
-_real_connect = socket.socket.connect
+class NetworkBlocked(RuntimeError):
+    pass
 
 
-def _loopback(addr) -> bool:
-    host = addr[0] if isinstance(addr, tuple) else addr
-    if isinstance(host, (bytes,)) or not isinstance(host, str):
-        return True  # unix sockets
-    if host in ("localhost",):
+def _is_local(address) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    host = address[0]
+    if host in ("localhost", "", None):
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
     except ValueError:
         return False
 
 
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch):
-    def guarded(self, addr):
-        if self.family in (socket.AF_INET, socket.AF_INET6) and not _loopback(addr):
-            raise AssertionError(f"test tried to reach the network: {addr!r}")
-        return _real_connect(self, addr)
+def socket_guard(monkeypatch):
+    """Fail any connection (or name lookup) that would leave the loopback interface."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
 
-    monkeypatch.setattr(socket.socket, "connect", guarded)
+    def connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+            raise NetworkBlocked(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+            raise NetworkBlocked(f"test tried to reach the network: {address!r}")
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        h = host.decode() if isinstance(host, bytes) else host
+        if h not in (None, "", "localhost") and not _is_local((h, 0)):
+            raise NetworkBlocked(f"test tried to resolve a network name: {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     yield
 
 

@@ -33,49 +33,7 @@ GROUP = -100555
 # ------------------------------------------------------------------ network guard
 
 
-def _is_local(address) -> bool:
-    if isinstance(address, (str, bytes)):  # AF_UNIX path
-        return True
-    host = address[0]
-    if host in ("localhost", "", None):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class NetworkBlocked(RuntimeError):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def socket_guard(monkeypatch):
-    """Fail any connection (or name lookup) that would leave 127.0.0.1."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-    real_getaddrinfo = socket.getaddrinfo
-
-    def connect(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
-            raise NetworkBlocked(f"test tried to reach the network: {address!r}")
-        return real_connect(self, address)
-
-    def connect_ex(self, address):
-        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
-            raise NetworkBlocked(f"test tried to reach the network: {address!r}")
-        return real_connect_ex(self, address)
-
-    def getaddrinfo(host, *args, **kwargs):
-        h = host.decode() if isinstance(host, bytes) else host
-        if h not in (None, "", "localhost") and not _is_local((h, 0)):
-            raise NetworkBlocked(f"test tried to resolve a network name: {host!r}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield
+from tests.conftest import NetworkBlocked  # noqa: E402,F401  (the guard itself is in tests/conftest.py)
 
 
 # ------------------------------------------------------------------ stand-in and bot

@@ -59,46 +59,7 @@ CHROME = [
 # Network guard
 
 
-class NetworkBlocked(RuntimeError):
-    pass
-
-
-def _loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch):
-    """Any connect to a non-loopback address (or a DNS lookup of a real name) fails the test."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-    real_getaddrinfo = socket.getaddrinfo
-
-    def check(addr):
-        if isinstance(addr, tuple) and addr and not _loopback(str(addr[0])):
-            raise NetworkBlocked(f"network access blocked in tests: {addr!r}")
-
-    def connect(self, addr):
-        check(addr)
-        return real_connect(self, addr)
-
-    def connect_ex(self, addr):
-        check(addr)
-        return real_connect_ex(self, addr)
-
-    def getaddrinfo(host, *args, **kwargs):
-        h = host.decode() if isinstance(host, bytes) else host
-        if h and not _loopback(h):
-            raise NetworkBlocked(f"DNS/network blocked in tests: {h!r}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield
+from tests.conftest import NetworkBlocked  # noqa: E402,F401  (the guard itself is in tests/conftest.py)
 
 
 def test_network_guard_blocks_non_loopback():

@@ -39,49 +39,7 @@ CHROME = [
 ]
 
 
-class NetworkBlocked(RuntimeError):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch):
-    """Any connect to a non-loopback address fails the test."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-    real_getaddrinfo = socket.getaddrinfo
-
-    def check(addr):
-        if isinstance(addr, tuple) and addr:
-            host = addr[0]
-            try:
-                ok = ipaddress.ip_address(host.split("%")[0]).is_loopback
-            except ValueError:
-                ok = host == "localhost"
-            if not ok:
-                raise NetworkBlocked(f"network access blocked in tests: {addr!r}")
-
-    def connect(self, addr):
-        check(addr)
-        return real_connect(self, addr)
-
-    def connect_ex(self, addr):
-        check(addr)
-        return real_connect_ex(self, addr)
-
-    def getaddrinfo(host, *args, **kwargs):
-        h = host.decode() if isinstance(host, bytes) else host
-        if h not in (None, "localhost", "127.0.0.1", "::1", ""):
-            try:
-                if not ipaddress.ip_address(h).is_loopback:
-                    raise NetworkBlocked(f"DNS/network blocked in tests: {h!r}")
-            except ValueError:
-                raise NetworkBlocked(f"DNS/network blocked in tests: {h!r}") from None
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield
+from tests.conftest import NetworkBlocked  # noqa: E402,F401  (the guard itself is in tests/conftest.py)
 
 
 def _raw(path: Path) -> str:
