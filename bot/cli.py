@@ -243,21 +243,8 @@ def reindex() -> None:
     from .wiring import build_embedder
 
     settings = Settings()
-    emb = build_embedder(settings)
-    import chromadb  # the store adapter owns chromadb; here only to drop the old collection
-
-    if settings.chroma_url:
-        from urllib.parse import urlparse
-
-        u = urlparse(settings.chroma_url)
-        client = chromadb.HttpClient(host=u.hostname, port=u.port or 8000)
-    else:
-        client = chromadb.PersistentClient(path=str(settings.chroma_path))
-    try:
-        client.delete_collection(settings.collection)
-    except Exception:
-        pass
-    store = ChromaStore(emb, path=settings.chroma_path, url=settings.chroma_url, collection=settings.collection)
+    store = ChromaStore.fresh(build_embedder(settings), path=settings.chroma_path, url=settings.chroma_url,
+                              collection=settings.collection)
     t0 = time.perf_counter()
     _print_summaries(ingest_sources(settings, [], store=store), time.perf_counter() - t0)
 

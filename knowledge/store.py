@@ -71,15 +71,8 @@ class ChromaStore:
     def __init__(self, embedder: Embedder, *, path: str | Path | None = None, url: str | None = None,
                  collection: str = "kepemiluan"):
         self.embedder = embedder
-        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
-            if url:
-                u = urlparse(url)
-                self.client = chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
-                                                  ssl=u.scheme == "https", settings=settings)
-            else:
-                Path(path or "data/chroma").mkdir(parents=True, exist_ok=True)
-                self.client = chromadb.PersistentClient(path=str(path), settings=settings)
+            self.client = self._client(path, url)
             self.ef = KepemiluanEmbeddingFunction(embedder)
             self.col = self.client.get_or_create_collection(
                 collection, embedding_function=self.ef,
@@ -96,6 +89,36 @@ class ChromaStore:
                 f"{embedder.label!r}. Run `kepemiluan reindex` to rebuild it with the new model, or set the "
                 f"model back to {recorded!r}."
             )
+
+    def drop(self) -> None:
+        """Delete the whole collection (reindex), then start an empty one with this embedder."""
+        name = self.col.name
+        self.client.delete_collection(name)
+        self.col = self.client.get_or_create_collection(
+            name, embedding_function=self.ef, metadata={"hnsw:space": "cosine", "model": self.embedder.label})
+
+    @classmethod
+    def fresh(cls, embedder: Embedder, **kw) -> "ChromaStore":
+        """Open the collection even if it was built with another model, and drop it."""
+        try:
+            store = cls(embedder, **kw)
+        except IndexMismatch:
+            store = cls.__new__(cls)
+            store.embedder, store.ef = embedder, KepemiluanEmbeddingFunction(embedder)
+            store.client = cls._client(kw.get("path"), kw.get("url"))
+            store.col = store.client.get_collection(kw.get("collection", "kepemiluan"), embedding_function=store.ef)
+        store.drop()
+        return store
+
+    @staticmethod
+    def _client(path, url):
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if url:
+            u = urlparse(url)
+            return chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
+                                       ssl=u.scheme == "https", settings=settings)
+        Path(path or "data/chroma").mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path or "data/chroma"), settings=settings)
 
     def count(self) -> int:
         return self.col.count()
