@@ -24,8 +24,10 @@ from telegram.ext import Application, ContextTypes, Defaults
 from .db import Database
 from .flood import FloodControl
 from .handlers import ALLOWED_UPDATES, register
+from .jobs import desk_shutdown, desk_startup, install_desk
 from .logs import configure_logging, protect_secrets, quiet_http_loggers
 from .messages import bot_commands
+from .persistence import DbPersistence
 from .ratelimit import UserRateLimiter
 from .services import KEY, EngineLike, Services
 from .settings import Settings
@@ -46,12 +48,14 @@ def _token(settings: Settings) -> str:
 async def _post_init(app: Application) -> None:
     svc: Services = app.bot_data[KEY]
     await svc.db.migrate()
+    await desk_startup(app)
     await app.bot.set_my_commands(bot_commands())
     log.info("bot @%s ready (database migrated, %d commands registered)", app.bot.username, len(bot_commands()))
 
 
 async def _post_shutdown(app: Application) -> None:
     svc: Services = app.bot_data[KEY]
+    await desk_shutdown(app)
     svc.executor.shutdown(wait=False, cancel_futures=True)
     await svc.db.close()
 
@@ -92,6 +96,7 @@ def build_application(
         settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
     )
     quiet_http_loggers()
+    db = db or Database(settings.db_url)
 
     builder = (
         Application.builder()
@@ -114,6 +119,7 @@ def build_application(
         .pool_timeout(POOL_TIMEOUT_S)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .persistence(DbPersistence(db))  # report-intake conversation states only
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
@@ -125,10 +131,11 @@ def build_application(
     app.bot_data[KEY] = Services(
         settings=settings,
         engine=engine,
-        db=db or Database(settings.db_url),
+        db=db,
         limiter=UserRateLimiter(settings.rate_limit_per_minute),
         executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="engine"),
     )
+    install_desk(app, settings, db, engine, app.bot_data[KEY].executor)
     register(app)
     app.job_queue.run_daily(purge_old_conversations, time=PURGE_AT, name="retention-purge")
     app.job_queue.run_once(purge_old_conversations, when=60, name="retention-purge-startup")

@@ -13,6 +13,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("tanya", "Ajukan pertanyaan (untuk grup): /tanya pertanyaan Anda"),
     ("sumber", "Daftar peraturan yang saya gunakan dan statusnya"),
     ("petugas", "Minta bantuan petugas"),
+    ("lapor", "Laporkan dugaan pelanggaran pemilu"),
+    ("batal", "Batalkan laporan yang sedang diisi"),
     ("hapusdata", "Hapus semua data Anda yang tersimpan"),
 ]
 

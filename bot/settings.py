@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     staff_ids: list[int] = Field(default_factory=list)
     admin_ids: list[int] = Field(default_factory=list)
 
+    # Ticket desk (bot/escalation.py, bot/handlers/desk.py, bot/jobs.py)
+    staff_role: str = "Petugas Bawaslu"  # how staff answers are signed (never the person's name)
+    staff_response_hours: int = 24  # what citizens are told to expect
+    ticket_overdue_minutes: int = 120  # an open ticket older than this is overdue
+    reminder_interval_minutes: int = 30  # the reminder job's period; one reminder per ticket per period
+    outbox_poll_seconds: float = 1.0
+
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "kepemiluan.sqlite3"

@@ -91,6 +91,10 @@ class Engine:
         ans.latency_ms = round((time.perf_counter() - t0) * 1000, 2)
         return ans
 
+    def passages(self) -> list[Passage]:
+        """The current passage set (a copy): add to it and `reload` to index new passages."""
+        return list(self._state.catalog.passages)
+
     def passage(self, passage_id: str) -> Passage | None:
         return self._state.catalog.by_id.get(passage_id)
 

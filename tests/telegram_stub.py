@@ -212,6 +212,7 @@ class SentMessage:
     reply_to: int | None
     sent_at: float
     edits: int = 0
+    media: dict | None = None  # {"type": "photo" | "document", "file_id": ...} for sendPhoto / sendDocument
 
     def buttons(self) -> list[dict]:
         if not self.reply_markup:
@@ -265,6 +266,8 @@ class StubState:
     callback_answers: dict[str, dict | None] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     commands: list[dict] = field(default_factory=list)
+    # chat id -> user id -> status ("creator", "administrator", "member", "left", ...)
+    members: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
 class TelegramStub:
@@ -631,6 +634,66 @@ class TelegramStub:
             raise bad_request("wrong parameter action in request")
         return True
 
+    async def api_getChatMember(self, p):
+        chat = self._chat(p.get("chat_id"))
+        try:
+            user_id = int(p.get("user_id"))
+        except (TypeError, ValueError):
+            raise bad_request("invalid user_id specified") from None
+        status = self.state.members.get(chat["id"], {}).get(user_id, "left")
+        user = self.state.users.get(user_id) or StubUser(user_id, f"Pengguna{user_id}")
+        member = {"status": status, "user": user.as_api()}
+        if status == "administrator":
+            member.update({
+                "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
+                "can_manage_video_chats": True, "can_restrict_members": True, "can_promote_members": False,
+                "can_change_info": True, "can_invite_users": True, "can_post_stories": False,
+                "can_edit_stories": False, "can_delete_stories": False,
+            })
+        elif status == "creator":
+            member["is_anonymous"] = False
+        return member
+
+    async def _send_media(self, p, kind: str):
+        chat = self._chat(p.get("chat_id"))
+        file_id = p.get(kind)
+        if not isinstance(file_id, str) or not file_id:
+            raise bad_request(f"there is no {kind} in the request")
+        caption = p.get("caption") or ""
+        if caption:
+            caption, _ = self._validate_text(caption, p.get("parse_mode"))
+            if utf16_len(caption) > 1024:
+                raise bad_request("message caption is too long")
+        reply_to = None
+        rp = p.get("reply_parameters")
+        if isinstance(rp, dict) and rp.get("message_id"):
+            reply_to = int(rp["message_id"])
+            if not self._message_exists(chat["id"], reply_to) and not rp.get("allow_sending_without_reply"):
+                raise bad_request("message to be replied not found")
+        msg = SentMessage(
+            chat_id=chat["id"], message_id=self._next_message_id(chat["id"]), html=caption, text=caption,
+            entities=[], parse_mode=p.get("parse_mode"), reply_markup=None, reply_to=reply_to, sent_at=time.time(),
+            media={"type": kind, "file_id": file_id},
+        )
+        self.state.sent.setdefault(chat["id"], []).append(msg)
+        for listener in self.listeners:
+            listener(msg)
+        out = msg.as_api(self.bot_user, chat)
+        out.pop("text", None)
+        if caption:
+            out["caption"] = caption
+        if kind == "photo":
+            out["photo"] = [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 800, "height": 800}]
+        else:
+            out["document"] = {"file_id": file_id, "file_unique_id": f"u{file_id}"}
+        return out
+
+    async def api_sendPhoto(self, p):
+        return await self._send_media(p, "photo")
+
+    async def api_sendDocument(self, p):
+        return await self._send_media(p, "document")
+
     async def api_getFile(self, p):
         fid = p.get("file_id")
         if fid not in self.state.files:
@@ -703,6 +766,12 @@ class TelegramStub:
         self.group(chat_id)
         self.user(user_id)
         return await self.send_message(user_id, chat_id=chat_id, text=text, **kw)
+
+    def add_member(self, chat_id: int, user_id: int, status: str = "member", first_name: str | None = None) -> None:
+        """Make `user_id` a member of group `chat_id` (getChatMember answers with `status`)."""
+        self.group(chat_id)
+        self.user(user_id, first_name)
+        self.state.members.setdefault(chat_id, {})[user_id] = status
 
     async def send_forwarded(self, user_id: int, text: str, *, origin_name: str = "Grup WA Keluarga") -> dict:
         return await self.send_message(

@@ -4,11 +4,14 @@ from __future__ import annotations
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from ..keyboards import DELETE, FEEDBACK, PASSAGE, STAFF
-from .callbacks import on_delete_choice, on_feedback, on_passage, on_stale_button, on_staff_button
+from ..services import KEY
+from .callbacks import ESCALATE_QUESTION, on_delete_choice, on_feedback, on_passage, on_stale_button, on_staff_button
 from .commands import on_delete, on_help, on_sources, on_staff, on_start, on_unknown_command
+from .desk import FAQ_BUTTON, TICKET_BUTTON, on_faq_button, on_queue, on_staff_reply, on_ticket, on_ticket_button, on_withdraw_faq
 from .errors import on_error
 from .media import on_document, on_media
-from .questions import on_group_text, on_private_text, on_tanya
+from .questions import on_group_text, on_tanya
+from .report import on_cancel_outside, report_conversation
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
@@ -30,6 +33,12 @@ MEDIA = (
 
 
 def register(app: Application) -> None:
+    staff_chat = app.bot_data[KEY].settings.staff_chat_id
+    desk_replies = (
+        [MessageHandler(filters.Chat(staff_chat) & NEW & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_staff_reply)]
+        if staff_chat is not None
+        else []
+    )
     app.add_handlers(
         [
             CommandHandler("start", on_start, filters=NEW),
@@ -38,15 +47,24 @@ def register(app: Application) -> None:
             CommandHandler("sumber", on_sources, filters=NEW),
             CommandHandler("petugas", on_staff, filters=NEW),
             CommandHandler("hapusdata", on_delete, filters=NEW),
+            CommandHandler("antrian", on_queue, filters=NEW),
+            CommandHandler("tiket", on_ticket, filters=NEW),
+            CommandHandler("tarikfaq", on_withdraw_faq, filters=NEW),
+            # private text (questions) and the violation-report intake (/lapor, /batal, evidence)
+            report_conversation(persistent=app.persistence is not None),
+            CommandHandler("batal", on_cancel_outside, filters=NEW),
             MessageHandler(PRIVATE & NEW & filters.COMMAND, on_unknown_command),
-            MessageHandler(PRIVATE & NEW_OR_EDITED & filters.TEXT & ~filters.COMMAND, on_private_text),
+            *desk_replies,
             MessageHandler(filters.ChatType.GROUPS & NEW_OR_EDITED & filters.TEXT & ~filters.COMMAND, on_group_text),
             MessageHandler(PRIVATE & NEW & filters.Document.ALL, on_document),
             MessageHandler(PRIVATE & NEW & MEDIA, on_media),
             MessageHandler(PRIVATE & NEW & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_media),
+            CallbackQueryHandler(on_ticket_button, pattern=TICKET_BUTTON),
+            CallbackQueryHandler(on_faq_button, pattern=FAQ_BUTTON),
             CallbackQueryHandler(on_feedback, pattern=FEEDBACK),
             CallbackQueryHandler(on_passage, pattern=PASSAGE),
             CallbackQueryHandler(on_staff_button, pattern=STAFF),
+            CallbackQueryHandler(on_staff_button, pattern=ESCALATE_QUESTION),
             CallbackQueryHandler(on_delete_choice, pattern=DELETE),
             CallbackQueryHandler(on_stale_button),
         ]

@@ -5,16 +5,22 @@ Every callback query is answered (Telegram shows a spinner until it is).
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import Message, ReplyParameters, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from .. import desk_messages as dm
 from .. import messages as m
+from ..escalation import desk
 from ..keyboards import DELETE, FEEDBACK, PASSAGE, STAFF, without_feedback
 from ..render import render_passage
 from ..services import services
-from .staff import file_staff_request
+from ..tickets import PERMINTAAN, PERTANYAAN
+from .staff import request_staff
+
+ESCALATE_QUESTION = re.compile(r"^hq:(\d{1,19})$")  # «Teruskan ke petugas» offered after 👎
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +47,9 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await query.edit_message_reply_markup(reply_markup=without_feedback(msg.reply_markup))
         except BadRequest as exc:  # e.g. "message is not modified" after a double tap
             log.debug("could not update the keyboard: %s", exc)
+    if sign == "-":  # 👎: offer to pass the question to staff
+        chat_id = msg.chat_id if msg is not None else query.from_user.id
+        await context.bot.send_message(chat_id, dm.ESCALATE_FEEDBACK, reply_markup=dm.escalate_keyboard(conversation_id))
 
 
 async def on_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,21 +81,31 @@ async def on_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """«Tanya petugas» (hp:<id>, a «permintaan petugas») or «Teruskan ke petugas» after 👎 (hq:<id>)."""
     query = update.callback_query
-    conversation_id = int(STAFF.match(query.data or "").group(1)) or None
+    data = query.data or ""
+    match = STAFF.match(data) or ESCALATE_QUESTION.match(data)
+    conversation_id = int(match.group(1)) or None
+    kind = PERTANYAAN if data.startswith("hq:") else PERMINTAAN
     svc = services(context)
     conversation = await svc.db.get_conversation(conversation_id) if conversation_id else None
+    if conversation is not None and conversation.user_pseudonym != svc.pseudonym(query.from_user.id):
+        conversation = None  # someone else's answer (in a group): a request of one's own, without it
     msg = _message(update)
     chat_id = msg.chat_id if msg is not None else query.from_user.id
-    request_id = await file_staff_request(
+    ticket, created = await request_staff(
         context,
+        kind=kind,
         user_id=query.from_user.id,
         chat_id=chat_id,
+        chat_type=msg.chat.type if msg is not None else "private",
         conversation_id=conversation.id if conversation else None,
-        message=conversation.question if conversation else "",
+        question=conversation.question if conversation else "",
+        origin=f"petugas:{conversation.id}" if conversation else f"cb:{query.id}",
     )
-    await query.answer(m.STAFF_TOAST)
-    await context.bot.send_message(chat_id, m.STAFF_RECORDED.format(id=request_id))
+    await query.answer(dm.TOAST_TICKET)
+    if not created:
+        await context.bot.send_message(chat_id, dm.already_open(ticket))
 
 
 async def on_delete_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,8 +113,10 @@ async def on_delete_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     choice = DELETE.match(query.data or "").group(1)
     if choice == "y":
         svc = services(context)
-        deleted = await svc.db.delete_user_data(svc.pseudonym(query.from_user.id))
-        text = m.DELETE_DONE.format(conversations=deleted.conversations, requests=deleted.staff_requests)
+        pseudonym = svc.pseudonym(query.from_user.id)
+        tickets = await desk(context).tickets.delete_for_user(pseudonym)
+        deleted = await svc.db.delete_user_data(pseudonym)
+        text = m.DELETE_DONE.format(conversations=deleted.conversations, requests=deleted.staff_requests + tickets)
     else:
         text = m.DELETE_CANCELLED
     await query.answer()

@@ -9,7 +9,9 @@ from .. import messages as m
 from ..keyboards import delete_keyboard
 from ..render import esc, render_documents
 from ..services import services
-from .staff import file_staff_request
+from .. import desk_messages as dm
+from ..tickets import PERMINTAAN
+from .staff import request_staff
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -28,20 +30,26 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/petugas [pesan]: record the request (the ticket desk comes in a later issue)."""
+    """/petugas [pesan]: open a «permintaan petugas» ticket (about the message, else the last question)."""
     svc = services(context)
     msg = update.effective_message
+    chat = update.effective_chat
     parts = (msg.text or "").split(maxsplit=1)
     note = parts[1].strip() if len(parts) > 1 else ""
-    latest = await svc.db.latest_conversation(svc.pseudonym(update.effective_user.id))
-    request_id = await file_staff_request(
+    latest = None if note else await svc.db.latest_conversation(svc.pseudonym(update.effective_user.id))
+    ticket, created = await request_staff(
         context,
+        kind=PERMINTAAN,
         user_id=update.effective_user.id,
-        chat_id=update.effective_chat.id,
-        conversation_id=None if note or latest is None else latest.id,
-        message=note or (latest.question if latest else ""),
+        chat_id=chat.id,
+        chat_type=chat.type,
+        conversation_id=latest.id if latest else None,
+        question=note or (latest.question if latest else ""),
+        origin=f"petugas:{latest.id}" if latest else f"msg:{chat.id}:{msg.message_id}",
+        reply_to=msg.message_id if chat.type != ChatType.PRIVATE else None,
     )
-    await msg.reply_text(m.STAFF_RECORDED.format(id=request_id))
+    if not created:
+        await msg.reply_text(dm.already_open(ticket))
 
 
 async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -19,12 +19,14 @@ from telegram.ext import ContextTypes
 
 from knowledge.model import Decision
 
+from .. import desk_messages as dm
 from .. import messages as m
+from ..escalation import DESK_KEY, kind_for, open_ticket, sources_of
 from ..keyboards import answer_keyboard
 from ..render import answer_messages, esc
 from ..services import services
-from .staff import file_staff_request
 from ..text import clean_question, strip_mention, truncate_question
+from ..tickets import LAPORAN, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +91,12 @@ async def answer_question(
     *,
     notices: Sequence[str] = (),
     quote: bool = False,
-) -> None:
-    """Answer `raw_text` as a question from the update's user, in the update's chat."""
+) -> Ticket | None:
+    """Answer `raw_text` as a question from the update's user, in the update's chat.
+
+    Returns the ticket when the engine escalated the message (its reply then goes through the
+    outbox with the ticket's acknowledgement), else None.
+    """
     started = time.perf_counter()
     svc = services(context)
     settings = svc.settings
@@ -153,32 +159,61 @@ async def answer_question(
     except Exception:  # the citizen still gets the answer, without the log-backed buttons
         log.exception("could not write the conversation log")
     answered = answer.decision == Decision.ANSWER
-    if answer.decision == Decision.ESCALATE and conversation_id is not None:
-        # the engine tells the citizen the message goes to staff: make that true
-        try:
-            await file_staff_request(
-                context, user_id=user.id, chat_id=chat.id, conversation_id=conversation_id, message=asked
-            )
-        except Exception:
-            log.exception("could not record the staff request")
+    if answer.decision == Decision.ESCALATE:
+        # the engine tells the citizen the message goes to staff: make that true (a ticket)
+        ticket = await _escalate(update, context, answer, asked, conversation_id, chunks, quote)
+        if ticket is not None:
+            return ticket
     markup = answer_keyboard(conversation_id, len(answer.sources) if answered else 0)
 
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await msg.reply_text(chunk, reply_markup=markup if last else None, do_quote=quote and i == 0)
+    return None
+
+
+async def _escalate(update: Update, context, answer, asked: str, conversation_id: int | None,
+                    chunks: list[str], quote: bool) -> Ticket | None:
+    """Open the ticket for an escalated message; its reply, acknowledgement and card go through
+    the outbox (in order, after the ticket is stored). None: reply the usual way instead."""
+    d = context.application.bot_data.get(DESK_KEY)
+    if d is None:
+        return None
+    chat, user, msg = update.effective_chat, update.effective_user, update.effective_message
+    kind = kind_for(answer.reason or "", asked)
+    private = chat.type == ChatType.PRIVATE
+    after: list = []
+    report = None
+    if kind == LAPORAN:
+        if private:
+            after = [dm.intake_start()]
+            report = {"account": asked, "state": "berjalan"}
+        else:
+            after = [(dm.REPORT_IN_GROUP, None)]
+    try:
+        ticket, created = await open_ticket(
+            d, kind=kind, chat_id=chat.id, chat_type=chat.type, pseudonym=services(context).pseudonym(user.id),
+            question=asked, draft=answer.text, sources=sources_of(answer), confidence=answer.confidence,
+            reason=answer.reason or "", conversation_id=conversation_id, origin=f"msg:{chat.id}:{msg.message_id}",
+            report=report, before=chunks, after=after, reply_to=msg.message_id if quote else None,
+        )
+    except Exception:
+        log.exception("could not open a ticket")
+        return None
+    return ticket if created else None
 
 
 # ------------------------------------------------------------------ entry points
 
 
-async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ticket | None:
     msg = update.effective_message
     notices: list[str] = []
     if update.edited_message is not None:
         notices.append(m.EDITED)
     if msg.forward_origin is not None:
         notices.append(m.FORWARDED)
-    await answer_question(update, context, msg.text, notices=notices, quote=update.edited_message is not None)
+    return await answer_question(update, context, msg.text, notices=notices, quote=update.edited_message is not None)
 
 
 def _addressed_to_bot(msg: Message, bot) -> bool:

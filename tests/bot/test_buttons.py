@@ -53,17 +53,21 @@ async def test_long_passage_id_never_goes_into_callback_data(bot):
     assert P_LONG_ID.text in msgs[-1].text
 
 
-async def test_tanya_petugas_button_records_one_request(bot):
-    [answer] = await bot.ask(USER, "ada politik uang, saya mau lapor")
-    for _ in range(2):  # a double tap files one request
+async def test_tanya_petugas_button_opens_one_ticket(bot):
+    [answer] = await bot.ask(USER, "syarat pendidikan calon bupati")
+    texts = []
+    for _ in range(2):  # a double tap opens one ticket
         before = len(bot.stub.messages(USER))
         qid = await bot.stub.click(USER, answer, "🙋 Tanya petugas")
-        assert (await bot.stub.wait_for_answer(qid))["text"] == "Permintaan ke petugas dicatat."
+        assert (await bot.stub.wait_for_answer(qid))["text"] == "Diteruskan ke petugas."
         msgs = await bot.stub.wait_for_messages(USER, before + 1)
-        assert "sudah kami catat" in msgs[-1].text
-    assert await bot.db.count(StaffRequest) == 1
-    [req] = await bot.db.staff_requests_for(bot.app.bot_data["services"].pseudonym(USER))
-    assert req.chat_id == USER and req.message == "ada politik uang, saya mau lapor" and req.conversation_id
+        texts.append(msgs[-1].text)
+    [ticket] = await bot.app.bot_data["desk"].tickets.for_user(bot.app.bot_data["services"].pseudonym(USER))
+    assert ticket.chat_id == USER and ticket.question == "syarat pendidikan calon bupati" and ticket.conversation_id
+    assert ticket.kind == "permintaan petugas"
+    assert f"Nomor tiket Anda: #{ticket.id}" in texts[0]
+    assert f"#{ticket.id}" in texts[1] and "sudah tercatat" in texts[1]
+    assert await bot.db.count(StaffRequest) == 0  # the old table is no longer written
 
 
 async def test_buttons_of_deleted_data_answer_politely(bot):

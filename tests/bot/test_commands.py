@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.db import Conversation, StaffRequest
 
 from .conftest import GROUP, OTHER_USER, USER
+from .fakes import QUOTE_P7
 
 
 async def test_start_welcomes_and_commands_are_registered(bot):
@@ -13,7 +14,7 @@ async def test_start_welcomes_and_commands_are_registered(bot):
     assert "Yang bisa saya bantu" in text and "Yang tidak bisa saya lakukan" in text
     assert "Privasi" in text and "90 hari" in text and "/hapusdata" in text
     registered = [c["command"] for c in bot.stub.state.commands]
-    assert registered == ["start", "bantuan", "tanya", "sumber", "petugas", "hapusdata"]
+    assert registered == ["start", "bantuan", "tanya", "sumber", "petugas", "lapor", "batal", "hapusdata"]
     assert all(c["description"] for c in bot.stub.state.commands)
 
 
@@ -35,13 +36,19 @@ async def test_unknown_command_points_to_help(bot):
     assert "/bantuan" in msgs[0].text
 
 
-async def test_petugas_records_request_honestly(bot):
+async def test_petugas_opens_a_ticket_and_says_what_happens_next(bot):
     await bot.ask(USER, "syarat pendidikan calon bupati")
     msgs = await bot.reply_to(USER, lambda: bot.stub.send_text(USER, "/petugas"))
-    assert "sudah kami catat" in msgs[0].text and "belum dapat membalas langsung" in msgs[0].text
-    [req] = await bot.db.staff_requests_for(bot.app.bot_data["services"].pseudonym(USER))
-    assert req.chat_id == USER and req.message == "syarat pendidikan calon bupati"
-    assert f"#{req.id}" in msgs[0].text
+    [ticket] = await bot.app.bot_data["desk"].tickets.for_user(bot.app.bot_data["services"].pseudonym(USER))
+    assert ticket.chat_id == USER and ticket.question == "syarat pendidikan calon bupati"
+    assert ticket.kind == "permintaan petugas" and ticket.status == "baru"
+    assert QUOTE_P7 in ticket.draft_answer  # staff get the bot's draft
+    text = msgs[0].text
+    assert f"Nomor tiket Anda: #{ticket.id}" in text
+    assert "Langkah berikutnya" in text and "Perkiraan waktu tanggapan" in text and "24 jam" in text
+    # asking again about the same answer refers to the same ticket
+    again = await bot.reply_to(USER, lambda: bot.stub.send_text(USER, "/petugas"))
+    assert f"#{ticket.id}" in again[0].text and "sudah tercatat" in again[0].text
 
 
 async def test_hapusdata_confirm_deletes_only_my_rows(bot):

@@ -164,12 +164,16 @@ async def test_engine_input_error_is_shown_to_the_user(bot):
     assert [c for c in bot.stub.calls if c.status != 200] == []
 
 
-async def test_escalation_records_a_staff_request(bot):
-    msgs = await bot.ask(USER, "saya mau lapor politik uang di desa saya")
-    assert "petugas" in msgs[-1].text
-    assert not any(b["text"].startswith("📖") for b in msgs[-1].buttons())  # nothing to cite
-    [req] = await bot.db.staff_requests_for(bot.app.bot_data["services"].pseudonym(USER))
-    assert req.message == "saya mau lapor politik uang di desa saya" and req.chat_id == USER
+async def test_escalation_opens_a_ticket_before_telling_the_citizen(bot):
+    await bot.stub.send_text(USER, "saya mau lapor politik uang di desa saya")
+    msgs = await bot.stub.wait_for_messages(USER, 3)
+    assert "petugas" in msgs[0].text
+    assert not any(b["text"].startswith("📖") for b in msgs[0].buttons())  # nothing to cite
+    [ticket] = await bot.app.bot_data["desk"].tickets.for_user(bot.app.bot_data["services"].pseudonym(USER))
+    assert ticket.question == "saya mau lapor politik uang di desa saya" and ticket.chat_id == USER
+    assert ticket.kind == "laporan pelanggaran"
+    assert f"#{ticket.id}" in msgs[1].text
+    assert "Pasal 134" in msgs[2].text  # the report intake starts
 
 
 async def test_answer_arrives_even_if_the_question_was_deleted(bot):

@@ -1,0 +1,292 @@
+"""What the ticket desk says (Indonesian, Telegram HTML) and the staff-group ticket card.
+
+Citizens are told the ticket number, the next step and the expected response time. Staff
+answers reach citizens signed with the role (settings.staff_role), never a person's name.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from .render import esc
+from .tickets import BARU, DIAMBIL, DIJAWAB, DITUTUP, LAPORAN, PERMINTAAN, Ticket, aware
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+CARD_TEXT_MAX = 900  # characters of the question / draft shown on a card
+REPORT_DEADLINE_DAYS = 7  # UU 1/2015 Pasal 134 ayat (4)
+
+STATUS_ICON = {BARU: "🆕 baru", DIAMBIL: "🙋 diambil", DIJAWAB: "✅ dijawab", DITUTUP: "🔒 ditutup"}
+
+# ----------------------------------------------------------------- citizen side
+
+
+def response_time(hours: int) -> str:
+    if hours % 24 == 0:
+        return f"{hours // 24}×24 jam"
+    return f"{hours} jam"
+
+
+def ack(ticket: Ticket, hours: int) -> str:
+    """Told to the citizen once the ticket is stored."""
+    if ticket.kind == LAPORAN:
+        step = (
+            "Petugas Bawaslu akan memeriksa laporan Anda dan menghubungi Anda di chat ini. "
+            "Percakapan ini <b>belum menjadi laporan resmi</b> sampai petugas mengonfirmasinya."
+        )
+    elif ticket.kind == PERMINTAAN:
+        step = "Petugas Bawaslu akan membalas Anda langsung di chat ini."
+    else:
+        step = "Petugas Bawaslu akan memeriksa pertanyaan Anda dan membalas di chat ini."
+    return (
+        f"🎫 Nomor tiket Anda: <b>#{ticket.id}</b> ({esc(ticket.kind)}).\n"
+        f"Langkah berikutnya: {step}\n"
+        f"Perkiraan waktu tanggapan: paling lambat {response_time(hours)} (hari kerja).\n"
+        "Anda akan diberi tahu di sini saat petugas menjawab atau menutup tiket."
+    )
+
+
+def already_open(ticket: Ticket) -> str:
+    return (
+        f"Permintaan Anda sudah tercatat sebagai tiket <b>#{ticket.id}</b> "
+        f"(status: {esc(ticket.status)}). Petugas akan membalas di chat ini."
+    )
+
+
+def relay(ticket: Ticket, text: str, role: str) -> str:
+    return f"💬 <b>Jawaban petugas untuk tiket #{ticket.id}</b>\n\n{esc(text)}\n\n— <i>{esc(role)}</i>"
+
+
+def closed_notice(ticket: Ticket, role: str) -> str:
+    return (
+        f"🔒 Tiket <b>#{ticket.id}</b> telah ditutup oleh {esc(role)}. "
+        "Terima kasih. Bila masih ada pertanyaan, silakan kirim pesan baru atau ketik /petugas."
+    )
+
+
+ESCALATE_FEEDBACK = (
+    "Terima kasih atas penilaian Anda. Maaf bila jawabannya belum membantu. "
+    "Mau pertanyaan ini diteruskan ke petugas Bawaslu?"
+)
+BTN_ESCALATE = "🙋 Teruskan ke petugas"
+TOAST_TICKET = "Diteruskan ke petugas."
+
+# ----------------------------------------------------------------- report intake (Pasal 134)
+
+REPORT_INTRO = (
+    "📝 Agar petugas dapat menindaklanjuti laporan Anda, saya akan menanyakan beberapa keterangan yang "
+    "diminta <b>UU No. 1 Tahun 2015 Pasal 134 ayat (3)</b>, satu per satu.\n"
+    "⏰ Penting: laporan pelanggaran disampaikan paling lambat <b>7 hari</b> sejak terjadinya pelanggaran "
+    "(Pasal 134 ayat (4)).\n"
+    "ℹ️ Percakapan ini <b>belum menjadi laporan resmi</b> sampai petugas mengonfirmasinya.\n"
+    "Ketik /batal kapan saja untuk membatalkan."
+)
+ASK_ACCOUNT = "Ceritakan apa yang terjadi (uraian kejadian dugaan pelanggaran)."
+ASK_REPORTER = (
+    "1️⃣ Siapa <b>nama dan alamat</b> Anda sebagai pelapor? "
+    "Anda boleh tidak menyebutkannya: tekan «Tidak bersedia»."
+)
+ASK_REPORTED = "2️⃣ Siapa <b>pihak yang dilaporkan</b> (nama, jabatan, atau partai/pasangan calon)?"
+ASK_WHEN_WHERE = "3️⃣ <b>Kapan dan di mana</b> kejadiannya? (tanggal, jam, dan lokasi)"
+ASK_EVIDENCE = (
+    "4️⃣ Kirim <b>bukti</b> berupa foto atau dokumen (boleh lebih dari satu). "
+    "Tekan «Selesai» bila sudah, atau «Tidak ada bukti»."
+)
+EVIDENCE_GOT = "📎 Bukti diterima ({n}). Kirim lagi, atau tekan «Selesai»."
+EVIDENCE_ONLY = "Silakan kirim foto atau dokumen, atau tekan «Selesai» / «Tidak ada bukti»."
+TEXT_ONLY = "Mohon jawab dengan teks."
+BTN_DECLINE = "Tidak bersedia"
+BTN_DONE = "Selesai"
+BTN_NO_EVIDENCE = "Tidak ada bukti"
+DECLINED = "(tidak bersedia disebutkan)"
+REPORT_CANCELLED = (
+    "Laporan dibatalkan. Petugas diberi tahu bahwa Anda membatalkannya; tidak ada laporan yang diteruskan. "
+    "Anda bisa mulai lagi kapan saja dengan /lapor."
+)
+NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan."
+REPORT_IN_GROUP = (
+    "Demi privasi, laporan pelanggaran dilengkapi lewat chat pribadi dengan saya: kirim /lapor di sana."
+)
+
+
+def report_done(ticket: Ticket) -> str:
+    return (
+        f"✅ Terima kasih. Keterangan laporan tiket <b>#{ticket.id}</b> sudah lengkap dan diteruskan ke petugas.\n"
+        "Ingat: ini <b>belum laporan resmi</b> sampai petugas mengonfirmasinya, dan laporan resmi harus "
+        f"disampaikan paling lambat {REPORT_DEADLINE_DAYS} hari sejak kejadian (UU No. 1 Tahun 2015 Pasal 134 ayat (4))."
+    )
+
+
+def report_facts(report: dict) -> str:
+    """The Pasal 134 ayat (3) facts as HTML lines (for the staff group)."""
+    lines = []
+    for key, label in (
+        ("reporter", "Pelapor (nama & alamat)"),
+        ("reported", "Terlapor"),
+        ("when_where", "Waktu & tempat"),
+        ("account", "Uraian kejadian"),
+    ):
+        if report.get(key):
+            lines.append(f"<b>{label}:</b> {esc(_cut(report[key]))}")
+    evidence = report.get("evidence") or []
+    if report.get("state"):
+        lines.append(f"<b>Bukti:</b> {len(evidence)} berkas" if evidence else "<b>Bukti:</b> tidak ada")
+    return "\n".join(lines)
+
+
+def report_followup(ticket: Ticket) -> str:
+    return f"📋 <b>Kelengkapan laporan tiket #{ticket.id}</b> (Pasal 134 ayat (3))\n\n" + report_facts(ticket.report)
+
+
+def report_cancelled_staff(ticket: Ticket) -> str:
+    return f"🚫 Pelapor membatalkan laporan tiket <b>#{ticket.id}</b>. Tiket ditutup."
+
+
+# ----------------------------------------------------------------- staff side
+
+
+def _cut(text: str, limit: int = CARD_TEXT_MAX) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def age_text(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "baru saja"
+    if minutes < 60:
+        return f"{minutes} menit"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} jam {minutes} menit" if minutes else f"{hours} jam"
+    days, hours = divmod(hours, 24)
+    return f"{days} hari {hours} jam" if hours else f"{days} hari"
+
+
+def local_time(dt: datetime | None) -> str:
+    if dt is None:
+        return "-"
+    return aware(dt).astimezone(JAKARTA).strftime("%d-%m-%Y %H:%M WIB")
+
+
+def card(ticket: Ticket, *, now: datetime | None = None) -> str:
+    """The ticket card posted in the staff group (HTML, well under 4,096 characters)."""
+    parts = [
+        f"🎫 <b>Tiket #{ticket.id}</b> · {esc(ticket.kind)}",
+        f"Status: {STATUS_ICON.get(ticket.status, esc(ticket.status))} · Umur: {age_text(ticket.age(now))} · "
+        f"Masuk: {local_time(ticket.created_at)}",
+        f"Warga: kode {esc(ticket.user_pseudonym[:8])} · chat {esc(ticket.chat_type)}",
+    ]
+    if ticket.assignee_name:
+        parts.append(f"Ditangani: {esc(ticket.assignee_name)}")
+    parts.append(f"\n<b>Pesan warga:</b>\n<blockquote>{esc(_cut(ticket.question) or '(tanpa pesan)')}</blockquote>")
+    if ticket.draft_answer:
+        parts.append(
+            f"<b>Draf jawaban bot</b> (keyakinan {ticket.confidence:.2f}):\n"
+            f"<blockquote>{esc(_cut(ticket.draft_answer))}</blockquote>"
+        )
+    if ticket.sources:
+        lines = ["<b>Sumber draf:</b>"]
+        for i, src in enumerate(ticket.sources[:5], 1):
+            lines.append(f"{i}. {esc(src.get('label') or src.get('passage_id') or '?')} ({esc(src.get('status') or '-')})")
+        parts.append("\n".join(lines))
+    facts = report_facts(ticket.report or {})
+    if facts:
+        parts.append("<b>Laporan (Pasal 134 ayat (3)):</b>\n" + facts)
+    if ticket.status != DITUTUP:
+        parts.append("<i>Balas (reply) pesan ini untuk menjawab warga. Jawaban dikirim atas nama peran, bukan nama Anda.</i>")
+    return "\n".join(parts)
+
+
+def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
+    n = ticket.id
+    if ticket.status == DITUTUP:
+        return InlineKeyboardMarkup([[InlineKeyboardButton("⭐ Jadikan FAQ", callback_data=f"tk:f:{n}")]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("🙋 Ambil", callback_data=f"tk:a:{n}"),
+                InlineKeyboardButton("✍️ Jawab", callback_data=f"tk:j:{n}"),
+            ],
+            [
+                InlineKeyboardButton("🔒 Tutup", callback_data=f"tk:t:{n}"),
+                InlineKeyboardButton("⭐ Jadikan FAQ", callback_data=f"tk:f:{n}"),
+            ],
+        ]
+    )
+
+
+def queue(tickets: list[Ticket], *, now: datetime | None = None) -> str:
+    if not tickets:
+        return "📭 Antrian kosong: tidak ada tiket terbuka."
+    lines = [f"📋 <b>Antrian tiket terbuka</b> ({len(tickets)}), terlama dulu:"]
+    for t in tickets[:50]:
+        who = f" · {esc(t.assignee_name)}" if t.assignee_name else ""
+        lines.append(
+            f"#{t.id} · {esc(t.kind)} · {STATUS_ICON.get(t.status, t.status)} · {age_text(t.age(now))}{who}\n"
+            f"   {esc(_cut(t.question, 80))}"
+        )
+    if len(tickets) > 50:
+        lines.append(f"… dan {len(tickets) - 50} tiket lainnya.")
+    lines.append("Lihat satu tiket: /tiket &lt;nomor&gt;")
+    return "\n".join(lines)
+
+
+def transcript(entries) -> str:
+    if not entries:
+        return ""
+    lines = ["<b>Riwayat:</b>"]
+    for e in entries[-10:]:
+        lines.append(f"• {local_time(e.at)} · {esc(e.author)}: {esc(_cut(e.text, 200))}")
+    return "\n".join(lines)
+
+
+def reminder(tickets: list[Ticket], *, now: datetime | None = None) -> str:
+    lines = [f"⏰ <b>Pengingat:</b> {len(tickets)} tiket belum ditanggapi melewati batas waktu."]
+    for t in tickets[:30]:
+        who = f" (ditangani {esc(t.assignee_name)})" if t.assignee_name else " (belum diambil)"
+        lines.append(f"#{t.id} · {esc(t.kind)} · umur {age_text(t.age(now))}{who}")
+    lines.append("Lihat /antrian.")
+    return "\n".join(lines)
+
+
+STAFF_ONLY = "Maaf, tombol dan perintah ini hanya untuk petugas."
+CLAIMED = "Tiket #{n} sekarang Anda tangani."
+CLAIMED_BY = "Tiket #{n} sudah diambil oleh {name}."
+NO_TICKET = "Tiket #{n} tidak ditemukan."
+ANSWER_HOW = "Balas (reply) kartu tiket #{n} dengan jawaban Anda; bot meneruskannya ke warga."
+CLOSED = "Tiket #{n} ditutup."
+ALREADY_CLOSED = "Tiket #{n} sudah ditutup."
+CLOSED_TICKET_REPLY = "Tiket #{n} sudah ditutup; jawaban tidak diteruskan."
+RELAYED = "✅ Jawaban diteruskan ke warga (tiket #{n})."
+NOT_ASSIGNEE = "Tiket #{n} ditangani oleh {name}; jawaban Anda tidak diteruskan."
+FAQ_NEEDS_ANSWER = "Tiket #{n} belum punya jawaban petugas untuk dijadikan FAQ."
+FAQ_DONE = (
+    "⭐ Jawaban tiket #{n} disimpan sebagai FAQ #{faq} (jenis «jawaban petugas», {date}, atas nama {role}) "
+    "dan langsung dipakai bot untuk pertanyaan serupa. Tarik kembali: /tarikfaq {faq}"
+)
+FAQ_WITHDRAWN = "FAQ #{faq} ditarik; bot tidak lagi mengutipnya."
+FAQ_NOT_FOUND = "FAQ #{faq} tidak ditemukan atau sudah ditarik."
+TICKET_USAGE = "Gunakan: /tiket &lt;nomor&gt;, misalnya /tiket 12"
+TARIKFAQ_USAGE = "Gunakan: /tarikfaq &lt;nomor FAQ&gt;"
+BTN_WITHDRAW_FAQ = "↩️ Tarik FAQ"
+
+
+def reporter_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(BTN_DECLINE, callback_data="rp:anon")]])
+
+
+def evidence_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(BTN_DONE, callback_data="rp:done"), InlineKeyboardButton(BTN_NO_EVIDENCE, callback_data="rp:none")]]
+    )
+
+
+def escalate_keyboard(conversation_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(BTN_ESCALATE, callback_data=f"hq:{conversation_id}")]])
+
+
+def intake_start() -> tuple[str, InlineKeyboardMarkup]:
+    """The first intake question, sent right after a report's ticket acknowledgement."""
+    return REPORT_INTRO + "\n\n" + ASK_REPORTER, reporter_keyboard()

@@ -1,0 +1,289 @@
+"""A database outbox: messages to the staff group and relays to citizens, retried until sent.
+
+Handlers never send these messages themselves. They `enqueue` rows in the same transaction
+that stores the ticket / the staff reply, commit, and wake the `OutboxWorker`. The worker
+sends due rows in id order (per chat: a row waits while an earlier row of its chat waits),
+and marks a row sent in the database right after Telegram accepts it.
+
+- 429 Too Many Requests: the row waits `retry_after` seconds (PTB's rate limiter has already
+  honoured it once), then is tried again. Network errors / 5xx: exponential backoff.
+- 400/403 that cannot succeed (chat not found, bot blocked): the row is marked failed after
+  MAX_PERMANENT_FAILURES tries and logged; every other error is retried for ever.
+- Each row has a unique `key` (e.g. "card:12", "relay:12:345"): enqueueing the same thing twice
+  (a redelivered update, a double tap, a re-run after a crash) stores it once.
+- A crash (kill -9) before commit: nothing was promised. After commit: the rows are sent on
+  restart. The one window left is between Telegram accepting a message and the "sent" commit
+  (milliseconds); a crash exactly there re-sends that one message (Telegram has no
+  idempotency key for sendMessage).
+
+Payload (JSON): {"reply_markup": {...}, "reply_to": message id, "reply_to_card": ticket id,
+"file_id": "...", "message_id": id (editMessageText), "caption": "..."}.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+from telegram import InlineKeyboardMarkup, ReplyParameters
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from .db import Base, BigId, Database, utcnow
+from .tickets import Ticket, aware
+
+log = logging.getLogger(__name__)
+
+PENDING = "pending"
+SENT = "sent"
+FAILED = "failed"
+
+MAX_PERMANENT_FAILURES = 5
+MAX_BACKOFF_S = 300.0
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    method: Mapped[str] = mapped_column(String(24), default="sendMessage")
+    text: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    purpose: Mapped[str] = mapped_column(String(24), default="")  # card | relay | ack | notice | reminder ...
+    ticket_id: Mapped[int | None] = mapped_column(BigId, nullable=True, index=True)
+    status: Mapped[str] = mapped_column(String(12), default=PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # Telegram's, once sent
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+
+
+async def enqueue(
+    s: AsyncSession,
+    key: str,
+    chat_id: int,
+    text: str = "",
+    *,
+    purpose: str = "",
+    ticket_id: int | None = None,
+    method: str = "sendMessage",
+    reply_markup: InlineKeyboardMarkup | dict | None = None,
+    **payload: Any,
+) -> bool:
+    """Add a message to the outbox inside the caller's transaction. False: that key exists already."""
+    seen = (await s.execute(select(OutboxMessage.id).where(OutboxMessage.key == key))).first()
+    if seen:
+        return False
+    if isinstance(reply_markup, InlineKeyboardMarkup):
+        reply_markup = reply_markup.to_dict()
+    if reply_markup is not None:
+        payload["reply_markup"] = reply_markup
+    s.add(
+        OutboxMessage(
+            key=key, created_at=utcnow(), chat_id=chat_id, method=method, text=text, payload=payload,
+            purpose=purpose, ticket_id=ticket_id, status=PENDING, attempts=0, next_attempt_at=utcnow(),
+        )
+    )
+    await s.flush()
+    return True
+
+
+class OutboxWorker:
+    """Sends due outbox rows; one per process (started in post_init, stopped in post_shutdown)."""
+
+    def __init__(self, db: Database, bot, *, poll_seconds: float = 1.0, batch: int = 50) -> None:
+        self.db = db
+        self.bot = bot
+        self.poll_seconds = poll_seconds
+        self.batch = batch
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._lock = asyncio.Lock()
+
+    # -------------------------------------------------------------- lifecycle
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.deliver_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a database hiccup: try again on the next round
+                log.exception("outbox round failed")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+            self._wake.clear()
+
+    # -------------------------------------------------------------- delivery
+
+    async def deliver_due(self) -> int:
+        """Send every due row once (in id order). Returns how many were sent."""
+        async with self._lock:
+            now = utcnow()
+            async with self.db.sessions() as s:
+                rows = list(
+                    (
+                        await s.execute(
+                            select(OutboxMessage)
+                            .where(OutboxMessage.status == PENDING)
+                            .order_by(OutboxMessage.id)
+                            .limit(self.batch)
+                        )
+                    ).scalars()
+                )
+            sent = 0
+            blocked: set[int] = set()  # chats with an earlier row still waiting: keep their order
+            for row in rows:
+                if row.chat_id in blocked:
+                    continue
+                if aware(row.next_attempt_at) > now:
+                    blocked.add(row.chat_id)
+                    continue
+                if await self._deliver(row):
+                    sent += 1
+                else:
+                    blocked.add(row.chat_id)
+            if len(rows) == self.batch and sent:
+                self._wake.set()  # more may be waiting
+            return sent
+
+    async def _reply_to(self, row: OutboxMessage) -> int | None | bool:
+        """The message id to reply to; False while the ticket's card has not been sent yet."""
+        if row.payload.get("reply_to"):
+            return int(row.payload["reply_to"])
+        ticket_id = row.payload.get("reply_to_card")
+        if ticket_id:
+            async with self.db.sessions() as s:
+                ticket = await s.get(Ticket, int(ticket_id))
+            if ticket is None:
+                return None
+            return ticket.card_message_id or False
+        return None
+
+    async def _send(self, row: OutboxMessage):
+        p = row.payload or {}
+        markup = InlineKeyboardMarkup.de_json(p["reply_markup"], self.bot) if p.get("reply_markup") else None
+        if row.method == "editMessageText":
+            return await self.bot.edit_message_text(
+                row.text, chat_id=row.chat_id, message_id=int(p["message_id"]), reply_markup=markup
+            )
+        reply_to = await self._reply_to(row)
+        if reply_to is False:
+            raise _NotYet()
+        reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        if row.method == "sendPhoto":
+            return await self.bot.send_photo(row.chat_id, p["file_id"], caption=row.text or None, reply_parameters=reply)
+        if row.method == "sendDocument":
+            return await self.bot.send_document(
+                row.chat_id, p["file_id"], caption=row.text or None, reply_parameters=reply
+            )
+        return await self.bot.send_message(row.chat_id, row.text, reply_markup=markup, reply_parameters=reply)
+
+    async def _deliver(self, row: OutboxMessage) -> bool:
+        try:
+            result = await self._send(row)
+        except _NotYet:
+            return False
+        except RetryAfter as exc:
+            wait = exc.retry_after.total_seconds() if isinstance(exc.retry_after, timedelta) else float(exc.retry_after)
+            await self._retry(row, wait, f"429 retry after {wait:g}s")
+            return False
+        except BadRequest as exc:
+            if row.method == "editMessageText" and "not modified" in str(exc).lower():
+                await self._mark_sent(row, None)
+                return True
+            await self._failed_or_retry(row, exc)
+            return False
+        except Forbidden as exc:
+            await self._failed_or_retry(row, exc)
+            return False
+        except TelegramError as exc:  # network errors, timeouts, 5xx
+            await self._retry(row, min(MAX_BACKOFF_S, 2.0 ** min(row.attempts, 8)), str(exc))
+            return False
+        message_id = getattr(result, "message_id", None)
+        await self._mark_sent(row, message_id)
+        return True
+
+    async def _mark_sent(self, row: OutboxMessage, message_id: int | None) -> None:
+        async with self.db.sessions.begin() as s:
+            await s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(status=SENT, sent_at=utcnow(), message_id=message_id, attempts=row.attempts + 1)
+            )
+            if row.purpose == "card" and row.ticket_id is not None and message_id:
+                await s.execute(update(Ticket).where(Ticket.id == row.ticket_id).values(card_message_id=message_id))
+
+    async def _retry(self, row: OutboxMessage, wait_s: float, error: str) -> None:
+        log.warning("outbox %s (%s): retry in %.1fs: %s", row.id, row.key, wait_s, error[:120])
+        async with self.db.sessions.begin() as s:
+            await s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(
+                    attempts=row.attempts + 1,
+                    next_attempt_at=utcnow() + timedelta(seconds=wait_s),
+                    last_error=error[:200],
+                )
+            )
+
+    async def _failed_or_retry(self, row: OutboxMessage, exc: TelegramError) -> None:
+        if row.attempts + 1 >= MAX_PERMANENT_FAILURES:
+            log.error("outbox %s (%s): giving up after %d tries: %s", row.id, row.key, row.attempts + 1, exc)
+            async with self.db.sessions.begin() as s:
+                await s.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row.id)
+                    .values(status=FAILED, attempts=row.attempts + 1, last_error=str(exc)[:200])
+                )
+            return
+        await self._retry(row, min(MAX_BACKOFF_S, 2.0 ** row.attempts), str(exc))
+
+
+class _NotYet(Exception):
+    """The row depends on a message not sent yet (a reply to a card still in the outbox)."""
+
+
+async def pending_count(db: Database) -> int:
+    from sqlalchemy import func
+
+    async with db.sessions() as s:
+        q = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == PENDING)
+        return int((await s.execute(q)).scalar_one())
+
+
+async def sent_message_ticket(db: Database, chat_id: int, message_id: int) -> int | None:
+    """The ticket a bot message (card, reminder, follow-up) in `chat_id` belongs to."""
+    async with db.sessions() as s:
+        res = await s.execute(
+            select(OutboxMessage.ticket_id).where(
+                OutboxMessage.chat_id == chat_id, OutboxMessage.message_id == message_id, OutboxMessage.status == SENT
+            )
+        )
+        row = res.first()
+    return row[0] if row else None
+
+
+__all__ = ["OutboxMessage", "OutboxWorker", "enqueue", "pending_count", "sent_message_ticket"]
