@@ -13,6 +13,8 @@ depends on keywords in the question, so tests can pick the kind of answer they n
     "id panjang"              → ANSWER whose passage id is longer than 64 bytes
     "menang" / "pendapat"     → ABSTAIN (political opinion)
     "lapor" / "politik uang"  → ESCALATE (violation report)
+    "kasus saya"              → ESCALATE (own case: a question for staff)
+    "sambungkan"              → ESCALATE (a person asked for)
     "lambat"                  → like "pendidikan" but takes `slow_seconds`
     "###"                     → raises knowledge.engine.QuestionError (bad input, message for the user)
     anything else             → ABSTAIN that echoes the question (for escaping tests)
@@ -221,6 +223,13 @@ class FakeEngine:
             return Answer(question, Decision.ABSTAIN,
                           "Maaf, saya tidak memberikan pendapat atau prediksi politik. Saya hanya menjelaskan "
                           "aturan kepemiluan.", 0.0, reason="political_opinion")
+        if "kasus saya" in q:
+            return Answer(question, Decision.ESCALATE,
+                          "Pertanyaan Anda menyangkut kasus Anda sendiri. Pesan Anda diteruskan ke petugas Bawaslu.",
+                          0.85, reason="own_case")
+        if "sambungkan" in q:
+            return Answer(question, Decision.ESCALATE, "Baik, permintaan Anda diteruskan ke petugas.", 0.95,
+                          reason="human_requested")
         if "lapor" in q or "politik uang" in q:
             return Answer(question, Decision.ESCALATE,
                           "Laporan dugaan pelanggaran sebaiknya disampaikan langsung ke Bawaslu. Pertanyaan Anda "

@@ -1,0 +1,245 @@
+"""The staff desk end to end through the Telegram stand-in: escalation → card → claim → reply → relay."""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from telegram import Update
+
+from bot.app import stop_application
+from bot.jobs import remind_overdue
+from bot.tickets import Ticket, utcnow
+
+from .conftest import USER, OTHER_USER, make_settings, start_bot
+
+STAFF_GROUP = -100777
+STAFF_A, STAFF_B, NON_STAFF = 2001, 2002, 3003
+
+
+def desk_settings(stub, tmp_path, **kw):
+    stub.add_member(STAFF_GROUP, STAFF_A, "member", "Sari")
+    stub.add_member(STAFF_GROUP, STAFF_B, "administrator", "Budi")
+    stub.user(NON_STAFF, "Tamu")
+    values = dict(staff_chat_id=STAFF_GROUP, outbox_poll_seconds=0.2)
+    values.update(kw)
+    return make_settings(stub, tmp_path, **values)
+
+
+@pytest.fixture
+async def desk_bot(stub, tmp_path, fake_engine):
+    harness = await start_bot(stub, desk_settings(stub, tmp_path), fake_engine)
+    try:
+        yield harness
+    finally:
+        await stop_application(harness.app)
+
+
+def tickets(bot):
+    return bot.app.bot_data["desk"].tickets
+
+
+async def wait_card(stub, n: int, timeout: float = 5.0):
+    def find():
+        for m in stub.messages(STAFF_GROUP):
+            if m.text.startswith(f"🎫 Tiket #{n} ") and m.buttons():
+                return m
+        return None
+
+    return await stub.wait_for(find, timeout, f"the card of ticket #{n}")
+
+
+async def wait_text(stub, chat: int, needle: str, timeout: float = 5.0):
+    return await stub.wait_for(
+        lambda: next((m for m in stub.messages(chat) if needle in m.text), None), timeout, f"{needle!r} in chat {chat}"
+    )
+
+
+async def press(stub, user: int, message, button: str) -> dict:
+    qid = await stub.click(user, message, button)
+    return await stub.wait_for_answer(qid)
+
+
+async def staff_reply(stub, user: int, card, text: str) -> dict:
+    return await stub.send_group_text(STAFF_GROUP, user, text, reply_to=card)
+
+
+async def test_escalated_question_reaches_staff_who_claim_and_answer(desk_bot):
+    bot, stub = desk_bot, desk_bot.stub
+    await stub.send_text(USER, "Nama saya hilang dari DPT padahal tahun lalu ada, ini kasus saya, harus bagaimana?")
+    ack = await wait_text(stub, USER, "Nomor tiket Anda: #1")
+    assert "Perkiraan waktu tanggapan" in ack.text and "pertanyaan" in ack.text
+    [ticket] = await tickets(bot).for_user(bot.app.bot_data["services"].pseudonym(USER))
+    assert ticket.kind == "pertanyaan" and ticket.status == "baru" and ticket.reason == "own_case"
+
+    card = await wait_card(stub, 1)
+    assert "Nama saya hilang dari DPT" in card.text and "pertanyaan" in card.text and "Umur:" in card.text
+    assert "Draf jawaban bot" in card.text
+    assert [b["text"] for b in card.buttons()] == ["🙋 Ambil", "✍️ Jawab", "🔒 Tutup", "⭐ Jadikan FAQ"]
+
+    toast = await press(stub, STAFF_A, card, "🙋 Ambil")
+    assert toast["text"] == "Tiket #1 sekarang Anda tangani."
+    await stub.wait_for(lambda: "Ditangani: Sari" in card.text, 5, "the card to show the assignee")
+
+    await staff_reply(stub, STAFF_A, card, "Silakan cek DPT online lalu lapor ke PPS di kelurahan Anda <segera>.")
+    relay = await wait_text(stub, USER, "Jawaban petugas untuk tiket #1")
+    assert "Silakan cek DPT online lalu lapor ke PPS di kelurahan Anda <segera>." in relay.text
+    assert relay.text.rstrip().endswith("— Petugas Bawaslu")
+    assert "Sari" not in relay.text  # signed with the role, not the name
+    await wait_text(stub, STAFF_GROUP, "Jawaban diteruskan ke warga (tiket #1)")
+    assert (await tickets(bot).get(1)).status == "dijawab"
+
+    await press(stub, STAFF_A, card, "🔒 Tutup")
+    closed = await wait_text(stub, USER, "telah ditutup")
+    assert "#1" in closed.text
+    assert (await tickets(bot).get(1)).status == "ditutup"
+    transcript = [(e.author, e.text) for e in await tickets(bot).transcript(1)]
+    assert transcript[0][0] == "warga" and ("petugas", "Silakan cek DPT online lalu lapor ke PPS di kelurahan Anda <segera>.") in transcript
+
+    # every relay arrived once
+    await stub.settle()
+    assert len([m for m in stub.messages(USER) if "Jawaban petugas" in m.text]) == 1
+    assert len([m for m in stub.messages(STAFF_GROUP) if m.text.startswith("🎫 Tiket #1 ")]) == 1
+
+
+async def test_two_staff_claim_at_once_and_non_staff_is_refused(desk_bot):
+    stub = desk_bot.stub
+    await stub.send_text(USER, "tolong sambungkan ke petugas")
+    card = await wait_card(stub, 1)
+    assert "permintaan petugas" in card.text
+
+    q_a = await stub.click(STAFF_A, card, "🙋 Ambil")
+    q_b = await stub.click(STAFF_B, card, "🙋 Ambil")
+    answers = [await stub.wait_for_answer(q_a), await stub.wait_for_answer(q_b)]
+    won = [a["text"] for a in answers if a["text"] == "Tiket #1 sekarang Anda tangani."]
+    lost = [a for a in answers if a["text"].startswith("Tiket #1 sudah diambil oleh ")]
+    assert len(won) == 1 and len(lost) == 1 and lost[0]["show_alert"]
+    assert "Sari" in lost[0]["text"] or "Budi" in lost[0]["text"]
+    winner = STAFF_A if answers[0]["text"].endswith("tangani.") else STAFF_B
+    loser = STAFF_B if winner == STAFF_A else STAFF_A
+
+    refused = await press(stub, NON_STAFF, card, "🙋 Ambil")
+    assert refused["text"] == "Maaf, tombol dan perintah ini hanya untuk petugas." and refused["show_alert"]
+    refused = await press(stub, NON_STAFF, card, "🔒 Tutup")
+    assert "hanya untuk petugas" in refused["text"]
+    ticket = await tickets(desk_bot).get(1)
+    assert ticket.assignee_id == winner and ticket.status == "diambil"
+
+    # the other staff member's reply is not relayed; a non-member's neither
+    await staff_reply(stub, loser, card, "Jawaban dari petugas yang tidak memegang tiket")
+    await wait_text(stub, STAFF_GROUP, "jawaban Anda tidak diteruskan")
+    await staff_reply(stub, NON_STAFF, card, "Saya bukan petugas")
+    await stub.wait_for(
+        lambda: len([m for m in stub.messages(STAFF_GROUP) if "hanya untuk petugas" in m.text]) == 1, 5, "refusal"
+    )
+    await stub.settle()
+    assert not [m for m in stub.messages(USER) if "Jawaban petugas" in m.text]
+
+
+async def test_antrian_and_tiket(desk_bot):
+    stub = desk_bot.stub
+    await stub.send_text(USER, "tolong sambungkan ke petugas")
+    await wait_card(stub, 1)
+    await stub.send_text(OTHER_USER, "ini kasus saya: saya dipecat dari KPPS, bisakah banding?")
+    card2 = await wait_card(stub, 2)
+    await press(stub, STAFF_B, card2, "🙋 Ambil")
+
+    await stub.send_group_text(STAFF_GROUP, STAFF_A, "/antrian")
+    queue = await wait_text(stub, STAFF_GROUP, "Antrian tiket terbuka")
+    assert "(2)" in queue.text
+    assert queue.text.index("#1 ·") < queue.text.index("#2 ·")  # oldest first
+    assert "Budi" in queue.text and "baru" in queue.text and "diambil" in queue.text
+
+    await stub.send_group_text(STAFF_GROUP, STAFF_A, "/tiket 2")
+    shown = await stub.wait_for(
+        lambda: next((m for m in stub.messages(STAFF_GROUP) if m.text.startswith("🎫 Tiket #2") and "Riwayat" in m.text), None),
+        5, "/tiket 2",
+    )
+    assert "saya dipecat dari KPPS" in shown.text and "Ditangani: Budi" in shown.text
+    await stub.send_group_text(STAFF_GROUP, STAFF_A, "/tiket 99")
+    await wait_text(stub, STAFF_GROUP, "Tiket #99 tidak ditemukan.")
+
+    # a citizen (not staff) cannot see the queue
+    msgs = await desk_bot.reply_to(USER, lambda: stub.send_text(USER, "/antrian"))
+    assert "hanya untuk petugas" in msgs[0].text
+
+
+async def test_reminder_for_overdue_ticket_once_per_interval_across_restarts(stub, tmp_path, fake_engine):
+    settings = desk_settings(stub, tmp_path, ticket_overdue_minutes=60, reminder_interval_minutes=30)
+    bot = await start_bot(stub, settings, fake_engine)
+    try:
+        await stub.send_text(USER, "tolong sambungkan ke petugas")
+        await wait_card(stub, 1)
+        await stub.send_text(OTHER_USER, "tolong sambungkan ke petugas juga")
+        await wait_card(stub, 2)
+        [job] = bot.app.job_queue.get_jobs_by_name("ticket-reminders")
+        assert job.callback is remind_overdue
+        assert await remind_overdue(_Ctx(bot.app)) == 0  # nothing overdue yet
+        async with bot.db.sessions.begin() as s:
+            (await s.get(Ticket, 1)).created_at = utcnow() - timedelta(hours=3)
+        await job.run(bot.app)
+        reminder = await wait_text(stub, STAFF_GROUP, "Pengingat")
+        assert "#1 ·" in reminder.text and "#2 ·" not in reminder.text and "umur 3 jam" in reminder.text
+        assert await remind_overdue(_Ctx(bot.app)) == 0  # not again within the interval
+    finally:
+        await stop_application(bot.app)
+
+    bot = await start_bot(stub, settings, fake_engine)  # a restart: the state is in the database
+    try:
+        assert await remind_overdue(_Ctx(bot.app)) == 0
+        async with bot.db.sessions.begin() as s:
+            t = await s.get(Ticket, 1)
+            t.last_reminded_at = utcnow() - timedelta(minutes=31)
+        assert await remind_overdue(_Ctx(bot.app)) == 1
+        await stub.wait_for(lambda: len([m for m in stub.messages(STAFF_GROUP) if "Pengingat" in m.text]) == 2, 5, "2nd")
+    finally:
+        await stop_application(bot.app)
+
+
+class _Ctx:
+    def __init__(self, app):
+        self.application = app
+        self.bot = app.bot
+
+
+async def test_thumbs_down_offers_escalation(desk_bot):
+    stub = desk_bot.stub
+    [answer] = await desk_bot.ask(USER, "syarat pendidikan calon bupati")
+    await press(stub, USER, answer, "👎")
+    offer = await wait_text(stub, USER, "Mau pertanyaan ini diteruskan ke petugas")
+    toast = await press(stub, USER, offer, "🙋 Teruskan ke petugas")
+    assert toast["text"] == "Diteruskan ke petugas."
+    await wait_text(stub, USER, "Nomor tiket Anda: #1")
+    ticket = await tickets(desk_bot).get(1)
+    assert ticket.kind == "pertanyaan" and ticket.question == "syarat pendidikan calon bupati"
+    card = await wait_card(stub, 1)
+    assert "berpendidikan paling rendah" in card.text and "Sumber draf" in card.text
+
+
+async def test_redelivered_update_is_handled_once(desk_bot):
+    stub = desk_bot.stub
+    message = stub.make_message(USER, text="tolong sambungkan ke petugas")
+    raw = {"update_id": 424242, "message": message}
+    app = desk_bot.app
+    await asyncio.gather(
+        app.process_update(Update.de_json(raw, app.bot)), app.process_update(Update.de_json(raw, app.bot))
+    )
+    await app.process_update(Update.de_json(raw, app.bot))
+    await wait_card(stub, 1)
+    await stub.settle()
+    assert await tickets(desk_bot).count() == 1
+    assert len([m for m in stub.messages(USER) if "Nomor tiket Anda" in m.text]) == 1
+    assert len(desk_bot.engine.questions) == 1
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_card_survives_429_and_502_and_arrives_once(desk_bot):
+    stub = desk_bot.stub
+    stub.fail_next(1, status=502, method="sendMessage")
+    stub.fail_next(1, status=429, retry_after=1, method="sendMessage")
+    await stub.send_text(USER, "tolong sambungkan ke petugas")
+    await wait_card(stub, 1, timeout=10)
+    await wait_text(stub, USER, "Nomor tiket Anda: #1", timeout=10)
+    await stub.settle()
+    assert len([m for m in stub.messages(STAFF_GROUP) if m.text.startswith("🎫 Tiket #1 ")]) == 1
+    assert len([m for m in stub.messages(USER) if "Nomor tiket Anda" in m.text]) == 1
