@@ -122,9 +122,9 @@ def report_facts(report: dict) -> str:
     """The Pasal 134 ayat (3) facts as HTML lines (for the staff group)."""
     lines = []
     for key, label in (
-        ("reporter", "Pelapor (nama & alamat)"),
+        ("reporter", "Pelapor (nama &amp; alamat)"),
         ("reported", "Terlapor"),
-        ("when_where", "Waktu & tempat"),
+        ("when_where", "Waktu &amp; tempat"),
         ("account", "Uraian kejadian"),
     ):
         if report.get(key):

@@ -134,8 +134,9 @@ class FaqEntry(Base):
 
 @dataclass(frozen=True)
 class Claim:
-    won: bool
+    won: bool  # the ticket is (now) the claimer's
     ticket: Ticket | None  # None: no such ticket
+    fresh: bool = False  # this call took it (not a re-claim of one's own ticket)
 
 
 # --------------------------------------------------------------------------- writes (in a session)
@@ -179,7 +180,8 @@ async def claim(s: AsyncSession, ticket_id: int, staff_id: int, staff_name: str)
     ticket = await s.get(Ticket, ticket_id, populate_existing=True)
     if ticket is None:
         return Claim(False, None)
-    return Claim(res.rowcount == 1 or ticket.assignee_id == staff_id, ticket)
+    fresh = res.rowcount == 1
+    return Claim(fresh or ticket.assignee_id == staff_id, ticket, fresh)
 
 
 async def mark_answered(s: AsyncSession, ticket: Ticket) -> None:
@@ -245,7 +247,7 @@ class TicketStore:
     async def claim(self, ticket_id: int, staff_id: int, staff_name: str) -> Claim:
         async with self.db.sessions.begin() as s:
             result = await claim(s, ticket_id, staff_id, staff_name)
-            if result.won and result.ticket is not None:
+            if result.fresh:
                 await add_note(s, ticket_id, SISTEM, "diambil oleh petugas")
             return result
 
