@@ -50,6 +50,8 @@ def pg_url():
     try:
         _pg_admin(f'CREATE DATABASE "{name}"')
     except Exception as exc:  # psycopg.OperationalError: no server
+        if os.environ.get("KEPEMILUAN_REQUIRE_PG") == "1":
+            raise
         pytest.skip(f"PostgreSQL not reachable on {PG_HOST}:5432: {exc}")
     try:
         yield f"postgresql+asyncpg://postgres@{PG_HOST}:5432/{name}"
