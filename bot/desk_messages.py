@@ -260,6 +260,9 @@ CLOSED = "Tiket #{n} ditutup."
 ALREADY_CLOSED = "Tiket #{n} sudah ditutup."
 CLOSED_TICKET_REPLY = "Tiket #{n} sudah ditutup; jawaban tidak diteruskan."
 RELAYED = "✅ Jawaban diteruskan ke warga (tiket #{n})."
+EDIT_NOT_RELAYED = (
+    "Perubahan pesan tidak diteruskan ke warga (tiket #{n}). Bila perlu koreksi, balas kartu dengan pesan baru."
+)
 NOT_ASSIGNEE = "Tiket #{n} ditangani oleh {name}; jawaban Anda tidak diteruskan."
 FAQ_NEEDS_ANSWER = "Tiket #{n} belum punya jawaban petugas untuk dijadikan FAQ."
 FAQ_DONE = (

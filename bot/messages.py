@@ -32,7 +32,8 @@ WELCOME = (
     "• meneruskan pertanyaan sulit kepada petugas (/petugas).\n\n"
     "<b>Yang tidak bisa saya lakukan:</b>\n"
     "• memberi nasihat hukum untuk kasus pribadi atau pendapat politik;\n"
-    "• menerima laporan pelanggaran resmi (sampaikan ke Bawaslu setempat);\n"
+    "• menerima laporan pelanggaran secara resmi: lewat /lapor saya mencatat keterangan Anda untuk "
+    "petugas, tetapi laporan baru resmi setelah petugas Bawaslu mengonfirmasinya;\n"
     "• membaca gambar, suara, atau video.\n\n"
     "Cukup ketik pertanyaan Anda, misalnya: <i>Apa syarat pendidikan calon bupati?</i>\n\n"
     "🔒 <b>Privasi:</b> pertanyaan Anda disimpan paling lama {days} hari bersama kode samaran "
@@ -52,6 +53,7 @@ HELP = (
     "/tanya &lt;pertanyaan&gt; — bertanya di grup\n"
     "/sumber — daftar peraturan dan statusnya\n"
     "/petugas — minta bantuan petugas\n"
+    "/lapor — laporkan dugaan pelanggaran (/batal untuk membatalkan)\n"
     "/hapusdata — hapus data Anda\n\n"
     "Di grup, saya hanya menjawab bila disebut (@{username}), dibalas, atau lewat /tanya.\n"
     "Di bawah setiap jawaban ada tombol 👍/👎 untuk menilai, «Lihat pasal lengkap», "
@@ -98,13 +100,6 @@ ADMIN_DOC_SAVED = (
 )
 ADMIN_DOC_TOO_BIG = "Berkas terlalu besar untuk diunduh bot (maksimal 20 MB)."
 
-STAFF_RECORDED = (
-    "📝 Permintaan Anda untuk dibantu petugas sudah kami catat (nomor <b>#{id}</b>).\n\n"
-    "Terus terang: layanan petugas lewat bot ini masih disiapkan, jadi petugas belum dapat "
-    "membalas langsung di sini. Permintaan Anda tersimpan dan akan ditindaklanjuti saat layanan "
-    "itu aktif. Untuk hal mendesak, silakan hubungi kantor Bawaslu atau KPU terdekat."
-)
-STAFF_TOAST = "Permintaan ke petugas dicatat."
 
 DELETE_CONFIRM = (
     "Anda yakin ingin menghapus <b>semua</b> data Anda yang tersimpan (riwayat pertanyaan, "

@@ -35,7 +35,7 @@ MEDIA = (
 def register(app: Application) -> None:
     staff_chat = app.bot_data[KEY].settings.staff_chat_id
     desk_replies = (
-        [MessageHandler(filters.Chat(staff_chat) & NEW & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_staff_reply)]
+        [MessageHandler(filters.Chat(staff_chat) & NEW_OR_EDITED & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_staff_reply)]
         if staff_chat is not None
         else []
     )

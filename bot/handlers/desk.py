@@ -215,6 +215,9 @@ async def on_staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not await is_staff(context, user.id):
         await msg.reply_text(dm.STAFF_ONLY)
         return
+    if update.edited_message is not None:  # the citizen already has the first version
+        await msg.reply_text(dm.EDIT_NOT_RELAYED.format(n=ticket.id))
+        return
     n = ticket.id
     text = (msg.text or "").strip()
     if not text:

@@ -81,8 +81,10 @@ async def test_escalated_question_reaches_staff_who_claim_and_answer(desk_bot):
     assert toast["text"] == "Tiket #1 sekarang Anda tangani."
     await stub.wait_for(lambda: "Ditangani: Sari" in card.text, 5, "the card to show the assignee")
 
-    await staff_reply(stub, STAFF_A, card, "Silakan cek DPT online lalu lapor ke PPS di kelurahan Anda <segera>.")
+    reply = await staff_reply(stub, STAFF_A, card, "Silakan cek DPT online lalu lapor ke PPS di kelurahan Anda <segera>.")
     relay = await wait_text(stub, USER, "Jawaban petugas untuk tiket #1")
+    await stub.edit_text(reply, "Silakan cek DPT online (koreksi)")  # an edit is not relayed again
+    await wait_text(stub, STAFF_GROUP, "Perubahan pesan tidak diteruskan")
     assert "Silakan cek DPT online lalu lapor ke PPS di kelurahan Anda <segera>." in relay.text
     assert relay.text.rstrip().endswith("— Petugas Bawaslu")
     assert "Sari" not in relay.text  # signed with the role, not the name
