@@ -93,9 +93,10 @@ class Conversation(Base):
 
 
 class StaffRequest(Base):
-    """A citizen asked for a human (/petugas or the «Tanya petugas» button).
+    """Legacy (0001): a citizen's request for a human, before the ticket desk existed.
 
-    A later migration adds the ticket desk (tickets referencing these rows / conversations).
+    The bot no longer writes it: requests are tickets (bot/tickets.py). Migration 0002 copied
+    the open rows into tickets; the table stays so /hapusdata and retention still clear old rows.
     """
 
     __tablename__ = "staff_requests"

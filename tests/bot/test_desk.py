@@ -245,3 +245,58 @@ async def test_card_survives_429_and_502_and_arrives_once(desk_bot):
     await stub.settle()
     assert len([m for m in stub.messages(STAFF_GROUP) if m.text.startswith("🎫 Tiket #1 ")]) == 1
     assert len([m for m in stub.messages(USER) if "Nomor tiket Anda" in m.text]) == 1
+
+
+async def test_staff_ids_jawab_button_and_a_closed_card(stub, tmp_path, fake_engine):
+    """KEPEMILUAN_STAFF_IDS counts as staff without group membership; «Jawab» claims and explains."""
+    settings = desk_settings(stub, tmp_path, staff_ids=[NON_STAFF + 1])
+    bot = await start_bot(stub, settings, fake_engine)
+    try:
+        await stub.send_text(USER, "tolong sambungkan ke petugas")
+        card = await wait_card(stub, 1)
+        toast = await press(stub, NON_STAFF + 1, card, "✍️ Jawab")
+        assert toast["show_alert"] and "Balas (reply) kartu tiket #1" in toast["text"]
+        assert (await tickets(bot).get(1)).assignee_id == NON_STAFF + 1
+        await press(stub, NON_STAFF + 1, card, "🔒 Tutup")
+        await stub.wait_for(lambda: "🔒 ditutup" in card.text, 5, "the card to show it is closed")
+        assert [b["text"] for b in card.buttons()] == ["⭐ Jadikan FAQ"]
+        await staff_reply(stub, STAFF_A, card, "terlambat")
+        await wait_text(stub, STAFF_GROUP, "sudah ditutup; jawaban tidak diteruskan")
+    finally:
+        await stop_application(bot.app)
+
+
+async def test_undeliverable_message_fails_without_blocking_other_chats(desk_bot):
+    from sqlalchemy import select
+
+    from bot.outbox import FAILED, OutboxMessage, enqueue
+
+    db, d = desk_bot.db, desk_bot.app.bot_data["desk"]
+    async with db.sessions.begin() as s:
+        await enqueue(s, "x:gone", 987654, "untuk chat yang tidak ada", purpose="relay")
+        row = (await s.execute(select(OutboxMessage))).scalar_one()
+        row.attempts = 4  # the fifth failure gives up
+    d.outbox.wake()
+    await desk_bot.stub.send_text(USER, "tolong sambungkan ke petugas")
+    await wait_card(desk_bot.stub, 1)  # other chats are not held up
+
+    async def status():
+        async with db.sessions() as s:
+            return (await s.get(OutboxMessage, row.id)).status
+    for _ in range(50):
+        if await status() == FAILED:
+            break
+        await asyncio.sleep(0.1)
+    assert await status() == FAILED
+
+
+async def test_report_in_a_group_opens_a_ticket_and_points_to_private_chat(desk_bot):
+    stub = desk_bot.stub
+    group = -100555
+    await stub.send_group_text(group, USER, "/tanya saya mau lapor politik uang di RT 3 kemarin")
+    note = await wait_text(stub, group, "lewat chat pribadi")
+    assert "/lapor" in note.text
+    await wait_text(stub, group, "Nomor tiket Anda: #1")
+    assert (await tickets(desk_bot).get(1)).kind == "laporan pelanggaran"
+    card = await wait_card(stub, 1)
+    assert "chat supergroup" in card.text
