@@ -64,12 +64,16 @@ async def intake_ticket(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> Tic
 # ------------------------------------------------------------------ entry points
 
 
-async def on_text_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Any private text: answered as a question; a violation report starts the intake."""
+async def on_text_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """Any private text: answered as a question; a violation report starts the intake.
+
+    None (not END) for a plain question: it leaves the conversation table alone, so a question
+    handled concurrently with a report cannot end that report's intake.
+    """
     ticket = await on_private_text(update, context)
     if ticket is not None and ticket.kind == LAPORAN and (ticket.report or {}).get("state") == "berjalan":
         return REPORTER
-    return END
+    return None
 
 
 async def on_report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
