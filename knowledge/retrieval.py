@@ -12,12 +12,18 @@ from typing import Callable
 
 from .lexical import LexicalIndex
 from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
-from .text import normalize_query
+from .text import expand_query, normalize_query
 
 # Measured on the dev set with the bundled English MiniLM (bench/retrieval.py): dense search
 # only adds noise for Indonesian legal text, so by default it gets no weight. With a multilingual
 # model (KEPEMILUAN_DENSE_WEIGHT) it can earn more.
 DEFAULT_DENSE_WEIGHT = 0.0
+
+# Weight of the words query normalisation adds (slang -> legal terms) against the citizen's own.
+EXPANSION_WEIGHT = 0.4
+
+# How many distinct articles lead the ranking before older versions of the same articles.
+DISTINCT_TOP = 5
 
 DenseFn = Callable[[str, int], list[tuple[str, float]]]
 
@@ -207,7 +213,8 @@ class Retriever:
         fused: dict[str, Scored] = {}
         # Score fusion (CombSUM of max-normalised scores) rather than rank fusion: the priors
         # below then scale real evidence instead of reshuffling adjacent ranks.
-        lex = self.lexical.search(q, k=100)
+        core, extra = expand_query(question, self.lexical.vocabulary)
+        lex = self.lexical.search(core, k=100, extra=extra, extra_weight=EXPANSION_WEIGHT)
         top_lex = lex[0][1] if lex else 1.0
         for i, s in lex:
             p = self.lexical.passages[i]
@@ -274,7 +281,23 @@ class Retriever:
                     seen.add(best.id)
             out.append(s)
             seen.add(s.passage.id)
-        return out
+        # One slot per article at the top: the older versions of an article already shown (its
+        # citation names the chain) wait until the other candidate articles have had their turn.
+        first: list[Scored] = []
+        later: list[Scored] = []
+        articles: set = set()
+        pieces: set = set()
+        for s in out:
+            key = self.catalog.key(s.passage)
+            if key is not None and not s.direct:
+                newest = s.passage.doc_id == self.catalog.chain(s.passage)[-1]
+                if (key in articles and not newest) or (key, s.passage.ayat) in pieces:
+                    later.append(s)
+                    continue
+                articles.add(key)
+                pieces.add((key, s.passage.ayat))
+            first.append(s)
+        return first[:DISTINCT_TOP] + later + first[DISTINCT_TOP:]
 
 
 def _ayat_covers(rng: str | None, ayat: str) -> bool:
