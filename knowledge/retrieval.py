@@ -71,6 +71,21 @@ _DEFINITION_Q = [
 ]
 
 
+# "bedanya pemilu legislatif sama pemilu presiden apa?", "perbedaan PPK dan PPS"
+_COMPARE_Q = re.compile(
+    r"\b(?:apa\s+)?(?:beda(?:nya)?|perbedaan)\s+(?:antara\s+)?(.{2,40}?)\s+(?:dan|dengan|dgn|sama|vs\.?|versus)\s+(.{2,40}?)(?:\s+(?:apa|itu|ya))?\s*\??\s*$",
+    re.I)
+
+
+def definition_terms(question: str) -> list[str]:
+    """The terms a definition question asks about: one ("apa itu DPT?") or two ("bedanya X dan Y?")."""
+    m = _COMPARE_Q.search(question.strip())
+    if m:
+        return [t.strip(" ?.!") for t in m.groups() if 1 <= len(t.split()) <= 5]
+    term = definition_term(question)
+    return [term] if term else []
+
+
 def definition_term(question: str) -> str | None:
     for rx in _DEFINITION_Q:
         m = rx.match(question.strip())
@@ -98,6 +113,7 @@ class Catalog:
     def __init__(self, passages: list[Passage]):
         self.passages = passages
         self.by_id = {p.id: p for p in passages}
+        self._lower: dict[str, str] = {}
         self.docs: dict[str, Passage] = {}
         for p in passages:
             self.docs.setdefault(p.doc_id, p)
@@ -116,6 +132,13 @@ class Catalog:
                 self.amended_by[p.amends].append(p.doc_id)
         for k in self.amended_by:
             self.amended_by[k].sort(key=lambda d: _doc_order(self.docs[d]))
+
+    def lower(self, p: Passage) -> str:
+        """The passage text lowercased (cached: definition lookups scan every passage)."""
+        got = self._lower.get(p.id)
+        if got is None:
+            got = self._lower[p.id] = p.text.lower()
+        return got
 
     def sections(self) -> dict[str, str]:
         """Effective section per passage: an amending text inherits its base article's heading."""
@@ -234,16 +257,21 @@ class Retriever:
             sc.score *= self._prior(sc.passage, topics)
         ranked = sorted(fused.values(), key=lambda s: -s.score)
         by_lex = {s.passage.id: s.lexical for s in ranked}
-        term = definition_term(question)
-        if term and not direct:
-            defs = [p for p in self.catalog.passages if p.kind == KIND_PASAL and defines(p.text, term)]
+        terms = definition_terms(question)
+        if terms and not direct:
+            defs: list[Passage] = []
+            for term in terms:
+                low = term.lower()
+                found = [p for p in self.catalog.passages
+                         if p.kind == KIND_PASAL and low in self.catalog.lower(p) and defines(p.text, term)]
+                rank_of = {s.passage.id: i for i, s in enumerate(ranked)}
+                found.sort(key=lambda p: (rank_of.get(p.id, 10**6), -_doc_order(p)[0]))
+                defs.extend(p for p in found[: 6 // len(terms)] if p not in defs)
             if defs:
                 top = ranked[0].score if ranked else 1.0
-                rank_of = {s.passage.id: i for i, s in enumerate(ranked)}
-                defs.sort(key=lambda p: (rank_of.get(p.id, 10**6), -_doc_order(p)[0]))
                 ids = {p.id for p in defs}
                 ranked = [Scored(p, top * 1.5 - 1e-6 * i, lexical=by_lex.get(p.id, 0.0), direct=False)
-                          for i, p in enumerate(defs[:6])] + [s for s in ranked if s.passage.id not in ids]
+                          for i, p in enumerate(defs)] + [s for s in ranked if s.passage.id not in ids]
         if direct:
             top = ranked[0].score if ranked else 1.0
             ranked = [Scored(p, top * 2 + 1e-6 * (len(direct) - i), direct=True) for i, p in enumerate(direct)] + \
