@@ -12,7 +12,7 @@ from typing import Callable
 
 from .lexical import LexicalIndex
 from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
-from .text import expand_query, normalize_query
+from .text import SLANG, expand_query, normalize_query
 
 # Measured on the dev set with the bundled English MiniLM (bench/retrieval.py): dense search
 # only adds noise for Indonesian legal text, so by default it gets no weight. With a multilingual
@@ -163,8 +163,15 @@ class Catalog:
             return DICABUT, [d for d in (p.status_by or "").split(",") if d]
         chain = self.chain(p)
         if p.doc_id in chain and chain[-1] != p.doc_id:
+            if self.deleted(p):  # the article itself was struck out ("Ketentuan Pasal 169 dihapus.")
+                return DICABUT, [chain[-1]]
             return DIUBAH, chain[chain.index(p.doc_id) + 1:]
         return BERLAKU, []
+
+    def deleted(self, p: Passage) -> bool:
+        """Was p's article struck out by a later amendment?"""
+        newest = self.latest(p)
+        return bool(newest) and all(x.amend_action == "dihapus" for x in newest)
 
     def latest(self, p: Passage) -> list[Passage]:
         """Pieces of the newest version of p's article (p's own pieces if it is the newest)."""
@@ -261,9 +268,10 @@ class Retriever:
         if terms and not direct:
             defs: list[Passage] = []
             for term in terms:
-                low = term.lower()
-                found = [p for p in self.catalog.passages
-                         if p.kind == KIND_PASAL and low in self.catalog.lower(p) and defines(p.text, term)]
+                # "apa itu DPT?": the law may define the spelled-out "Daftar Pemilih Tetap" instead
+                spellings = [term] + ([SLANG[term.lower()]] if term.lower() in SLANG else [])
+                found = [p for p in self.catalog.passages if p.kind == KIND_PASAL and any(
+                    t.lower() in self.catalog.lower(p) and defines(p.text, t) for t in spellings)]
                 rank_of = {s.passage.id: i for i, s in enumerate(ranked)}
                 found.sort(key=lambda p: (rank_of.get(p.id, 10**6), -_doc_order(p)[0]))
                 defs.extend(p for p in found[: 6 // len(terms)] if p not in defs)
@@ -289,6 +297,8 @@ class Retriever:
                 f *= 1.35
         if p.doc_type == BERITA:
             f *= 0.9
+        if p.amend_action == "dihapus" or self.catalog.deleted(p):
+            f *= 0.2  # "Ketentuan Pasal 169 dihapus.": nothing in force to quote
         return f
 
     def _amendment_aware(self, ranked: list[Scored]) -> list[Scored]:
@@ -299,7 +309,7 @@ class Retriever:
         for s in ranked:
             if s.passage.id in seen:
                 continue
-            newer = self.catalog.latest(s.passage)
+            newer = [p for p in self.catalog.latest(s.passage) if p.amend_action != "dihapus"]
             if newer:
                 best = max(newer, key=lambda p: by_id[p.id].score if p.id in by_id else 0.0)
                 if best.id not in seen:

@@ -117,3 +117,41 @@ def test_documents_list_status(engine):
     docs = {d["doc_id"]: d for d in engine.documents()}
     assert docs["uu-8-2012"]["status"] == "dicabut"
     assert docs["uu-1-2015"]["passages"] > 100
+
+
+def test_struck_out_article_is_not_quoted_as_law(engine):
+    # UU 1/2015 Pasal 169 (requirements for deputy candidates) was struck out by UU 8/2015.
+    ans = engine.answer("persyaratan calon wakil gubernur wakil bupati wakil walikota")
+    top = ans.sources[:5]
+    assert not any(s.passage.amend_action == "dihapus" for s in top), _labels(ans)[:5]
+    old = [s for s in ans.sources if s.passage.doc_id == "uu-1-2015" and s.passage.pasal == "169"]
+    assert all(s.citation.status == "dicabut" for s in old)
+    cat = engine._state.catalog
+    p169 = cat.article("uu-1-2015", "169")[0]
+    assert cat.status(p169) == ("dicabut", ["uu-8-2015"])
+
+
+def test_comparison_question_gets_both_definitions(engine):
+    ans = engine.answer("apa bedanya PPK dan PPS?")
+    head = " ".join(s.passage.text for s in ans.sources[:2])
+    assert "disingkat PPK" in head and "disingkat PPS" in head, _labels(ans)[:3]
+
+
+def test_who_may_vote_finds_the_voting_age(engine):
+    ans = engine.answer("siapa saja yang boleh nyoblos di pilkada?")
+    assert any("17 (tujuh belas) tahun" in s.passage.text for s in ans.sources[:3]), _labels(ans)[:3]
+
+
+def test_one_slot_per_article_at_the_top(engine):
+    ans = engine.answer("Metode kampanye pilkada apa saja yang diperbolehkan?")
+    cat = engine._state.catalog
+    keys = [(cat.key(s.passage), s.passage.ayat) for s in ans.sources[:5]]
+    assert len(set(keys)) == len(keys), _labels(ans)[:5]
+    assert any(s.passage.pasal == "65" for s in ans.sources[:3]), _labels(ans)[:5]
+
+
+def test_election_is_not_folded_into_voter():
+    from knowledge.text import stem
+
+    assert stem("pemilihan") != stem("pemilih")
+    assert stem("pemilih") == stem("memilih")
