@@ -20,7 +20,7 @@ from .text import SLANG, expand_query, normalize_query
 DEFAULT_DENSE_WEIGHT = 0.0
 
 # Weight of the words query normalisation adds (slang -> legal terms) against the citizen's own.
-EXPANSION_WEIGHT = 0.4
+EXPANSION_WEIGHT = 0.6
 
 # How many distinct articles lead the ranking before older versions of the same articles.
 DISTINCT_TOP = 5

@@ -146,13 +146,13 @@ def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None)
     low = clean_input(text).lower()
     low = re.sub(r"(\w)-(\w)", r"\1 \2", low)
     extra: list[str] = []
-    route: list[str] = []
+    route: list[str] = []  # weighed less: see the docstring
     for phrase, exp in PHRASES.items():
         if phrase in low:
             extra.append(exp)
     for rx, exp in INTENTS:
         if rx.search(low):
-            extra.append(exp)
+            route.append(exp)
     out: list[str] = []
     for w in words(low):
         if w in SLANG:
