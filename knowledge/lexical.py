@@ -28,7 +28,9 @@ class LexicalIndex:
         self.passages = passages
         sections = sections or {}
         self.doc_tokens = [tokens(index_text(p, sections.get(p.id))) for p in passages]
-        self.vocabulary = frozenset(w for p in passages for w in _raw_words(p.text))
+        # Typo correction aims at this vocabulary: clean texts only, so that an OCR slip such as
+        # "agaimana" never becomes the "correct" spelling of a citizen's word.
+        self.vocabulary = frozenset(w for p in passages if p.quality != "ocr" for w in _raw_words(p.text))
         self._bm25 = bm25s.BM25(k1=k1, b=b)
         if passages:
             self._bm25.index([t or ["_"] for t in self.doc_tokens], show_progress=False)

@@ -12,7 +12,7 @@ from typing import Callable
 
 from .lexical import LexicalIndex
 from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
-from .text import SLANG, expand_query, normalize_query
+from .text import SLANG, expand_query, normalize_query, stem, tokens
 
 # Measured on the dev set with the bundled English MiniLM (bench/retrieval.py): dense search
 # only adds noise for Indonesian legal text, so by default it gets no weight. With a multilingual
@@ -199,6 +199,13 @@ class Retriever:
         self.lexical_weight = lexical_weight
         self._title_topics = {d: self._topics_of(p.title.lower()) for d, p in catalog.docs.items()}
         self._amendment_docs = {p.doc_id for p in catalog.passages if p.amends}
+        # Words only the news knows (places, people, organisations): a question that names one
+        # is about an event, not about a rule.
+        law_terms: set[str] = set()
+        news_terms: set[str] = set()
+        for p, toks in zip(lexical.passages, lexical.doc_tokens):
+            (news_terms if p.doc_type == BERITA else law_terms).update(toks)
+        self._news_only = frozenset(news_terms - law_terms - {stem(w) for w in SLANG})
 
     @staticmethod
     def _topics_of(title: str) -> set[str]:
@@ -260,6 +267,8 @@ class Retriever:
                 sc.score += self.dense_weight * max(0.0, sim) / top_d
                 sc.dense = sim
         topics = {name for name, (rx, _) in _TOPICS.items() if rx.search(q)}
+        if self._news_only.intersection(tokens(core)):
+            topics.add("berita")
         for sc in fused.values():
             sc.score *= self._prior(sc.passage, topics)
         ranked = sorted(fused.values(), key=lambda s: -s.score)
@@ -296,7 +305,7 @@ class Retriever:
             if self._title_topics.get(p.doc_id, set()) & topics:
                 f *= 1.35
         if p.doc_type == BERITA:
-            f *= 0.9
+            f *= 1.35 if "berita" in topics else 0.9
         if p.amend_action == "dihapus" or self.catalog.deleted(p):
             f *= 0.2  # "Ketentuan Pasal 169 dihapus.": nothing in force to quote
         return f

@@ -159,7 +159,8 @@ def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None)
             out.append(w)
             (route if w in ROUTING else extra).append(SLANG[w])
             continue
-        if vocabulary is not None and len(w) >= 5 and not w.isdigit() and w not in vocabulary:
+        if (vocabulary is not None and len(w) >= 5 and not w.isdigit() and w not in vocabulary
+                and w not in stopwords()):
             fixed = correct(w, vocabulary)
             if fixed:
                 out.append(fixed)

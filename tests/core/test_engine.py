@@ -155,3 +155,36 @@ def test_election_is_not_folded_into_voter():
 
     assert stem("pemilihan") != stem("pemilih")
     assert stem("pemilih") == stem("memilih")
+
+
+def _mini_engine():
+    from knowledge.engine import Engine
+    from knowledge.model import Passage
+
+    law = "Pemilihan Umum Anggota DPR, DPD, dan DPRD"
+    ps = [
+        Passage(id="uu-x@v1#pasal-10", doc_id="uu-x", title=law, pasal="10", section="BAB III PENGAWASAN",
+                text="(1) Bawaslu melakukan pengawasan terhadap verifikasi dokumen persyaratan bakal calon anggota DPRD."),
+        Passage(id="uu-x@v1#pasal-11", doc_id="uu-x", title=law, pasal="11", section="BAB III PENGAWASAN",
+                text="(1) Bawaslu Kabupaten/Kota mengawasi verifikasi administrasi bakal calon anggota DPRD kabupaten/kota."),
+        Passage(id="uu-y@v1#pasal-3", doc_id="uu-y", title=law, pasal="3", quality="ocr",
+                text="Dalam hal pemilih tidak terdaftar, agaimana pemilih menggunakan kartu tanda penduduk."),
+        Passage(id="berita-a@v1#berita/1", doc_id="berita-a", title="Bawaslu Mengawasi Verifikasi", doc_type="berita",
+                kind="berita", text="Bawaslu Boyolali mengawasi verifikasi administrasi perbaikan dokumen bakal calon."),
+    ]
+    return Engine(ps)
+
+
+def test_a_question_naming_what_only_the_news_knows_gets_the_news_first():
+    eng = _mini_engine()
+    ans = eng.answer("Bagaimana pengawasan verifikasi administrasi bakal calon DPRD di Boyolali?")
+    assert ans.sources[0].passage.doc_type == "berita", _labels(ans)[:3]
+    # without the place, the law comes first
+    ans = eng.answer("Bagaimana pengawasan verifikasi administrasi bakal calon DPRD?")
+    assert ans.sources[0].passage.doc_type != "berita", _labels(ans)[:3]
+
+
+def test_common_words_are_never_typo_corrected_into_ocr_noise():
+    eng = _mini_engine()
+    normalized = eng._state.retriever.normalize("Bagaimana kalau pemilih tidak terdaftar?")
+    assert normalized.split()[0] == "bagaimana", normalized
