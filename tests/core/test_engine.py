@@ -78,6 +78,18 @@ def test_reports_and_requests_for_a_person_escalate(engine, q):
     assert "petugas" in ans.text
 
 
+@pytest.mark.parametrize("q, reason", [
+    ("tolong sambungkan ke petugas", "human_requested"),
+    ("saya mau lapor, kemarin ada caleg bagi2 uang 50rb di desa saya", "violation_report"),
+    ("Tadi pagi ada orang membagikan amplop berisi uang di dekat TPS 12 Kelurahan Sukamaju.", "violation_report"),
+    ("Saya kepala desa, dipanggil panwaslu karena foto bareng paslon, saya harus gimana?", "own_case"),
+])
+def test_escalations_say_what_kind_they_are(engine, q, reason):
+    # the staff desk opens a report, a request for a person or a question ticket from this
+    ans = engine.answer(q)
+    assert (ans.decision, ans.reason) == (Decision.ESCALATE, reason)
+
+
 @pytest.mark.parametrize("q", [
     "Apa saja yang harus ditulis dalam laporan pelanggaran pemilihan?",
     "apa sanksi pelanggaran yang dilakukan oleh pasangan calon yang memberikan uang?",
