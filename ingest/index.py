@@ -34,6 +34,12 @@ class IngestSummary:
     state: str  # "baru" | "diperbarui" | "tidak berubah"
 
 
+def _sig(p: Passage) -> tuple:
+    """What makes a stored passage current: its text and the structure the parser gave it (a parser
+    fix that only corrects a heading must still reach the index)."""
+    return (_path(p.id), p.hash, p.section, p.pasal, p.ayat, p.point, p.kind, p.amends, p.amend_action)
+
+
 def _path(pid: str) -> str:
     return pid.split("#", 1)[1] if "#" in pid else pid
 
@@ -58,8 +64,8 @@ class IndexWriter:
               progress: Callable[[int], None] | None = None) -> IngestSummary:
         t0 = time.perf_counter()
         old = self.by_doc.get(info.doc_id, [])
-        old_sig = {(_path(p.id), p.hash) for p in old}
-        new_sig = {(_path(p.id), p.hash) for p in passages}
+        old_sig = {_sig(p) for p in old}
+        new_sig = {_sig(p) for p in passages}
         old_meta = {(p.status, p.status_by, p.title, p.url) for p in old}
         new_meta = {(info.status, info.status_by, info.title, info.url) for _ in passages[:1]}
         if old and old_sig == new_sig and old_meta == new_meta:
