@@ -267,6 +267,11 @@ class BawasluSite:
             def do_GET(self):  # noqa: N802
                 path = self.path.split("?")[0]
                 site.requests.append((self.path, dict(self.headers)))
+                if path.startswith("/putar-"):  # a redirect loop
+                    n = int(path.rsplit("-", 1)[1])
+                    return self._send(302, None, b"", {"Location": f"/putar-{n % 2 + 1}"})
+                if path == "/lambat-sekali":  # slower than the test's fetch timeout
+                    time.sleep(1.5)
                 page = site.pages.get(path)
                 if page is None:
                     return self._send(404, "text/html", b"<html><body>Halaman tidak ditemukan</body></html>")
@@ -286,8 +291,11 @@ class BawasluSite:
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                if body:
-                    self.wfile.write(body)
+                try:
+                    if body:
+                        self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
