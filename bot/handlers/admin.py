@@ -27,6 +27,7 @@ from telegram.ext import ContextTypes
 from ingest.live import status_label
 from ingest.load import LoadError
 from knowledge.model import DICABUT, DIUBAH, STATUSES
+from knowledge.store import IndexMismatch, StoreError
 
 from .. import admin_messages as am
 from ..render import esc, split_html
@@ -157,6 +158,12 @@ async def _run_ingest(update: Update, context, *, name: str, document=None, url:
         await progress.finish(am.FAILED.format(name=esc(name), reason=esc(exc.message)))
         if svc.admin_log:
             await svc.admin_log.record(actor(update), "ingest-failed", name[:200], exc.message)
+        return
+    except StoreError as exc:  # e.g. the index was built with another embedding model
+        log.error("ingestion of %s failed: %s", name, exc)
+        reason = ("indeks tidak cocok dengan model embedding yang dipakai sekarang; operator perlu menjalankan "
+                  "<code>kepemiluan reindex</code>." if isinstance(exc, IndexMismatch) else "indeks tidak dapat dihubungi.")
+        await progress.finish(am.FAILED.format(name=esc(name), reason=reason))
         return
     except Exception:
         log.exception("ingestion of %s failed", name)

@@ -44,20 +44,21 @@ def test_reingest_switches_atomically_while_questions_run(live):
     # make version 2 big enough to take a while: extra articles in several embedding batches
     extra = "\n\n".join(f"Pasal {i}\nKetentuan tambahan nomor {i} tentang pengawasan kampanye." for i in range(4, 200))
     v2 = perbawaslu(2).replace("Pasal 3\nPeraturan Badan ini mulai berlaku pada tanggal diundangkan.", extra)
-    seen: list[tuple[float, set[int], str]] = []
+    seen: list[tuple[float, set[int], str]] = []  # (asked at, versions cited, answer text)
     errors: list[BaseException] = []
     stop = threading.Event()
 
     def ask_forever():
         i = 0
         while not stop.is_set():
+            started = time.monotonic()
             try:
                 ans = engine.answer(QUESTIONS[i % 2])
             except BaseException as e:  # noqa: BLE001
                 errors.append(e)
                 return
             versions = {s.passage.version for s in ans.sources if s.passage.doc_id == DOC_ID}
-            seen.append((time.monotonic(), versions, ans.text))
+            seen.append((started, versions, ans.text))  # classified by when the question was asked
             i += 1
 
     threads = [threading.Thread(target=ask_forever) for _ in range(2)]
@@ -67,14 +68,16 @@ def test_reingest_switches_atomically_while_questions_run(live):
     t0 = time.monotonic()
     report = live.ingest_loaded(_load(v2))
     switched = time.monotonic()
-    time.sleep(0.2)
+    deadline = switched + 10
+    while time.monotonic() < deadline and len([s for s in seen if s[0] > switched]) < 4 and not errors:
+        time.sleep(0.05)
     stop.set()
     for t in threads:
         t.join()
     assert not errors
     assert report.summary.version == 2 and report.summary.embedded > 64
     during = [s for s in seen if t0 <= s[0] <= switched]
-    assert len(during) >= 5  # questions really ran during the ingestion
+    assert len(during) >= 3  # questions really ran during the ingestion
     for _, versions, text in seen:
         assert versions in ({1}, {2}), versions  # never nothing, never two versions at once
         if versions == {1}:
