@@ -21,6 +21,7 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
+from .admin_setup import admin_post_init, setup_admin
 from .db import Database
 from .flood import FloodControl
 from .handlers import ALLOWED_UPDATES, register
@@ -46,6 +47,7 @@ def _token(settings: Settings) -> str:
 async def _post_init(app: Application) -> None:
     svc: Services = app.bot_data[KEY]
     await svc.db.migrate()
+    await admin_post_init(app)
     await app.bot.set_my_commands(bot_commands())
     log.info("bot @%s ready (database migrated, %d commands registered)", app.bot.username, len(bot_commands()))
 
@@ -76,6 +78,7 @@ def build_application(
     flood_limit: float | None = None,
     engine_workers: int | None = None,
     connection_pool_size: int = 16,
+    live=None,
 ) -> Application:
     """Build the bot.
 
@@ -85,6 +88,7 @@ def build_application(
     engine_workers: threads that run the (synchronous) engine; default min(4, CPUs).
     connection_pool_size: HTTP connections to the Bot API (PTB's default, 256, costs CPU:
     httpcore checks every pooled connection on each request).
+    live: an ingest.live.LiveIndex for admin re-ingestion (default: built from engine.store).
     """
     token = _token(settings)
     protect_secrets(
@@ -129,6 +133,7 @@ def build_application(
         limiter=UserRateLimiter(settings.rate_limit_per_minute),
         executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="engine"),
     )
+    setup_admin(app, settings, engine, live=live)
     register(app)
     app.job_queue.run_daily(purge_old_conversations, time=PURGE_AT, name="retention-purge")
     app.job_queue.run_once(purge_old_conversations, when=60, name="retention-purge-startup")

@@ -21,7 +21,7 @@ ANGKA_START = re.compile(r"^(\d+)\.\s")
 TITLE_RE = re.compile(
     r"(UNDANG-UNDANG(?: DASAR)?|PERATURAN PEMERINTAH PENGGANTI UNDANG-UNDANG|PERATURAN KOMISI PEMILIHAN UMUM|"
     r"PERATURAN BADAN PENGAWAS PEMILIHAN UMUM)\s+(?:REPUBLIK INDONESIA\s+)?NOMOR\s+(\d+)\s+TAHUN\s+(\d{4})\s+TENTANG\s+(.+?)"
-    r"(?=\s+DENGAN RAHMAT|\s+Menimbang|$)",
+    r"(?=\s+DENGAN RAHMAT|\s+Menimbang|\s+BAB I\s|\s+Pasal 1\s|$)",
     re.S,
 )
 # Amendment instructions inside "Pasal I" of an amendment law.

@@ -161,6 +161,8 @@ class Catalog:
         """Effective status of this passage's text: dicabut (doc repealed), diubah (a newer version exists), berlaku."""
         if p.status == DICABUT:
             return DICABUT, [d for d in (p.status_by or "").split(",") if d]
+        if p.status == DIUBAH and p.status_by:  # an admin's correction (/status ... diubah oleh ...)
+            return DIUBAH, [d for d in p.status_by.split(",") if d]
         chain = self.chain(p)
         if p.doc_id in chain and chain[-1] != p.doc_id:
             if self.deleted(p):  # the article itself was struck out ("Ketentuan Pasal 169 dihapus.")
