@@ -161,7 +161,9 @@ class Catalog:
         """Effective status of this passage's text: dicabut (doc repealed), diubah (a newer version exists), berlaku."""
         if p.status == DICABUT:
             return DICABUT, [d for d in (p.status_by or "").split(",") if d]
-        if p.status == DIUBAH and p.status_by:  # an admin's correction (/status ... diubah oleh ...)
+        if p.status == DIUBAH and p.status_by and not self.amended_by.get(p.doc_id):
+            # an admin's correction (/status ... diubah oleh ...) for a law whose amendment is not in
+            # the corpus; where it is, the article-level chain below knows better
             return DIUBAH, [d for d in p.status_by.split(",") if d]
         chain = self.chain(p)
         if p.doc_id in chain and chain[-1] != p.doc_id:
