@@ -21,6 +21,7 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
+from .admin_setup import admin_post_init, setup_admin
 from .db import Database
 from .flood import FloodControl
 from .handlers import ALLOWED_UPDATES, register
@@ -49,6 +50,7 @@ async def _post_init(app: Application) -> None:
     svc: Services = app.bot_data[KEY]
     await svc.db.migrate()
     await desk_startup(app)
+    await admin_post_init(app)
     await app.bot.set_my_commands(bot_commands())
     log.info("bot @%s ready (database migrated, %d commands registered)", app.bot.username, len(bot_commands()))
 
@@ -80,6 +82,7 @@ def build_application(
     flood_limit: float | None = None,
     engine_workers: int | None = None,
     connection_pool_size: int = 16,
+    live=None,
 ) -> Application:
     """Build the bot.
 
@@ -89,6 +92,7 @@ def build_application(
     engine_workers: threads that run the (synchronous) engine; default min(4, CPUs).
     connection_pool_size: HTTP connections to the Bot API (PTB's default, 256, costs CPU:
     httpcore checks every pooled connection on each request).
+    live: an ingest.live.LiveIndex for admin re-ingestion (default: built from engine.store).
     """
     token = _token(settings)
     protect_secrets(
@@ -136,6 +140,7 @@ def build_application(
         executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="engine"),
     )
     install_desk(app, settings, db, engine, app.bot_data[KEY].executor)
+    setup_admin(app, settings, engine, live=live)
     register(app)
     app.job_queue.run_daily(purge_old_conversations, time=PURGE_AT, name="retention-purge")
     app.job_queue.run_once(purge_old_conversations, when=60, name="retention-purge-startup")

@@ -42,13 +42,37 @@ def _open_store(settings: Settings):
         _fail(str(e))
 
 
-def ingest_sources(settings: Settings, targets: list[str], *, quiet: bool = False, store=None) -> list:
-    """Ingest paths/URLs (or the bundled corpus when none) into the store. Returns summaries."""
+def _admin(settings: Settings, fn):
+    """Run `fn(AdminLog)` (async) against the database, migrated first. Returns its result."""
+    import asyncio
+
+    from .audit import AdminLog
+    from .db import Database
+
+    async def go():
+        db = Database(settings.db_url)
+        try:
+            await db.migrate()
+            return await fn(AdminLog(db))
+        finally:
+            await db.close()
+
+    return asyncio.run(go())
+
+
+def ingest_sources(settings: Settings, targets: list[str], *, quiet: bool = False, store=None,
+                   reports: list | None = None, overrides: dict | None = None) -> list:
+    """Ingest paths/URLs (or the bundled corpus when none) into the store. Returns summaries.
+
+    `reports` collects one ingest.live.IngestReport per document (for the audit log);
+    `overrides` (doc id -> (status, status_by)) are admins' legal-status corrections.
+    """
     import asyncio
 
     from ingest.index import IndexWriter
     from ingest.load import LoadError, fetch_url
     from ingest.pipeline import default_sources, manifest_entry_for, prepare, prepare_path
+    from knowledge.store import StoreError
 
     store = store or _open_store(settings)
     writer = IndexWriter(store, store.embedder)
@@ -81,6 +105,14 @@ def ingest_sources(settings: Settings, targets: list[str], *, quiet: bool = Fals
     for info, _, passages in prepared:
         if not passages:
             _fail(f"{info.doc_id}: tidak ada teks yang bisa diindeks.")
+    if overrides:
+        import dataclasses
+
+        for k, (info, text, passages) in enumerate(prepared):
+            if info.doc_id in overrides:
+                info.status, info.status_by = overrides[info.doc_id]
+                prepared[k] = (info, text, [dataclasses.replace(p, status=info.status, status_by=info.status_by)
+                                            for p in passages])
     # 2. write
     total = sum(len(ps) for _, _, ps in prepared)
     summaries = []
@@ -89,9 +121,20 @@ def ingest_sources(settings: Settings, targets: list[str], *, quiet: bool = Fals
         task = prog.add_task("Mengindeks", total=total)
         for info, _, passages in prepared:
             prog.update(task, description=f"Mengindeks {info.doc_id}")
-            s = writer.write(info, passages, progress=lambda n: prog.advance(task, n))
+            try:
+                staged = writer.stage(info, passages, progress=lambda n: prog.advance(task, n))
+            except StoreError as e:
+                _fail(str(e))
+            s = writer.finish(staged)
             prog.advance(task, len(passages) - s.embedded)
             summaries.append(s)
+            if reports is not None:
+                from ingest.live import IngestReport, describe, set_hash
+
+                reports.append(IngestReport(
+                    summary=s, doc_type=info.doc_type, recognised=describe(info), passages=len(staged.passages),
+                    previous_version=None, content_hash=set_hash(staged.passages), added_paths=staged.added_paths,
+                    removed_paths=staged.removed_paths, source=passages[0].source if passages else "", url=info.url))
     return summaries
 
 
@@ -116,8 +159,21 @@ def ingest(targets: list[str] = typer.Argument(None, help="Berkas, folder, atau 
     """Ingest documents (the bundled default corpus when none is given)."""
     settings = Settings()
     t0 = time.perf_counter()
-    summaries = ingest_sources(settings, list(targets or []), quiet=quiet)
+    reports: list = []
+    overrides = _admin(settings, lambda log: log.overrides())
+    summaries = ingest_sources(settings, list(targets or []), quiet=quiet, reports=reports, overrides=overrides)
     _print_summaries(summaries, time.perf_counter() - t0)
+    _record_reports(settings, reports)
+
+
+def _record_reports(settings: Settings, reports: list) -> None:
+    from .audit import cli_actor
+
+    async def rec(log):
+        for r in reports:
+            await log.record_ingest(cli_actor(), r)
+
+    _admin(settings, rec)
 
 
 def _engine(settings: Settings, *, auto_ingest: bool = True):
@@ -213,14 +269,28 @@ def eval_cmd(dataset: Path = typer.Argument(..., help="JSONL dengan question, ex
 @app.command()
 def sources() -> None:
     """List the sources in the index with their status."""
-    engine = _engine(Settings(), auto_ingest=False)
+    settings = Settings()
+    engine = _engine(settings, auto_ingest=False)
+
+    async def fetch(log):
+        return await log.latest_versions(), await log.recent(15)
+
+    latest, audit = _admin(settings, fetch)
     t = Table(title="Sumber")
-    for col in ("doc_id", "jenis", "status", "oleh", "versi", "pasase", "judul"):
+    for col in ("doc_id", "jenis", "status", "oleh", "versi", "pasase", "dimuat", "judul"):
         t.add_column(col)
     for d in engine.documents():
+        v = latest.get(d["doc_id"])
+        when = v.ingested_at.strftime("%Y-%m-%d %H:%M") if v else "korpus bawaan"
         t.add_row(d["doc_id"], d["doc_type"], d["status"], d["status_by"] or "", str(d["version"]),
-                  str(d["passages"]), d["title"][:70])
+                  str(d["passages"]), when, d["title"][:70])
     out.print(t)
+    a = Table(title="Riwayat perubahan (audit)")
+    for col in ("waktu (UTC)", "oleh", "aksi", "doc_id", "rincian"):
+        a.add_column(col)
+    for e in audit:
+        a.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.doc_id, e.detail[:80])
+    out.print(a)
 
 
 @app.command()
@@ -228,25 +298,44 @@ def remove(doc_id: str) -> None:
     """Remove one source from the index."""
     from ingest.index import IndexWriter
 
-    store = _open_store(Settings())
+    from .audit import cli_actor
+
+    settings = Settings()
+    store = _open_store(settings)
     n = IndexWriter(store, store.embedder).remove(doc_id)
     if not n:
         _fail(f"Sumber {doc_id!r} tidak ada di indeks.")
+    _admin(settings, lambda log: log.record_remove(cli_actor(), doc_id, n))
     out.print(f"{doc_id}: {n} pasase dihapus.")
 
 
 @app.command()
 def reindex() -> None:
     """Rebuild the whole index (e.g. after KEPEMILUAN_EMBEDDING_MODEL changes)."""
-    from knowledge.store import ChromaStore
+    from knowledge.store import ChromaStore, IndexMismatch, StoreUnavailable
 
     from .wiring import build_embedder
 
     settings = Settings()
-    store = ChromaStore.fresh(build_embedder(settings), path=settings.chroma_path, url=settings.chroma_url,
-                              collection=settings.collection)
+    embedder = build_embedder(settings)
+    kw = dict(path=settings.chroma_path, url=settings.chroma_url, collection=settings.collection)
+    try:
+        ChromaStore(embedder, **kw)
+    except IndexMismatch as e:
+        err.print(f"[yellow]Indeks lama tidak cocok dengan model sekarang:[/] {e}\nIndeks dibangun ulang dengan "
+                  f"model {embedder.label!r}.")
+    except StoreUnavailable as e:
+        _fail(str(e))
+    try:
+        store = ChromaStore.fresh(embedder, **kw)
+    except Exception as e:  # noqa: BLE001  e.g. the server went away
+        _fail(f"Indeks tidak dapat dibangun ulang: {e}")
     t0 = time.perf_counter()
-    _print_summaries(ingest_sources(settings, [], store=store), time.perf_counter() - t0)
+    reports: list = []
+    overrides = _admin(settings, lambda log: log.overrides())
+    _print_summaries(ingest_sources(settings, [], store=store, reports=reports, overrides=overrides),
+                     time.perf_counter() - t0)
+    _record_reports(settings, reports)
 
 
 @app.command()

@@ -63,8 +63,33 @@ class FaqIndex:
         self.engine.reload(base + faq)
         return len(faq)
 
+    def _put(self, entry: FaqEntry) -> None:
+        doc_id = f"{FAQ_PREFIX}{entry.id}"
+        if callable(getattr(self.engine, "replace_document", None)):
+            self.engine.replace_document(doc_id, [faq_passage(entry)])
+        else:  # an engine without per-document swaps
+            self.engine.reload([p for p in self.engine.passages() if p.doc_id != doc_id] + [faq_passage(entry)])
+
+    def _drop(self, faq_id: int) -> None:
+        doc_id = f"{FAQ_PREFIX}{faq_id}"
+        if callable(getattr(self.engine, "remove_document", None)):
+            self.engine.remove_document(doc_id)
+        else:
+            self.engine.reload([p for p in self.engine.passages() if p.doc_id != doc_id])
+
+    async def add(self, entry: FaqEntry) -> None:
+        """Index one (new or re-activated) entry at once."""
+        async with self._lock:
+            await asyncio.get_running_loop().run_in_executor(self.executor, self._put, entry)
+        log.info("FAQ #%d indexed", entry.id)
+
+    async def withdraw(self, faq_id: int) -> None:
+        async with self._lock:
+            await asyncio.get_running_loop().run_in_executor(self.executor, self._drop, faq_id)
+        log.info("FAQ #%d withdrawn from the index", faq_id)
+
     async def sync(self) -> int:
-        """Re-index the active entries (engine rebuild runs off the event loop)."""
+        """Index exactly the active entries (at startup; the rebuild runs off the event loop)."""
         async with self._lock:
             entries = await self.store.faq_entries()
             n = await asyncio.get_running_loop().run_in_executor(self.executor, self._apply, entries)

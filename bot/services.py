@@ -39,6 +39,10 @@ class Services:
     # (chat id, message id) -> last question answered for it: an edit answers once
     answered: OrderedDict[tuple[int, int], str] = field(default_factory=OrderedDict)
     answered_max: int = 10_000
+    # admin re-ingestion (ingest.live.LiveIndex) and its audit log (bot.audit.AdminLog); None when
+    # the engine has no store (tests with a fake engine)
+    live: Any = None
+    admin_log: Any = None
 
     def pseudonym(self, user_id: int) -> str:
         return pseudonymize(user_id, self.settings.pseudonym_salt.get_secret_value())

@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     ticket_overdue_minutes: int = 120  # an open ticket older than this is overdue
     reminder_interval_minutes: int = 30  # the reminder job's period; one reminder per ticket per period
     outbox_poll_seconds: float = 1.0
+    # Admin re-ingestion and the news job (issue 5)
+    ingest_max_bytes: int = 20_000_000  # uploads and downloads; the Bot API serves files up to 20 MB
+    fetch_timeout_seconds: float = 20.0
+    fetch_max_redirects: int = 5
+    ingest_progress_seconds: float = 2.0  # progress message edits at most this often
+    news_sources: list[str] = Field(default_factory=list)  # Bawaslu news listing pages
+    news_interval_minutes: float = 60.0
+    news_delay_seconds: float = 2.0  # pause between two requests to the same site
 
     @property
     def sqlite_path(self) -> Path:

@@ -24,6 +24,13 @@ from .parse import ANGKA_START, HURUF_START, Article, Line, ParsedDocument
 
 MAX_CHARS = 3000  # well under the 4,000 characters a reader (and the scorer) looks at
 NEWS_MAX_CHARS = 1500
+# A definitions article ("Dalam Undang-Undang ini yang dimaksud dengan: 1. ... adalah ...") is a
+# list of unrelated terms; citizens ask about one term at a time, so it is cut finer.
+DEFINITIONS_MAX_CHARS = 1000
+
+
+def _is_definitions(a: Article) -> bool:
+    return a.kind == "pasal" and len(re.findall(r"(?m)^\s*\d+\.\s.{0,160}?\badalah\b", a.text)) >= 5
 
 
 def _pack(units: list[tuple], limit: int, size=len) -> list[list[tuple]]:
@@ -130,7 +137,7 @@ def chunk_statute(info: DocumentInfo, parsed: ParsedDocument, *, version: int = 
             continue
         kind = KIND_PASAL if a.kind == "pasal" else KIND_PENJELASAN
         head = f"{prefix}{'penjelasan/' if kind == KIND_PENJELASAN else ''}pasal-{a.pasal}"
-        pieces = _article_pieces(a, MAX_CHARS)
+        pieces = _article_pieces(a, DEFINITIONS_MAX_CHARS if _is_definitions(a) else MAX_CHARS)
         for i, (ayat, point, text) in enumerate(pieces, 1):
             path = head
             if len(pieces) > 1:

@@ -34,6 +34,23 @@ class IngestSummary:
     state: str  # "baru" | "diperbarui" | "tidak berubah"
 
 
+def _sig(p: Passage) -> tuple:
+    """What makes a stored passage current: its text and the structure the parser gave it (a parser
+    fix that only corrects a heading must still reach the index)."""
+    return (_path(p.id), p.hash, p.section, p.pasal, p.ayat, p.point, p.kind, p.amends, p.amend_action)
+
+
+@dataclass
+class Staged:
+    """A new version written to the store but not yet made current."""
+    summary: IngestSummary
+    passages: list[Passage]  # the new set (the old set when unchanged)
+    old_ids: list[str]
+    changed: bool
+    added_paths: list[str]  # passage paths new or with changed text
+    removed_paths: list[str]  # passage paths gone or with changed text
+
+
 def _path(pid: str) -> str:
     return pid.split("#", 1)[1] if "#" in pid else pid
 
@@ -54,17 +71,25 @@ class IndexWriter:
     def passages(self) -> list[Passage]:
         return [p for ps in self.by_doc.values() for p in ps]
 
-    def write(self, info: DocumentInfo, passages: list[Passage],
-              progress: Callable[[int], None] | None = None) -> IngestSummary:
+    def stage(self, info: DocumentInfo, passages: list[Passage],
+              progress: Callable[[int], None] | None = None) -> "Staged":
+        """Write the new version's rows next to the old ones; nothing is deleted yet.
+
+        The rows have new ids (`doc@vN#path`), so readers that still hold the old passage set
+        are not affected. Call `finish(staged)` once readers have switched to the new set (or
+        `abort(staged)` to drop the new rows again).
+        """
         t0 = time.perf_counter()
         old = self.by_doc.get(info.doc_id, [])
-        old_sig = {(_path(p.id), p.hash) for p in old}
-        new_sig = {(_path(p.id), p.hash) for p in passages}
+        old_sig = {_sig(p) for p in old}
+        new_sig = {_sig(p) for p in passages}
         old_meta = {(p.status, p.status_by, p.title, p.url) for p in old}
         new_meta = {(info.status, info.status_by, info.title, info.url) for _ in passages[:1]}
         if old and old_sig == new_sig and old_meta == new_meta:
-            return IngestSummary(info.doc_id, info.title, old[0].version, 0, 0, len(old), 0,
-                                 time.perf_counter() - t0, "tidak berubah")
+            summary = IngestSummary(info.doc_id, info.title, old[0].version, 0, 0, len(old), 0,
+                                    time.perf_counter() - t0, "tidak berubah")
+            return Staged(summary, list(old), [], changed=False,
+                          added_paths=[], removed_paths=[])
         version = (max(p.version for p in old) + 1) if old else 1
         fresh = [dataclasses.replace(p, id=re.sub(r"@v\d+#", f"@v{version}#", p.id), version=version) for p in passages]
         cached = self.store.embeddings_by_hash({p.hash for p in fresh})
@@ -77,12 +102,32 @@ class IndexWriter:
             if progress:
                 progress(len(batch))
         self.store.add(fresh, [vecs.get(p.hash) or cached[p.hash] for p in fresh])
-        if old:
-            self.store.delete([p.id for p in old])
         unchanged = len(old_sig & new_sig)
-        self.by_doc[info.doc_id] = fresh
-        return IngestSummary(info.doc_id, info.title, version, len(new_sig - old_sig), len(old_sig - new_sig),
-                             unchanged, len(todo), time.perf_counter() - t0, "diperbarui" if old else "baru")
+        summary = IngestSummary(info.doc_id, info.title, version, len(new_sig - old_sig), len(old_sig - new_sig),
+                                unchanged, len(todo), time.perf_counter() - t0, "diperbarui" if old else "baru")
+        old_paths = {_path(p.id): p.hash for p in old}
+        new_paths = {_path(p.id): p.hash for p in fresh}
+        return Staged(summary, fresh, [p.id for p in old], changed=True,
+                      added_paths=sorted(k for k, h in new_paths.items() if old_paths.get(k) != h),
+                      removed_paths=sorted(k for k, h in old_paths.items() if new_paths.get(k) != h))
+
+    def finish(self, staged: "Staged") -> IngestSummary:
+        """Readers use the new set now: delete the previous version's rows."""
+        if staged.changed:
+            if staged.old_ids:
+                self.store.delete(staged.old_ids)
+            self.by_doc[staged.summary.doc_id] = staged.passages
+        return staged.summary
+
+    def abort(self, staged: "Staged") -> None:
+        """Drop a staged version's rows (the old version stays)."""
+        if staged.changed:
+            self.store.delete([p.id for p in staged.passages])
+
+    def write(self, info: DocumentInfo, passages: list[Passage],
+              progress: Callable[[int], None] | None = None) -> IngestSummary:
+        """stage + finish, for writers with no live readers (the CLI)."""
+        return self.finish(self.stage(info, passages, progress))
 
     def remove(self, doc_id: str) -> int:
         old = self.by_doc.pop(doc_id, [])

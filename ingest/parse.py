@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 PASAL_LINE = re.compile(r"^Pasal\s+(\d+[A-Z]?|[IVX]+)\s*$")
 # "Pasal 4 (1) Pemilu ..." or "Pasal 5 Persyaratan ..." glued inside a line (seen in UU 42/2008).
 PASAL_INLINE = re.compile(r"(?<![\w/])(?<!dalam )(?<!pada )(?<!atau )(?<!, )Pasal\s+(\d+[A-Z]?)\.?(?=\s+(?:\(1\)|[A-Z][a-z]))")
-BAB_LINE = re.compile(r"^BAB\s+([IVXLC]+[A-Z]?)\b\s*(.*)$")
+BAB_LINE = re.compile(r"^(?:BAB|Bab)\s+([IVXLC]+[A-Z]?)\b\s*(.*)$")
 BAGIAN_LINE = re.compile(r"^Bagian\s+(Ke[a-z]+)\b\s*(.*)$")
 PARAGRAF_LINE = re.compile(r"^Paragraf\s+(\d+)\b\s*(.*)$")
 AYAT_START = re.compile(r"^\((\d+[a-z]?)\)\s*")
@@ -21,7 +21,7 @@ ANGKA_START = re.compile(r"^(\d+)\.\s")
 TITLE_RE = re.compile(
     r"(UNDANG-UNDANG(?: DASAR)?|PERATURAN PEMERINTAH PENGGANTI UNDANG-UNDANG|PERATURAN KOMISI PEMILIHAN UMUM|"
     r"PERATURAN BADAN PENGAWAS PEMILIHAN UMUM)\s+(?:REPUBLIK INDONESIA\s+)?NOMOR\s+(\d+)\s+TAHUN\s+(\d{4})\s+TENTANG\s+(.+?)"
-    r"(?=\s+DENGAN RAHMAT|\s+Menimbang|$)",
+    r"(?=\s+DENGAN RAHMAT|\s+Menimbang|\s+BAB I\s|\s+Pasal 1\s|$)",
     re.S,
 )
 # Amendment instructions inside "Pasal I" of an amendment law.
@@ -180,13 +180,16 @@ def parse(text: str, *, amends: str | None = None) -> ParsedDocument:
     instr_line: str | None = None
     instr_targets: list[str] = []
     last_body_pasal: str | None = None
+    heading: str | None = None  # the structural heading whose title lines may follow
 
     def section() -> str:
         return " > ".join(s for s in (bab, bagian, paragraf) if s)
 
     def start(pasal: str | None, k: str) -> Article:
         nonlocal current
+        nonlocal heading
         current = Article(pasal=pasal, kind=k, section=section(), part=max(part, 0), doc=text)
+        heading = None
         articles.append(current)
         return current
 
@@ -284,15 +287,25 @@ def parse(text: str, *, amends: str | None = None) -> ParsedDocument:
             bm, gm, pm = BAB_LINE.match(piece), BAGIAN_LINE.match(piece), PARAGRAF_LINE.match(piece)
             if bm:
                 bab, bagian, paragraf = piece, "", ""
-                current = None
+                current, heading = None, "bab"
                 continue
             if gm:
                 bagian, paragraf = piece, ""
-                current = None
+                current, heading = None, "bagian"
                 continue
             if pm:
                 paragraf = piece
-                current = None
+                current, heading = None, "paragraf"
+                continue
+            if current is None and heading and len(piece) <= 120 and not in_amendment:
+                # "BAB X" on one line, "WARGA NEGARA" on the next: the title belongs to the heading
+                title_text = re.sub(r"\b(\w) (?=\w\b)", r"\1", piece)  # "A G A M A" -> "AGAMA"
+                if heading == "bab":
+                    bab = f"{bab} {title_text}"
+                elif heading == "bagian":
+                    bagian = f"{bagian} {title_text}"
+                else:
+                    paragraf = f"{paragraf} {title_text}"
                 continue
             if current is not None:
                 current.lines.append(pline)

@@ -27,9 +27,13 @@ _HUMAN = re.compile(
     r"|\b(petugas|admin|staf)\s+(dong|tolong|please|pls)\b|^\s*/?petugas\s*$", re.I)
 _OWN_CASE = re.compile(
     r"\b(kasus saya|masalah saya|perkara saya|saya (?:di|ter)laporkan|saya digugat|saya dipecat|saya diberhentikan|"
-    r"saya dicoret|bantu saya (?:melapor|menggugat|banding|mengajukan|membuat laporan)|(?:dampingi|damping) saya|"
+    r"saya dicoret|\b(?:saya|aku)\b[^.?!]{0,40}\b(?:di|ter)(?:panggil|periksa|tuduh|ancam|intimidasi|polisikan|tangkap|somasi)|"
+    r"saya (?:sedang |lagi )?(?:di|ter)proses|bantu saya (?:melapor|menggugat|banding|mengajukan|membuat laporan)|(?:dampingi|damping) saya|"
     r"saya (?:ingin|mau|akan) (?:melapor|melaporkan|lapor|mengadu|mengadukan|menggugat)|mau lapor|ingin lapor|"
     r"saya (?:telah|sudah) melapor|laporan saya)\b", re.I)
+
+# "saya mau lapor ...": the sender wants to report something, which is report intake, not a question
+_WANTS_TO_REPORT = re.compile(r"\b(?:saya |aku |kami )?(?:ingin|mau|akan|pengen|hendak) (?:melapor|melaporkan|lapor|mengadu|mengadukan)\b", re.I)
 
 _REPORT_WORDS = re.compile(
     r"\b(dugaan pelanggaran|ditemukan (?:dugaan )?pelanggaran|telah ditemukan|temuan pelanggaran|pelanggaran (?:dilakukan|yang dilakukan)|"
@@ -92,9 +96,11 @@ def classify(text: str) -> Verdict | None:
     t = text.strip()
     if _HUMAN.search(t):
         return Verdict(Decision.ESCALATE, "human_requested", 0.95)
+    rs = report_score(t)
+    if _WANTS_TO_REPORT.search(t):
+        return Verdict(Decision.ESCALATE, "violation_report", 0.85)
     if _OWN_CASE.search(t):
         return Verdict(Decision.ESCALATE, "own_case", 0.85)
-    rs = report_score(t)
     if rs >= 3:
         return Verdict(Decision.ESCALATE, "violation_report", min(0.99, 0.6 + 0.07 * rs))
     if _OPINION.search(t) and (_POLITICAL_TARGET.search(t) or re.search(r"\b(menang|pilih|coblos|dukung)\b", t, re.I)):

@@ -3,6 +3,7 @@ callable, see knowledge.store for the Chroma adapter).
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ class Engine:
         self.dense_weight = DEFAULT_DENSE_WEIGHT if dense_weight is None else dense_weight
         self.top_k = top_k
         self._lock = threading.Lock()
+        self._write_lock = threading.RLock()  # one writer at a time (the swap itself takes _lock)
         self._state = self._build(passages)
 
     def _build(self, passages: list[Passage]) -> _State:
@@ -45,9 +47,53 @@ class Engine:
 
     def reload(self, passages: list[Passage]) -> None:
         """Swap in a new passage set at once: a question sees the old set or the new, never a mix."""
-        state = self._build(passages)
-        with self._lock:
-            self._state = state
+        with self._write_lock:
+            state = self._build(passages)
+            with self._lock:
+                self._state = state
+
+    # -- live changes (admin re-ingestion, staff FAQ passages) -----------------------------------
+    # Each builds a whole new snapshot (catalog + lexical index) off to the side and swaps one
+    # reference: a question in flight keeps the snapshot it started with. Writers are serialised.
+
+    def replace_document(self, doc_id: str, passages: list[Passage]) -> None:
+        """Make `passages` the whole passage set of `doc_id` (added if new), in one swap."""
+        if any(p.doc_id != doc_id for p in passages):
+            raise ValueError(f"every passage must belong to {doc_id!r}")
+        with self._write_lock:
+            keep = [p for p in self._state.catalog.passages if p.doc_id != doc_id]
+            state = self._build(keep + list(passages))
+            with self._lock:
+                self._state = state
+
+    def remove_document(self, doc_id: str) -> int:
+        """Drop every passage of `doc_id` in one swap. Returns how many were removed."""
+        with self._write_lock:
+            old = self._state.catalog.passages
+            keep = [p for p in old if p.doc_id != doc_id]
+            if len(keep) == len(old):
+                return 0
+            state = self._build(keep)
+            with self._lock:
+                self._state = state
+            return len(old) - len(keep)
+
+    def set_status(self, doc_id: str, status: str, status_by: str | None = None) -> int:
+        """Correct a document's legal status (berlaku / diubah / dicabut) at once. Returns passages changed."""
+        with self._write_lock:
+            old = self._state.catalog.passages
+            hit = [p for p in old if p.doc_id == doc_id]
+            if not hit:
+                return 0
+            new = [dataclasses.replace(p, status=status, status_by=status_by) if p.doc_id == doc_id else p
+                   for p in old]
+            state = self._build(new)
+            with self._lock:
+                self._state = state
+            return len(hit)
+
+    def document_passages(self, doc_id: str) -> list[Passage]:
+        return [p for p in self._state.catalog.passages if p.doc_id == doc_id]
 
     # -- queries -------------------------------------------------------------------------------
     def answer(self, question: str) -> Answer:

@@ -23,21 +23,27 @@ def index_text(p: Passage, section: str | None = None) -> str:
 
 
 class LexicalIndex:
-    def __init__(self, passages: list[Passage], k1: float = 1.2, b: float = 0.5,
+    def __init__(self, passages: list[Passage], k1: float = 0.8, b: float = 0.5,
                  sections: dict[str, str] | None = None):
         self.passages = passages
         sections = sections or {}
         self.doc_tokens = [tokens(index_text(p, sections.get(p.id))) for p in passages]
-        self.vocabulary = frozenset(w for p in passages for w in _raw_words(p.text))
+        # Typo correction aims at this vocabulary: clean texts only, so that an OCR slip such as
+        # "agaimana" never becomes the "correct" spelling of a citizen's word.
+        self.vocabulary = frozenset(w for p in passages if p.quality != "ocr" for w in _raw_words(p.text))
         self._bm25 = bm25s.BM25(k1=k1, b=b)
         if passages:
             self._bm25.index([t or ["_"] for t in self.doc_tokens], show_progress=False)
 
-    def search(self, query: str, k: int = 50) -> list[tuple[int, float]]:
+    def search(self, query: str, k: int = 50, extra: str = "", extra_weight: float = 1.0) -> list[tuple[int, float]]:
+        """BM25 of `query`, plus BM25 of `extra` (expansion terms not already in the query) × extra_weight."""
         q = tokens(query)
-        if not q or not self.passages:
+        more = [t for t in dict.fromkeys(tokens(extra)) if t not in q]
+        if not (q or more) or not self.passages:
             return []
-        scores = self._bm25.get_scores(q)
+        scores = self._bm25.get_scores(q) if q else np.zeros(len(self.passages), dtype=np.float32)
+        if more:
+            scores = scores + extra_weight * self._bm25.get_scores(more)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]

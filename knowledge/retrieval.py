@@ -12,12 +12,18 @@ from typing import Callable
 
 from .lexical import LexicalIndex
 from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
-from .text import normalize_query
+from .text import SLANG, expand_query, normalize_query, stem, tokens
 
 # Measured on the dev set with the bundled English MiniLM (bench/retrieval.py): dense search
 # only adds noise for Indonesian legal text, so by default it gets no weight. With a multilingual
 # model (KEPEMILUAN_DENSE_WEIGHT) it can earn more.
 DEFAULT_DENSE_WEIGHT = 0.0
+
+# Weight of the words query normalisation adds (slang -> legal terms) against the citizen's own.
+EXPANSION_WEIGHT = 0.6
+
+# How many distinct articles lead the ranking before older versions of the same articles.
+DISTINCT_TOP = 5
 
 DenseFn = Callable[[str, int], list[tuple[str, float]]]
 
@@ -65,6 +71,21 @@ _DEFINITION_Q = [
 ]
 
 
+# "bedanya pemilu legislatif sama pemilu presiden apa?", "perbedaan PPK dan PPS"
+_COMPARE_Q = re.compile(
+    r"\b(?:apa\s+)?(?:beda(?:nya)?|perbedaan)\s+(?:antara\s+)?(.{2,40}?)\s+(?:dan|dengan|dgn|sama|vs\.?|versus)\s+(.{2,40}?)(?:\s+(?:apa|itu|ya))?\s*\??\s*$",
+    re.I)
+
+
+def definition_terms(question: str) -> list[str]:
+    """The terms a definition question asks about: one ("apa itu DPT?") or two ("bedanya X dan Y?")."""
+    m = _COMPARE_Q.search(question.strip())
+    if m:
+        return [t.strip(" ?.!") for t in m.groups() if 1 <= len(t.split()) <= 5]
+    term = definition_term(question)
+    return [term] if term else []
+
+
 def definition_term(question: str) -> str | None:
     for rx in _DEFINITION_Q:
         m = rx.match(question.strip())
@@ -92,6 +113,7 @@ class Catalog:
     def __init__(self, passages: list[Passage]):
         self.passages = passages
         self.by_id = {p.id: p for p in passages}
+        self._lower: dict[str, str] = {}
         self.docs: dict[str, Passage] = {}
         for p in passages:
             self.docs.setdefault(p.doc_id, p)
@@ -110,6 +132,13 @@ class Catalog:
                 self.amended_by[p.amends].append(p.doc_id)
         for k in self.amended_by:
             self.amended_by[k].sort(key=lambda d: _doc_order(self.docs[d]))
+
+    def lower(self, p: Passage) -> str:
+        """The passage text lowercased (cached: definition lookups scan every passage)."""
+        got = self._lower.get(p.id)
+        if got is None:
+            got = self._lower[p.id] = p.text.lower()
+        return got
 
     def sections(self) -> dict[str, str]:
         """Effective section per passage: an amending text inherits its base article's heading."""
@@ -132,10 +161,21 @@ class Catalog:
         """Effective status of this passage's text: dicabut (doc repealed), diubah (a newer version exists), berlaku."""
         if p.status == DICABUT:
             return DICABUT, [d for d in (p.status_by or "").split(",") if d]
+        if p.status == DIUBAH and p.status_by and not self.amended_by.get(p.doc_id):
+            # an admin's correction (/status ... diubah oleh ...) for a law whose amendment is not in
+            # the corpus; where it is, the article-level chain below knows better
+            return DIUBAH, [d for d in p.status_by.split(",") if d]
         chain = self.chain(p)
         if p.doc_id in chain and chain[-1] != p.doc_id:
+            if self.deleted(p):  # the article itself was struck out ("Ketentuan Pasal 169 dihapus.")
+                return DICABUT, [chain[-1]]
             return DIUBAH, chain[chain.index(p.doc_id) + 1:]
         return BERLAKU, []
+
+    def deleted(self, p: Passage) -> bool:
+        """Was p's article struck out by a later amendment?"""
+        newest = self.latest(p)
+        return bool(newest) and all(x.amend_action == "dihapus" for x in newest)
 
     def latest(self, p: Passage) -> list[Passage]:
         """Pieces of the newest version of p's article (p's own pieces if it is the newest)."""
@@ -163,6 +203,13 @@ class Retriever:
         self.lexical_weight = lexical_weight
         self._title_topics = {d: self._topics_of(p.title.lower()) for d, p in catalog.docs.items()}
         self._amendment_docs = {p.doc_id for p in catalog.passages if p.amends}
+        # Words only the news knows (places, people, organisations): a question that names one
+        # is about an event, not about a rule.
+        law_terms: set[str] = set()
+        news_terms: set[str] = set()
+        for p, toks in zip(lexical.passages, lexical.doc_tokens):
+            (news_terms if p.doc_type == BERITA else law_terms).update(toks)
+        self._news_only = frozenset(news_terms - law_terms - {stem(w) for w in SLANG})
 
     @staticmethod
     def _topics_of(title: str) -> set[str]:
@@ -207,7 +254,8 @@ class Retriever:
         fused: dict[str, Scored] = {}
         # Score fusion (CombSUM of max-normalised scores) rather than rank fusion: the priors
         # below then scale real evidence instead of reshuffling adjacent ranks.
-        lex = self.lexical.search(q, k=100)
+        core, extra = expand_query(question, self.lexical.vocabulary)
+        lex = self.lexical.search(core, k=100, extra=extra, extra_weight=EXPANSION_WEIGHT)
         top_lex = lex[0][1] if lex else 1.0
         for i, s in lex:
             p = self.lexical.passages[i]
@@ -223,20 +271,28 @@ class Retriever:
                 sc.score += self.dense_weight * max(0.0, sim) / top_d
                 sc.dense = sim
         topics = {name for name, (rx, _) in _TOPICS.items() if rx.search(q)}
+        if self._news_only.intersection(tokens(core)):
+            topics.add("berita")
         for sc in fused.values():
             sc.score *= self._prior(sc.passage, topics)
         ranked = sorted(fused.values(), key=lambda s: -s.score)
         by_lex = {s.passage.id: s.lexical for s in ranked}
-        term = definition_term(question)
-        if term and not direct:
-            defs = [p for p in self.catalog.passages if p.kind == KIND_PASAL and defines(p.text, term)]
+        terms = definition_terms(question)
+        if terms and not direct:
+            defs: list[Passage] = []
+            for term in terms:
+                # "apa itu DPT?": the law may define the spelled-out "Daftar Pemilih Tetap" instead
+                spellings = [term] + ([SLANG[term.lower()]] if term.lower() in SLANG else [])
+                found = [p for p in self.catalog.passages if p.kind == KIND_PASAL and any(
+                    t.lower() in self.catalog.lower(p) and defines(p.text, t) for t in spellings)]
+                rank_of = {s.passage.id: i for i, s in enumerate(ranked)}
+                found.sort(key=lambda p: (rank_of.get(p.id, 10**6), -_doc_order(p)[0]))
+                defs.extend(p for p in found[: 6 // len(terms)] if p not in defs)
             if defs:
                 top = ranked[0].score if ranked else 1.0
-                rank_of = {s.passage.id: i for i, s in enumerate(ranked)}
-                defs.sort(key=lambda p: (rank_of.get(p.id, 10**6), -_doc_order(p)[0]))
                 ids = {p.id for p in defs}
                 ranked = [Scored(p, top * 1.5 - 1e-6 * i, lexical=by_lex.get(p.id, 0.0), direct=False)
-                          for i, p in enumerate(defs[:6])] + [s for s in ranked if s.passage.id not in ids]
+                          for i, p in enumerate(defs)] + [s for s in ranked if s.passage.id not in ids]
         if direct:
             top = ranked[0].score if ranked else 1.0
             ranked = [Scored(p, top * 2 + 1e-6 * (len(direct) - i), direct=True) for i, p in enumerate(direct)] + \
@@ -253,7 +309,9 @@ class Retriever:
             if self._title_topics.get(p.doc_id, set()) & topics:
                 f *= 1.35
         if p.doc_type == BERITA:
-            f *= 0.9
+            f *= 1.35 if "berita" in topics else 0.9
+        if p.amend_action == "dihapus" or self.catalog.deleted(p):
+            f *= 0.2  # "Ketentuan Pasal 169 dihapus.": nothing in force to quote
         return f
 
     def _amendment_aware(self, ranked: list[Scored]) -> list[Scored]:
@@ -264,7 +322,7 @@ class Retriever:
         for s in ranked:
             if s.passage.id in seen:
                 continue
-            newer = self.catalog.latest(s.passage)
+            newer = [p for p in self.catalog.latest(s.passage) if p.amend_action != "dihapus"]
             if newer:
                 best = max(newer, key=lambda p: by_id[p.id].score if p.id in by_id else 0.0)
                 if best.id not in seen:
@@ -274,7 +332,23 @@ class Retriever:
                     seen.add(best.id)
             out.append(s)
             seen.add(s.passage.id)
-        return out
+        # One slot per article at the top: the older versions of an article already shown (its
+        # citation names the chain) wait until the other candidate articles have had their turn.
+        first: list[Scored] = []
+        later: list[Scored] = []
+        articles: set = set()
+        pieces: set = set()
+        for s in out:
+            key = self.catalog.key(s.passage)
+            if key is not None and not s.direct:
+                newest = s.passage.doc_id == self.catalog.chain(s.passage)[-1]
+                if (key in articles and not newest) or (key, s.passage.ayat) in pieces:
+                    later.append(s)
+                    continue
+                articles.add(key)
+                pieces.add((key, s.passage.ayat))
+            first.append(s)
+        return first[:DISTINCT_TOP] + later + first[DISTINCT_TOP:]
 
 
 def _ayat_covers(rng: str | None, ayat: str) -> bool:

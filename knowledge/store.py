@@ -149,8 +149,23 @@ class ChromaStore:
     def add(self, passages: list[Passage], embeddings: list[list[float]]) -> None:
         for off in range(0, len(passages), self.BATCH):
             chunk = passages[off:off + self.BATCH]
-            self.col.upsert(ids=[p.id for p in chunk], documents=[p.text for p in chunk],
-                            metadatas=[p.to_metadata() for p in chunk], embeddings=embeddings[off:off + self.BATCH])
+            try:
+                self.col.upsert(ids=[p.id for p in chunk], documents=[p.text for p in chunk],
+                                metadatas=[p.to_metadata() for p in chunk], embeddings=embeddings[off:off + self.BATCH])
+            except Exception as e:
+                if "dimension" in str(e).lower():
+                    raise IndexMismatch(
+                        f"The index holds vectors of another dimension than KEPEMILUAN_EMBEDDING_MODEL "
+                        f"{self.embedder.label!r} makes ({e}). Run `kepemiluan reindex` to rebuild it.") from e
+                raise
+
+    def update_metadata(self, passages: list[Passage]) -> None:
+        """Rewrite the metadata of existing rows (e.g. a corrected legal status); vectors stay."""
+        for off in range(0, len(passages), self.BATCH):
+            chunk = passages[off:off + self.BATCH]
+            # a None value deletes the key (e.g. status_by after "berlaku" again)
+            metas = [{**{k: None for k in ("status_by",)}, **p.to_metadata()} for p in chunk]
+            self.col.update(ids=[p.id for p in chunk], metadatas=metas)
 
     def delete(self, ids: list[str]) -> None:
         for off in range(0, len(ids), self.BATCH):

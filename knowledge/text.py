@@ -50,6 +50,8 @@ SLANG: dict[str, str] = {
     "dicoret": "tidak terdaftar", "kpps": "kelompok penyelenggara pemungutan suara",
     "pps": "panitia pemungutan suara", "ppk": "panitia pemilihan kecamatan",
 }
+# Election-type words: their expansion names the kind of election, not the subject of the question.
+ROUTING = {"pilkada", "pemilukada", "pilgub", "pilbup", "pilwalkot", "pileg", "pilpres", "pemilu"}
 PHRASES: dict[str, str] = {
     "serangan fajar": "menjanjikan memberikan uang materi lainnya mempengaruhi pemilih politik uang",
     "money politic": "politik uang menjanjikan memberikan uang materi lainnya",
@@ -62,6 +64,24 @@ PHRASES: dict[str, str] = {
     "masa tenang": "masa tenang kampanye",
     "pegawai negeri": "aparatur sipil negara",
 }
+
+# Kinds of question whose answer is worded quite differently from the question. Each rule adds
+# the law's wording for that kind of question (a retrieval expansion, never shown to anyone).
+_GROUPS = (r"perempuan|wanita|ibu rumah tangga|disabilitas|difabel|tuna\s?\w+|buta|tuli|bisu|lansia|lanjut usia|"
+           r"miskin|minoritas|suku|etnis|agama|keturunan|orang tua")
+INTENTS: list[tuple[re.Pattern, str]] = [
+    # "can women / the deaf run or vote?" -> equal standing of every citizen
+    (re.compile(rf"\b({_GROUPS})\b.*\b(hak|berhak|boleh|bisa|dapat|mencalonkan|memilih|dipilih|ikut)\b|"
+                rf"\b(hak|berhak|boleh|bisa|dapat|mencalonkan|memilih|dipilih|ikut)\b.*\b({_GROUPS})\b"),
+     "setiap warga negara berhak kesempatan sama kedudukan hukum pemerintahan"),
+    # "who may vote?", "requirements to be a voter" -> the voter's definition and the right to vote
+    (re.compile(r"\bsiapa\b.*\b(boleh|bisa|dapat|berhak)\s+(memilih|milih|nyoblos|mencoblos)\b|"
+                r"\b(syarat|persyaratan)\b.*\bpemilih\b"),
+     "pemilih warga negara genap berumur 17 tahun sudah pernah kawin hak memilih"),
+    # "not on the voter list", "what to bring to the polling station" -> voting with an ID card
+    (re.compile(r"\btidak terdaftar\b|\bbelum terdaftar\b|\b(dibawa|bawa|membawa)\b.*\b(tps|memilih|nyoblos)\b"),
+     "pemilih tidak terdaftar menggunakan kartu tanda penduduk paspor"),
+]
 
 # Interrogatives and chat filler: meaningful in a sentence, noise for retrieval.
 _EXTRA_STOP = {
@@ -87,10 +107,20 @@ def stopwords() -> frozenset[str]:
     return frozenset((base | _EXTRA_STOP) - _KEEP)
 
 
+# Sastrawi folds words the law keeps apart: "Pemilihan" (the election, in nearly every Pilkada
+# article) and "Pemilih" (the voter) both become "pilih", which then means nothing. Keep the
+# nouns of office and procedure distinct from the verb.
+STEM_EXCEPTIONS = {
+    "pemilihan": "pemilihan", "penyelenggaraan": "penyelenggaraan",
+}
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     if word.isdigit() or len(word) <= 3:
         return word
+    if word in STEM_EXCEPTIONS:
+        return STEM_EXCEPTIONS[word]
     return _stemmer().stem(word)
 
 
@@ -108,27 +138,41 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-def normalize_query(text: str, vocabulary: frozenset[str] | set[str] | None = None) -> str:
-    """Lowercase, expand slang / abbreviations / everyday phrases, fix typos against the corpus vocabulary."""
+def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None) -> tuple[str, str]:
+    """Split a question into (the citizen's words, typo-fixed, with the law's words for slang and
+    everyday phrases) and (the expansion of election-type words such as pilkada -> "pemilihan
+    gubernur bupati walikota"). Retrieval weighs the second part less: it routes a question to a
+    family of laws, it must not outvote the words that say what is asked."""
     low = clean_input(text).lower()
     low = re.sub(r"(\w)-(\w)", r"\1 \2", low)
     extra: list[str] = []
+    route: list[str] = []  # weighed less: see the docstring
     for phrase, exp in PHRASES.items():
         if phrase in low:
             extra.append(exp)
+    for rx, exp in INTENTS:
+        if rx.search(low):
+            route.append(exp)
     out: list[str] = []
     for w in words(low):
         if w in SLANG:
             out.append(w)
-            out.append(SLANG[w])
+            (route if w in ROUTING else extra).append(SLANG[w])
             continue
-        if vocabulary is not None and len(w) >= 5 and not w.isdigit() and w not in vocabulary:
+        if (vocabulary is not None and len(w) >= 5 and not w.isdigit() and w not in vocabulary
+                and w not in stopwords()):
             fixed = correct(w, vocabulary)
             if fixed:
                 out.append(fixed)
                 continue
         out.append(w)
-    return " ".join(out + extra)
+    return " ".join(out + extra), " ".join(route)
+
+
+def normalize_query(text: str, vocabulary: frozenset[str] | set[str] | None = None) -> str:
+    """Lowercase, expand slang / abbreviations / everyday phrases, fix typos against the corpus vocabulary."""
+    core, extra = expand_query(text, vocabulary)
+    return f"{core} {extra}".strip()
 
 
 def correct(word: str, vocabulary) -> str | None:

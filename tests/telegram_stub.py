@@ -824,12 +824,22 @@ class TelegramStub:
     async def send_contact(self, user_id: int) -> dict:
         return await self.send_message(user_id, contact={"phone_number": "+628123456789", "first_name": "Budi"})
 
-    async def send_document(self, user_id: int, data: bytes = b"%PDF-1.4 contoh", file_name: str = "pkpu.pdf") -> dict:
-        fid = self.add_file(data, f"documents/file_{len(self.state.files) + 1}.pdf")
-        return await self.send_message(user_id, document={
-            "file_id": fid, "file_unique_id": f"u{fid}", "file_name": file_name,
-            "mime_type": "application/pdf", "file_size": len(data),
-        })
+    async def send_document(self, user_id: int, data: bytes = b"%PDF-1.4 contoh", file_name: str = "pkpu.pdf",
+                            *, mime_type: str | None = "application/pdf", caption: str | None = None,
+                            **kw: Any) -> dict:
+        """A document upload (kw: reply_to, chat_id). Telegram keeps the file's extension in file_path."""
+        ext = ("." + file_name.rsplit(".", 1)[-1].lower()) if "." in file_name else ""
+        fid = self.add_file(data, f"documents/file_{len(self.state.files) + 1}{ext}")
+        document = {"file_id": fid, "file_unique_id": f"u{fid}", "file_name": file_name, "file_size": len(data)}
+        if mime_type:
+            document["mime_type"] = mime_type
+        content: dict[str, Any] = {"document": document}
+        if caption:
+            content["caption"] = caption
+            if caption.startswith("/"):
+                word = caption.split()[0]
+                content["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(word)}]
+        return await self.send_message(user_id, **content, **kw)
 
     async def click(self, user_id: int, message: SentMessage, button: str) -> str:
         """Press an inline button (by its text or text prefix) under a bot message."""

@@ -8,6 +8,8 @@ from ..services import KEY
 from .callbacks import ESCALATE_QUESTION, on_delete_choice, on_feedback, on_passage, on_stale_button, on_staff_button
 from .commands import on_delete, on_help, on_sources, on_staff, on_start, on_unknown_command
 from .desk import FAQ_BUTTON, TICKET_BUTTON, on_faq_button, on_queue, on_staff_reply, on_ticket, on_ticket_button, on_withdraw_faq
+from .admin import CALLBACK as ADMIN_CALLBACK
+from .admin import INGEST_CAPTION, on_admin_sources, on_ingest, on_ingest_document, on_remove, on_remove_choice, on_status
 from .errors import on_error
 from .media import on_document, on_media
 from .questions import on_group_text, on_tanya
@@ -32,6 +34,22 @@ MEDIA = (
 )
 
 
+def _admin_handlers(app: Application) -> list:
+    """Admin commands (handlers/admin.py); they refuse non-admins themselves."""
+    caption_ingest = PRIVATE & NEW & filters.Document.ALL & filters.CaptionRegex(INGEST_CAPTION)
+    out = [
+        CommandHandler("ingest", on_ingest, filters=NEW),
+        CommandHandler("hapus", on_remove, filters=NEW),
+        CommandHandler("status", on_status, filters=NEW),
+        MessageHandler(caption_ingest, on_ingest_document),
+        CallbackQueryHandler(on_remove_choice, pattern=ADMIN_CALLBACK),
+    ]
+    admin_ids = app.bot_data["services"].settings.admin_ids if "services" in app.bot_data else []
+    if admin_ids:  # admins get the detailed /sumber; everyone else the citizen list
+        out.insert(0, CommandHandler("sumber", on_admin_sources, filters=NEW & PRIVATE & filters.User(admin_ids)))
+    return out
+
+
 def register(app: Application) -> None:
     staff_chat = app.bot_data[KEY].settings.staff_chat_id
     desk_replies = (
@@ -40,7 +58,7 @@ def register(app: Application) -> None:
         else []
     )
     app.add_handlers(
-        [
+        _admin_handlers(app) + [
             CommandHandler("start", on_start, filters=NEW),
             CommandHandler(["bantuan", "help"], on_help, filters=NEW),
             CommandHandler("tanya", on_tanya, filters=NEW_OR_EDITED),

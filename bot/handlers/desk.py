@@ -155,7 +155,7 @@ async def make_faq(context: ContextTypes.DEFAULT_TYPE, n: int) -> str:
         ticket_id=n, question=ticket.question, answer=answers[-1].text, role=d.settings.staff_role
     )
     if d.faq is not None:
-        await d.faq.sync()
+        await d.faq.add(entry)
     text = dm.FAQ_DONE.format(n=n, faq=entry.id, date=dm.local_time(entry.created_at)[:10], role=d.settings.staff_role)
     if created:
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(dm.BTN_WITHDRAW_FAQ, callback_data=f"fq:w:{entry.id}")]])
@@ -183,7 +183,7 @@ async def withdraw_faq(context: ContextTypes.DEFAULT_TYPE, faq_id: int) -> str:
     if not await d.tickets.withdraw_faq(faq_id):
         return dm.FAQ_NOT_FOUND.format(faq=faq_id)
     if d.faq is not None:
-        await d.faq.sync()
+        await d.faq.withdraw(faq_id)
     return dm.FAQ_WITHDRAWN.format(faq=faq_id)
 
 

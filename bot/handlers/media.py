@@ -2,7 +2,8 @@
 
 Only in private chats (in groups people share photos with each other; the bot stays quiet).
 A caption on a photo/video/document is answered as a question after the notice.
-Documents from admins (settings.admin_ids) are downloaded to data_dir/inbox for ingestion.
+Documents from admins (settings.admin_ids) without the /ingest caption are downloaded to
+data_dir/inbox; replying /ingest to one ingests it (handlers/admin.py).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from .. import admin_messages as am
 from .. import messages as m
 from ..render import esc
 from ..services import services
@@ -71,4 +73,4 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await file.download_to_drive(target)
     size_kb = max(1, round(target.stat().st_size / 1024))
     log.info("admin document saved to %s", target)
-    await msg.reply_text(m.ADMIN_DOC_SAVED.format(name=esc(doc.file_name or target.name), size=size_kb))
+    await msg.reply_text(am.DOC_SAVED.format(name=esc(doc.file_name or target.name), size=size_kb))

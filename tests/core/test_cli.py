@@ -87,3 +87,47 @@ def test_bad_files_exit_nonzero_and_write_nothing(tmp_path, monkeypatch):
     # nothing half-written: the good file listed first was not ingested either
     r = runner.invoke(app, ["sources"])
     assert "uu-2-2011" not in r.output
+
+
+def test_a_parser_fix_that_only_changes_structure_reaches_the_index(tmp_path):
+    """Same texts, corrected headings: the stored passages must carry the new sections."""
+    import dataclasses
+
+    from ingest.index import IndexWriter
+    from ingest.manifest import DocumentInfo
+
+    class Store:
+        def __init__(self):
+            self.rows = {}
+
+        def all(self):
+            return list(self.rows.values()), None
+
+        def embeddings_by_hash(self, hashes):
+            return {}
+
+        def add(self, passages, vectors):
+            self.rows.update({p.id: p for p in passages})
+
+        def delete(self, ids):
+            for i in ids:
+                self.rows.pop(i, None)
+
+    class Embedder:
+        def embed_documents(self, texts):
+            return [[0.0] for _ in texts]
+
+    from knowledge.model import Passage, content_hash
+
+    text = "Setiap orang berhak untuk hidup."
+    info = DocumentInfo(doc_id="uud-x", title="UUD", doc_type="UUD")
+    p = Passage(id="uud-x@v1#pasal-28A", doc_id="uud-x", title="UUD", text=text, hash=content_hash(text),
+                pasal="28A", section="BAB XVI")
+    w = IndexWriter(Store(), Embedder())
+    w.write(info, [p])
+    fixed = dataclasses.replace(p, section="Bab XA HAK ASASI MANUSIA")
+    summary = w.write(info, [fixed])
+    assert [q.section for q in w.passages()] == ["Bab XA HAK ASASI MANUSIA"]
+    assert summary.state == "diperbarui"
+    again = w.write(info, [fixed])
+    assert again.state == "tidak berubah"

@@ -78,6 +78,18 @@ def test_reports_and_requests_for_a_person_escalate(engine, q):
     assert "petugas" in ans.text
 
 
+@pytest.mark.parametrize("q, reason", [
+    ("tolong sambungkan ke petugas", "human_requested"),
+    ("saya mau lapor, kemarin ada caleg bagi2 uang 50rb di desa saya", "violation_report"),
+    ("Tadi pagi ada orang membagikan amplop berisi uang di dekat TPS 12 Kelurahan Sukamaju.", "violation_report"),
+    ("Saya kepala desa, dipanggil panwaslu karena foto bareng paslon, saya harus gimana?", "own_case"),
+])
+def test_escalations_say_what_kind_they_are(engine, q, reason):
+    # the staff desk opens a report, a request for a person or a question ticket from this
+    ans = engine.answer(q)
+    assert (ans.decision, ans.reason) == (Decision.ESCALATE, reason)
+
+
 @pytest.mark.parametrize("q", [
     "Apa saja yang harus ditulis dalam laporan pelanggaran pemilihan?",
     "apa sanksi pelanggaran yang dilakukan oleh pasangan calon yang memberikan uang?",
@@ -117,3 +129,74 @@ def test_documents_list_status(engine):
     docs = {d["doc_id"]: d for d in engine.documents()}
     assert docs["uu-8-2012"]["status"] == "dicabut"
     assert docs["uu-1-2015"]["passages"] > 100
+
+
+def test_struck_out_article_is_not_quoted_as_law(engine):
+    # UU 1/2015 Pasal 169 (requirements for deputy candidates) was struck out by UU 8/2015.
+    ans = engine.answer("persyaratan calon wakil gubernur wakil bupati wakil walikota")
+    top = ans.sources[:5]
+    assert not any(s.passage.amend_action == "dihapus" for s in top), _labels(ans)[:5]
+    old = [s for s in ans.sources if s.passage.doc_id == "uu-1-2015" and s.passage.pasal == "169"]
+    assert all(s.citation.status == "dicabut" for s in old)
+    cat = engine._state.catalog
+    p169 = cat.article("uu-1-2015", "169")[0]
+    assert cat.status(p169) == ("dicabut", ["uu-8-2015"])
+
+
+def test_comparison_question_gets_both_definitions(engine):
+    ans = engine.answer("apa bedanya PPK dan PPS?")
+    head = " ".join(s.passage.text for s in ans.sources[:2])
+    assert "disingkat PPK" in head and "disingkat PPS" in head, _labels(ans)[:3]
+
+
+def test_who_may_vote_finds_the_voting_age(engine):
+    ans = engine.answer("siapa saja yang boleh nyoblos di pilkada?")
+    assert any("17 (tujuh belas) tahun" in s.passage.text for s in ans.sources[:3]), _labels(ans)[:3]
+
+
+def test_one_slot_per_article_at_the_top(engine):
+    ans = engine.answer("Metode kampanye pilkada apa saja yang diperbolehkan?")
+    cat = engine._state.catalog
+    keys = [(cat.key(s.passage), s.passage.ayat) for s in ans.sources[:5]]
+    assert len(set(keys)) == len(keys), _labels(ans)[:5]
+    assert any(s.passage.pasal == "65" for s in ans.sources[:3]), _labels(ans)[:5]
+
+
+def test_election_is_not_folded_into_voter():
+    from knowledge.text import stem
+
+    assert stem("pemilihan") != stem("pemilih")
+    assert stem("pemilih") == stem("memilih")
+
+
+def _mini_engine():
+    from knowledge.engine import Engine
+    from knowledge.model import Passage
+
+    law = "Pemilihan Umum Anggota DPR, DPD, dan DPRD"
+    ps = [
+        Passage(id="uu-x@v1#pasal-10", doc_id="uu-x", title=law, pasal="10", section="BAB III PENGAWASAN",
+                text="(1) Bawaslu melakukan pengawasan terhadap verifikasi dokumen persyaratan bakal calon anggota DPRD."),
+        Passage(id="uu-x@v1#pasal-11", doc_id="uu-x", title=law, pasal="11", section="BAB III PENGAWASAN",
+                text="(1) Bawaslu Kabupaten/Kota mengawasi verifikasi administrasi bakal calon anggota DPRD kabupaten/kota."),
+        Passage(id="uu-y@v1#pasal-3", doc_id="uu-y", title=law, pasal="3", quality="ocr",
+                text="Dalam hal pemilih tidak terdaftar, agaimana pemilih menggunakan kartu tanda penduduk."),
+        Passage(id="berita-a@v1#berita/1", doc_id="berita-a", title="Bawaslu Mengawasi Verifikasi", doc_type="berita",
+                kind="berita", text="Bawaslu Boyolali mengawasi verifikasi administrasi perbaikan dokumen bakal calon."),
+    ]
+    return Engine(ps)
+
+
+def test_a_question_naming_what_only_the_news_knows_gets_the_news_first():
+    eng = _mini_engine()
+    ans = eng.answer("Bagaimana pengawasan verifikasi administrasi bakal calon DPRD di Boyolali?")
+    assert ans.sources[0].passage.doc_type == "berita", _labels(ans)[:3]
+    # without the place, the law comes first
+    ans = eng.answer("Bagaimana pengawasan verifikasi administrasi bakal calon DPRD?")
+    assert ans.sources[0].passage.doc_type != "berita", _labels(ans)[:3]
+
+
+def test_common_words_are_never_typo_corrected_into_ocr_noise():
+    eng = _mini_engine()
+    normalized = eng._state.retriever.normalize("Bagaimana kalau pemilih tidak terdaftar?")
+    assert normalized.split()[0] == "bagaimana", normalized

@@ -95,3 +95,16 @@ def test_long_article_split_by_ayat_keeps_its_citation():
     parts = [x for x in chunk_statute(INFOS["uu-10-2016"], p) if x.pasal == "7" and x.kind == "pasal"]
     assert [x.ayat for x in parts] == ["1", "2"]
     assert all(x.amends == "uu-1-2015" for x in parts)
+
+
+def test_heading_title_on_the_next_line_as_in_the_uud_pdf():
+    # the UUD 1945 PDF prints "Bab XA" on one line and "HAK ASASI MANUSIA" on the next
+    text = ("Pasal 27\n(1) Segala warga negara bersamaan kedudukannya di dalam hukum.\n"
+            "Bab X\nWARGA NEGARA DAN PENDUDUK\nPasal 26\n(2) Penduduk ialah warga negara Indonesia.\n"
+            "Bab XA\nHAK ASASI MANUSIA\nPasal 28A\nSetiap orang berhak untuk hidup.\n"
+            "BAB XI\nA G A M A\nPasal 29\n(1) Negara berdasar atas Ketuhanan Yang Maha Esa.\n")
+    p = parse(text)
+    assert p.find("26").section == "Bab X WARGA NEGARA DAN PENDUDUK"
+    assert p.find("28A").section == "Bab XA HAK ASASI MANUSIA"
+    assert p.find("29").section == "BAB XI AGAMA"
+    assert p.find("28A").text == "Setiap orang berhak untuk hidup."
