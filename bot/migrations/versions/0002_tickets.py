@@ -2,7 +2,7 @@
 conversation states (report intake across restarts). Old staff_requests become tickets.
 
 Revision ID: 0002_tickets
-Revises: 0003_admin (first written against 0001_initial)
+Revises: 0001_initial
 Create Date: 2026-11-28
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002_tickets"
-down_revision: str | None = "0003_admin"  # re-chained after main's admin migration
+down_revision: str | None = "0001_initial"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

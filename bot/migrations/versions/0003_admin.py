@@ -1,7 +1,7 @@
 """Admin tables: audit log, document versions, legal-status corrections.
 
 Revision ID: 0003_admin
-Revises: 0001_initial
+Revises: 0002_tickets
 Create Date: 2025-01-03
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_admin"
-down_revision: str | None = "0001_initial"
+down_revision: str | None = "0002_tickets"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
