@@ -124,3 +124,19 @@ async def test_retention_setting_decides_what_the_purge_deletes(stub, tmp_path, 
         assert await bot.db.get_conversation(ids[0]) is not None
     finally:
         await stop_application(bot.app)
+
+
+async def test_slow_bot_api_for_one_chat_does_not_hold_up_others(bot):
+    from .conftest import OTHER_USER, USER
+
+    bot.stub.slow_next(1, seconds=1.5, method="sendMessage", chat_id=USER)
+    slow = asyncio.create_task(bot.ask(USER, "syarat pendidikan calon bupati", timeout=8))
+    await asyncio.sleep(0.3)
+    t0 = time.monotonic()
+    fast = await bot.ask(OTHER_USER, "syarat pendidikan calon bupati", timeout=5)
+    assert time.monotonic() - t0 < 1.0 and QUOTE_P7 in fast[-1].text
+    assert not slow.done()  # the first citizen's reply is still on its (slow) way ...
+    [reply] = await slow
+    assert QUOTE_P7 in reply.text
+    await bot.stub.settle(quiet=0.5)
+    assert len(bot.stub.messages(USER)) == 1  # ... and arrives once: no retry, no duplicate
