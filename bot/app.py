@@ -81,19 +81,26 @@ def build_application(
     db: Database | None = None,
     flood_limit: float | None = None,
     engine_workers: int | None = None,
-    connection_pool_size: int = 16,
+    connection_pool_size: int | None = None,
     live=None,
 ) -> Application:
-    """Build the bot.
+    """Build the bot. Arguments left at None come from the settings.
 
-    flood_limit: outgoing messages per second for the whole bot (None: Telegram's ~30/s;
-    0: no throttling, for load tests against the stand-in). 429 retry_after is honoured
-    either way.
-    engine_workers: threads that run the (synchronous) engine; default min(4, CPUs).
-    connection_pool_size: HTTP connections to the Bot API (PTB's default, 256, costs CPU:
-    httpcore checks every pooled connection on each request).
+    flood_limit: outgoing messages per second for the whole bot (settings.telegram_flood_limit,
+    default Telegram's ~30/s; 0: no throttling, for load tests against the stand-in).
+    429 retry_after is honoured either way.
+    engine_workers: threads that run the (synchronous) engine (settings.engine_workers;
+    0 = min(4, CPUs)).
+    connection_pool_size: HTTP connections to the Bot API (settings.telegram_pool_size, 16;
+    PTB's default, 256, costs CPU: httpcore checks every pooled connection on each request).
     live: an ingest.live.LiveIndex for admin re-ingestion (default: built from engine.store).
     """
+    if flood_limit is None:
+        flood_limit = settings.telegram_flood_limit
+    if connection_pool_size is None:
+        connection_pool_size = settings.telegram_pool_size
+    if engine_workers is None:
+        engine_workers = settings.engine_workers
     token = _token(settings)
     protect_secrets(
         token,
@@ -114,7 +121,7 @@ def build_application(
             )
         )
         .rate_limiter(
-            FloodControl(overall_max_rate=30 if flood_limit is None else flood_limit)
+            FloodControl(overall_max_rate=flood_limit)
         )
         .concurrent_updates(True)
         # Enough parallel connections for ~30 msg/s at real-world latency; a huge pool only

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    telegram_flood_limit: float = 30.0  # outgoing messages/s for the whole bot (Telegram: ~30); 0 = off
+    telegram_pool_size: int = 16  # HTTP connections to the Bot API
+    engine_workers: int = 0  # threads answering questions; 0 = min(4, CPUs)
 
     # Citizens
     rate_limit_per_minute: int = 10

@@ -3,6 +3,13 @@ from __future__ import annotations
 
 from rich.console import Console
 
+# In the terminal nobody is on the other side: say so, since the engine's escalation text speaks
+# of staff (the Telegram bot does file a staff request for it).
+TERMINAL_NO_STAFF = (
+    "(Mode terminal: pesan ini tidak terkirim ke petugas mana pun. Untuk menghubungi petugas, "
+    "gunakan bot Telegram dan ketik /petugas, atau hubungi kantor Bawaslu terdekat.)"
+)
+
 
 def chat(engine, console: Console | None = None, input_fn=input) -> None:
     from knowledge.engine import QuestionError
@@ -26,4 +33,6 @@ def chat(engine, console: Console | None = None, input_fn=input) -> None:
             continue
         console.print(f"[dim]({ans.decision.value}, keyakinan {ans.confidence:.2f}, {ans.latency_ms:.0f} ms)[/]")
         console.print(ans.text, markup=False, highlight=False)
+        if ans.decision.value == "escalate":
+            console.print(TERMINAL_NO_STAFF, markup=False, highlight=False)
         console.print()

@@ -16,6 +16,7 @@ Usage:
     replies = await stub.wait_for_messages(USER, 1)
     await stub.click(USER, replies[-1], "👍")
     stub.fail_next(1, status=429, retry_after=1, method="sendMessage")
+    stub.slow_next(1, seconds=2.0, method="sendMessage", chat_id=USER)   # a slow reply
     await stub.stop()
 """
 from __future__ import annotations
@@ -199,6 +200,14 @@ class Fault:
 
 
 @dataclass
+class Slow:
+    remaining: int
+    seconds: float
+    method: str | None
+    chat_id: int | None
+
+
+@dataclass
 class SentMessage:
     """A message the bot sent (as the stub stores it)."""
 
@@ -285,6 +294,7 @@ class TelegramStub:
         self.state = StubState()
         self.calls: list[Call] = []
         self._faults: list[Fault] = []
+        self._slow: list[Slow] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count] = {}
         self._callback_ids = itertools.count(1)
@@ -340,6 +350,21 @@ class TelegramStub:
         """
         self._faults.append(Fault(n, status, retry_after, method))
 
+    def slow_next(self, n: int = 1, *, seconds: float = 2.0, method: str | None = None,
+                  chat_id: int | None = None) -> None:
+        """Delay the answer to the next `n` calls (of `method`, to `chat_id`; getUpdates never)."""
+        self._slow.append(Slow(n, seconds, method, chat_id))
+
+    def _take_slow(self, method: str, params: dict) -> Slow | None:
+        if method == "getUpdates":
+            return None
+        for slow in self._slow:
+            if (slow.remaining > 0 and (slow.method is None or slow.method == method)
+                    and (slow.chat_id is None or str(params.get("chat_id")) == str(slow.chat_id))):
+                slow.remaining -= 1
+                return slow
+        return None
+
     def _take_fault(self, method: str) -> Fault | None:
         for fault in self._faults:
             if fault.remaining > 0 and (fault.method == method or (fault.method is None and method != "getUpdates")):
@@ -388,6 +413,9 @@ class TelegramStub:
             return web.Response(status=499)
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
+        slow = self._take_slow(method, params)
+        if slow is not None:  # Telegram is slow to answer (the request is then carried out)
+            await asyncio.sleep(slow.seconds)
 
         fault = self._take_fault(method)
         if fault is not None:
