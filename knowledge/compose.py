@@ -32,13 +32,13 @@ MESSAGES = {
     ),
     "violation_report": (
         "Pesan Anda tampaknya berisi laporan dugaan pelanggaran. Laporan seperti ini perlu ditangani oleh "
-        "petugas Bawaslu, jadi pesan Anda diteruskan ke petugas. Perlu diketahui: percakapan ini belum menjadi "
-        "laporan resmi sampai petugas mengonfirmasinya."
+        "petugas Bawaslu. Perlu diketahui: percakapan ini belum menjadi laporan resmi sampai petugas "
+        "mengonfirmasinya."
     ),
-    "human_requested": "Baik, permintaan Anda untuk berbicara dengan petugas Bawaslu diteruskan ke petugas.",
+    "human_requested": "Baik, pertanyaan Anda perlu dijawab langsung oleh petugas Bawaslu.",
     "own_case": (
-        "Pertanyaan Anda menyangkut kasus Anda sendiri, jadi sebaiknya ditangani langsung oleh petugas. "
-        "Pesan Anda diteruskan ke petugas Bawaslu."
+        "Pertanyaan Anda menyangkut kasus Anda sendiri, jadi sebaiknya ditangani langsung oleh petugas "
+        "Bawaslu."
     ),
 }
 
@@ -80,7 +80,9 @@ def compose(answer: Answer, query_for_quote: str) -> Answer:
     if answer.decision != Decision.ANSWER:
         msg = MESSAGES.get(answer.reason, MESSAGES["no_match"])
         if answer.decision == Decision.ESCALATE:
-            msg += "\n\nPermintaan Anda sudah dicatat untuk petugas. Jika mendesak, hubungi kantor Bawaslu terdekat."
+            # Whether a ticket was opened is the caller's to say (the bot tells the ticket number;
+            # the CLI and the terminal chat open none).
+            msg += "\n\nJika mendesak, hubungi kantor Bawaslu terdekat."
         answer.text = msg
         return answer
 

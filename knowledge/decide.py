@@ -40,7 +40,9 @@ _REPORT_WORDS = re.compile(
     r"melakukan pelanggaran|telah melanggar|(?:pelanggaran|kecurangan)\b[^.?!]{0,60}\bdilakukan oleh|penggelembungan suara|kecurangan|dicurangi|masih (?:setia )?(?:terpasang|nangkring|dipasang|ada)|"
     r"(?:saya|kami) (?:di)?tolak|kehilangan hak pilih|tidak (?:diberi|mendapat) (?:undangan|surat suara)|"
     r"membagi(?:-|kan )?(?:bagikan )?(?:uang|sembako|amplop)|bagi-bagi (?:uang|sembako|amplop)|"
-    r"ada (?:yang|orang) (?:membagikan|bagi|memberi|ngasih)|melihat (?:ada )?(?:yang|orang))\b", re.I)
+    r"ada (?:yang|orang) (?:membagikan|bagi|memberi|ngasih)|melihat (?:ada )?(?:yang|orang)|"
+    r"bagi2|bagi(?:-| )bagi|(?:saya|aku|kami) (?:lihat|liat|melihat|menyaksikan|mendapati|menemukan|memergoki|dapat|dapet|menerima|nerima)\b"
+    r"[^.?!]{0,60}\b(?:amplop|uang|sembako|kampanye|baliho|spanduk|poster|coblos|suara|timses|tim sukses|paslon|caleg|calon))\b", re.I)
 _CONCRETE = [
     re.compile(r"\b\d{1,2}\s+(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)\s+\d{4}\b", re.I),
     re.compile(r"\(\d{1,2}/\d{1,2}/\d{2,4}\)|\b\d{1,2}/\d{1,2}/\d{4}\b"),

@@ -49,6 +49,9 @@ SLANG: dict[str, str] = {
     "perempuan": "perempuan keterwakilan", "wanita": "perempuan", "milih": "memilih pemilih",
     "dicoret": "tidak terdaftar", "kpps": "kelompok penyelenggara pemungutan suara",
     "pps": "panitia pemungutan suara", "ppk": "panitia pemilihan kecamatan",
+    # the law says "paling rendah / paling sedikit / paling lama", citizens say "minimal / maksimal"
+    "minimal": "paling rendah paling sedikit", "minimum": "paling rendah paling sedikit",
+    "maksimal": "paling lama paling banyak", "maksimum": "paling lama paling banyak",
 }
 # Election-type words: their expansion names the kind of election, not the subject of the question.
 ROUTING = {"pilkada", "pemilukada", "pilgub", "pilbup", "pilwalkot", "pileg", "pilpres", "pemilu"}

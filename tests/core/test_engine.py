@@ -83,6 +83,7 @@ def test_reports_and_requests_for_a_person_escalate(engine, q):
     ("saya mau lapor, kemarin ada caleg bagi2 uang 50rb di desa saya", "violation_report"),
     ("Tadi pagi ada orang membagikan amplop berisi uang di dekat TPS 12 Kelurahan Sukamaju.", "violation_report"),
     ("Saya kepala desa, dipanggil panwaslu karena foto bareng paslon, saya harus gimana?", "own_case"),
+    ("saya lihat timses bagi2 amplop di kampung saya tadi malam", "violation_report"),
 ])
 def test_escalations_say_what_kind_they_are(engine, q, reason):
     # the staff desk opens a report, a request for a person or a question ticket from this
@@ -200,3 +201,15 @@ def test_common_words_are_never_typo_corrected_into_ocr_noise():
     eng = _mini_engine()
     normalized = eng._state.retriever.normalize("Bagaimana kalau pemilih tidak terdaftar?")
     assert normalized.split()[0] == "bagaimana", normalized
+
+
+def test_citizens_minimal_is_the_laws_paling_rendah(engine):
+    ans = engine.answer("berapa umur minimal calon bupati?")
+    top = ans.sources[0]
+    assert top.passage.pasal == "7" and "25 (dua puluh lima) tahun untuk Calon Bupati" in top.passage.text, _labels(ans)[:3]
+
+
+def test_escalation_text_promises_nothing_the_engine_cannot_keep(engine):
+    # the bot tells the ticket number; the engine (CLI, terminal chat) opens none
+    ans = engine.answer("tolong sambungkan ke petugas")
+    assert "petugas" in ans.text and "dicatat" not in ans.text and "diteruskan" not in ans.text
