@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    webhook_max_connections: int = 40  # Telegram's parallel webhook connections (1-100)
+
+    # Scale-out / operations
+    shared_state: bool | None = None  # rate limits + job leases in the DB; None = when database_url is not SQLite
+    log_format: str = "text"  # "json" for one JSON object per line (with request ids)
+    log_level: str = "INFO"
 
     # Citizens
     rate_limit_per_minute: int = 10
@@ -55,6 +61,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.sqlite_path}"
+
+    @property
+    def use_shared_state(self) -> bool:
+        if self.shared_state is not None:
+            return self.shared_state
+        return bool(self.database_url) and not self.database_url.startswith("sqlite")
 
     @property
     def chroma_path(self) -> Path:

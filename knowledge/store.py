@@ -157,7 +157,7 @@ class ChromaStore:
             self.col.delete(ids=ids[off:off + self.BATCH])
 
     def query(self, embedding: list[float], k: int = 50, ids: list[str] | None = None) -> list[Hit]:
-        try:
+        try:  # count() is a server call too: inside the try, so a down server is StoreUnavailable
             res = self.col.query(query_embeddings=[embedding], n_results=min(k, max(1, self.count())),
                                  include=["distances"])
         except Exception as e:

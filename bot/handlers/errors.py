@@ -8,6 +8,7 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from .. import messages as m
+from ..faults import temporary_dependency
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update):
         chat = update.effective_chat
         where = f" (update {update.update_id}, chat type {chat.type if chat else '-'})"
-    log.error("Exception while handling an update%s", where, exc_info=context.error)
+    down = temporary_dependency(context.error)
+    if down is not None:  # a dependency is down for a while: no traceback, a clear reply
+        log.warning("%s unavailable while handling an update%s: %s", down, where, context.error)
+        metrics = getattr(context.application.bot_data.get("services"), "metrics", None)
+        if metrics is not None:
+            metrics.temporary_errors.labels(dependency=down).inc()
+    else:
+        log.error("Exception while handling an update%s", where, exc_info=context.error)
 
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -30,6 +38,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         except TelegramError:
             pass
     try:
-        await context.bot.send_message(update.effective_chat.id, m.ERROR)
+        await context.bot.send_message(update.effective_chat.id, m.TEMPORARY if down else m.ERROR)
     except TelegramError as exc:
         log.warning("could not tell the user about the error: %s", exc)
