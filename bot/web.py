@@ -139,42 +139,97 @@ def create_asgi_app(application: Application, *, url_path: str, secret: str, met
     ])
 
 
-async def serve_webhook(settings, engine, *, application: Application | None = None,
-                        server_started: asyncio.Event | None = None) -> None:
-    """Run the bot in webhook mode until SIGINT/SIGTERM (uvicorn's handlers) stops the server."""
-    import uvicorn
+class _EmbeddedServer:
+    """uvicorn.Server without its own signal handling (the runner owns SIGINT/SIGTERM)."""
 
-    from .app import stop_application, webhook_options
-    from .handlers import ALLOWED_UPDATES
-    from .services import KEY
+    @staticmethod
+    def make(config):
+        import contextlib
 
-    options = webhook_options(settings)
-    if application is None:
-        from .app import build_application
+        import uvicorn
 
-        application = build_application(settings, engine)
-    svc = application.bot_data[KEY]
-    store = getattr(engine, "store", None)
-    readiness = Readiness(svc.db, store=store, embedder=getattr(store, "embedder", None))
-    web = create_asgi_app(application, url_path=options["url_path"], secret=options["secret_token"],
-                          metrics=svc.metrics, readiness=readiness)
-    config = uvicorn.Config(web, host=settings.webhook_listen, port=settings.webhook_port, log_config=None,
-                            access_log=False, lifespan="off", timeout_keep_alive=30)
-    server = uvicorn.Server(config)
+        class Server(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self):  # uvicorn would re-raise the signal after shutdown
+                yield
 
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
-    await application.bot.set_webhook(url=options["webhook_url"], secret_token=options["secret_token"],
-                                      allowed_updates=ALLOWED_UPDATES, max_connections=settings.webhook_max_connections)
-    await application.start()
-    log.info("webhook server on %s:%d%s (replica %s)", settings.webhook_listen, settings.webhook_port,
-             "/" + options["url_path"], svc.replica)
-    try:
-        if server_started is not None:
-            server_started.set()
-        await server.serve()
-    finally:
+        return Server(config)
+
+
+class WebhookRunner:
+    """The bot in webhook mode: PTB Application + Starlette app + uvicorn, started and stopped
+    together inside a running event loop (the tests use start/stop; `run` waits for a signal)."""
+
+    def __init__(self, settings, engine, *, application: Application | None = None):
+        from .app import build_application, webhook_options
+        from .services import KEY
+
+        self.settings = settings
+        self.options = webhook_options(settings)
+        self.application = application or build_application(settings, engine)
+        self.services = self.application.bot_data[KEY]
+        store = getattr(engine, "store", None)
+        self.readiness = Readiness(self.services.db, store=store, embedder=getattr(store, "embedder", None))
+        self.asgi = create_asgi_app(self.application, url_path=self.options["url_path"],
+                                    secret=self.options["secret_token"], metrics=self.services.metrics,
+                                    readiness=self.readiness)
+        self.server = None
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        import uvicorn
+
+        from .handlers import ALLOWED_UPDATES
+
+        app, s = self.application, self.settings
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        await app.bot.set_webhook(url=self.options["webhook_url"], secret_token=self.options["secret_token"],
+                                  allowed_updates=ALLOWED_UPDATES, max_connections=s.webhook_max_connections)
+        await app.start()
+        config = uvicorn.Config(self.asgi, host=s.webhook_listen, port=s.webhook_port, log_config=None,
+                                access_log=False, lifespan="off", timeout_keep_alive=30)
+        self.server = _EmbeddedServer.make(config)
+        self._task = asyncio.create_task(self.server.serve())
+        while not self.server.started:
+            if self._task.done():  # e.g. the port is taken
+                await self._task
+                raise RuntimeError(f"the webhook server did not start on {s.webhook_listen}:{s.webhook_port}")
+            await asyncio.sleep(0.02)
+        log.info("webhook server on %s:%d/%s (replica %s)", s.webhook_listen, s.webhook_port,
+                 self.options["url_path"], self.services.replica)
+
+    async def stop(self) -> None:
+        from .app import stop_application
+
+        if self.server is not None and self._task is not None:
+            self.server.should_exit = True
+            try:
+                await self._task
+            finally:
+                self._task = None
         request_id.set("-")
-        await stop_application(application)
+        await stop_application(self.application)
         log.info("webhook server stopped")
+
+    async def run(self) -> None:
+        """Serve until SIGINT or SIGTERM, then shut down cleanly."""
+        import signal
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        try:
+            waiter = asyncio.create_task(stop.wait())
+            await asyncio.wait({waiter, self._task}, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+        finally:
+            await self.stop()
+
+
+async def serve_webhook(settings, engine) -> None:
+    """Blocking (async) entry point of webhook mode: run until SIGINT/SIGTERM."""
+    await WebhookRunner(settings, engine).run()
