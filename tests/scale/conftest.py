@@ -81,3 +81,24 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path}/shared.sqlite3"
     return request.getfixturevalue("pg_databases").create()
+
+
+# ---------------------------------------------------------------------------- Chroma server
+
+CHROMA_DOCS = ["uu-10-2016"]  # 163 passages: small enough to embed in a few seconds
+
+
+@pytest.fixture(scope="session")
+def chroma(tmp_path_factory):
+    """A real `chroma run` server on 127.0.0.1 with the fixture document ingested through HttpClient."""
+    from .servers import ChromaServer, chroma_binary, ingest_fixture
+
+    if chroma_binary() is None:
+        pytest.skip("the `chroma` command is not installed")
+    server = ChromaServer(tmp_path_factory.mktemp("chroma") / "data")
+    server.start()
+    try:
+        server.passages = ingest_fixture(server.url, CHROMA_DOCS)
+        yield server
+    finally:
+        server.stop()
