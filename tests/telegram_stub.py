@@ -203,6 +203,7 @@ class Fault:
     status: int
     retry_after: int | None
     method: str | None
+    until: float | None = None  # time-boxed outage (monotonic clock) instead of a count
 
 
 @dataclass
@@ -371,9 +372,20 @@ class TelegramStub:
         """
         self._faults.append(Fault(n, status, retry_after, method))
 
+    def fail_for(self, seconds: float, *, status: int = 502, retry_after: int | None = 1,
+                 method: str | None = None) -> None:
+        """An outage: every call (of `method`, or any but getUpdates) fails for `seconds`."""
+        self._faults.append(Fault(1, status, retry_after, method, until=time.monotonic() + seconds))
+
     def _take_fault(self, method: str) -> Fault | None:
         for fault in self._faults:
-            if fault.remaining > 0 and (fault.method == method or (fault.method is None and method != "getUpdates")):
+            if not (fault.method == method or (fault.method is None and method != "getUpdates")):
+                continue
+            if fault.until is not None:
+                if time.monotonic() < fault.until:
+                    return fault
+                continue
+            if fault.remaining > 0:
                 fault.remaining -= 1
                 return fault
         return None
