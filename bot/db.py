@@ -44,6 +44,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_KEY = 0x6B6570_6D69  # pg advisory lock held while migrating ("kepmi")
 
 # Integer primary keys that autoincrement on SQLite and are 64-bit elsewhere.
 BigId = BigInteger().with_variant(Integer, "sqlite")
@@ -165,6 +166,11 @@ class Database:
     async def migrate(self, revision: str = "head") -> None:
         """Apply Alembic migrations up to `revision` (run at startup)."""
         async with self.engine.begin() as conn:
+            if not self.is_sqlite:
+                # replicas starting together: one migrates, the others wait and then find it done
+                from sqlalchemy import text
+
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
             await conn.run_sync(_upgrade, self.url, revision)
 
     async def close(self) -> None:

@@ -115,7 +115,11 @@ def create_asgi_app(application: Application, *, url_path: str, secret: str, met
         started = time.perf_counter()
         bind_update(update)
         await application.update_processor.process_update(update, application.process_update(update))
-        metrics.update_seconds.observe(time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        metrics.update_seconds.observe(seconds)
+        # ids and timings only: never the message text (see bot.observability)
+        log.info("update %d handled in %.0f ms", update.update_id, seconds * 1000,
+                 extra={"update_id": update.update_id, "duration_ms": round(seconds * 1000, 1)})
         return Response(status_code=200)
 
     async def healthz(_request: Request) -> Response:

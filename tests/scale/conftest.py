@@ -15,6 +15,19 @@ import pytest
 ADMIN_URL = os.environ.get("KEPEMILUAN_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 
 
+def _run(coro_fn) -> None:
+    """asyncio.run, also from inside a running loop (async fixtures): in a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coro_fn())
+        return
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coro_fn()).result()
+
+
 async def _admin_conn():
     import asyncpg
 
@@ -27,7 +40,7 @@ def pg_available() -> bool:
         await conn.close()
 
     try:
-        asyncio.run(probe())
+        _run(probe)
         return True
     except Exception:
         return False
@@ -49,7 +62,7 @@ class PgDatabases:
             finally:
                 await conn.close()
 
-        asyncio.run(go())
+        _run(go)
         self.names.append(name)
         return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
@@ -63,7 +76,7 @@ class PgDatabases:
                 await conn.close()
 
         if self.names:
-            asyncio.run(go())
+            _run(go)
 
 
 @pytest.fixture(scope="session")
