@@ -44,6 +44,10 @@ class ChromaServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def args(self) -> list[str]:
+        """`chroma` arguments, as in docker-compose.yml's chroma service (other values)."""
+        return ["run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)]
+
     def start(self, timeout: float = 30.0) -> None:
         binary = chroma_binary()
         if binary is None:
@@ -51,7 +55,7 @@ class ChromaServer:
         env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [binary, "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
+                [binary, *self.args()],
                 stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
