@@ -115,9 +115,38 @@ def ingest(targets: list[str] = typer.Argument(None, help="Berkas, folder, atau 
            quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
     """Ingest documents (the bundled default corpus when none is given)."""
     settings = Settings()
-    t0 = time.perf_counter()
-    summaries = ingest_sources(settings, list(targets or []), quiet=quiet)
+    t0, started = time.perf_counter(), time.time()
+    try:
+        summaries = ingest_sources(settings, list(targets or []), quiet=quiet)
+    except BaseException as exc:
+        if not isinstance(exc, typer.Exit) or exc.exit_code:
+            _record_ingest_run(settings, started, "failed", [])
+        raise
+    _record_ingest_run(settings, started, "ok", summaries)
     _print_summaries(summaries, time.perf_counter() - t0)
+
+
+def _record_ingest_run(settings: Settings, started: float, result: str, summaries: list) -> None:
+    """One row in ingest_runs (the /metrics ingest counter of every replica). Best effort."""
+    import asyncio
+
+    from .db import Database
+    from .shared import IngestRuns
+
+    async def record() -> None:
+        db = Database(settings.db_url)
+        try:
+            await db.migrate()
+            await IngestRuns(db).record(
+                started_at=started, finished_at=time.time(), result=result, documents=len(summaries),
+                added=sum(s.added for s in summaries), removed=sum(s.removed for s in summaries))
+        finally:
+            await db.close()
+
+    try:
+        asyncio.run(record())
+    except Exception as exc:  # the index is written; a missing database must not fail the ingest
+        err.print(f"[yellow]Catatan:[/] riwayat ingest tidak tercatat di basis data ({type(exc).__name__}).")
 
 
 def _engine(settings: Settings, *, auto_ingest: bool = True):

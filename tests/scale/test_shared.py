@@ -133,3 +133,24 @@ async def test_ingest_runs_are_counted_for_metrics(db_url):
         assert await runs.totals() == {"ok": 2, "failed": 1}
     finally:
         await db.close()
+
+
+async def test_cli_ingest_records_its_runs_for_the_metrics(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    monkeypatch.setenv("KEPEMILUAN_DATA_DIR", str(tmp_path))
+    doc = tmp_path / "berita.txt"
+    doc.write_text("Bawaslu Kabupaten Contoh menandatangani nota kesepahaman pengawasan partisipatif pemilu.\n"
+                   "Kerja sama ini melibatkan perguruan tinggi dan organisasi masyarakat.\n", encoding="utf-8")
+    runner = CliRunner()
+    ok = await asyncio.to_thread(runner.invoke, app, ["ingest", "-q", str(doc)])
+    assert ok.exit_code == 0, ok.output
+    bad = await asyncio.to_thread(runner.invoke, app, ["ingest", "-q", str(tmp_path / "tidak-ada.pdf")])
+    assert bad.exit_code != 0
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/kepemiluan.sqlite3")
+    try:
+        assert await IngestRuns(db).totals() == {"ok": 1, "failed": 1}
+    finally:
+        await db.close()
