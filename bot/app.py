@@ -21,6 +21,7 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
+from .catalog_sync import schedule_catalog_sync
 from .db import Database
 from .flood import FloodControl
 from .handlers import ALLOWED_UPDATES, register
@@ -149,6 +150,7 @@ def build_application(
     daily_purge = leader_only("retention-purge", ttl=2.5 * 86400)(purge_old_conversations)
     app.job_queue.run_daily(daily_purge, time=PURGE_AT, name="retention-purge")
     app.job_queue.run_once(purge_old_conversations, when=60, name="retention-purge-startup")
+    schedule_catalog_sync(app, engine, settings.catalog_refresh_s)  # replicas follow the shared index
     return app
 
 

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     shared_state: bool | None = None  # rate limits + job leases in the DB; None = when database_url is not SQLite
     log_format: str = "text"  # "json" for one JSON object per line (with request ids)
     log_level: str = "INFO"
+    catalog_refresh_s: float = 60.0  # reload the passage catalog when the index changed (0 = never)
 
     # Citizens
     rate_limit_per_minute: int = 10

@@ -136,6 +136,13 @@ class ChromaStore:
                     vecs[pid] = list(got["embeddings"][i])
         return passages, vecs
 
+    def ids(self) -> list[str]:
+        """All passage ids (cheap: no documents, no vectors), e.g. to notice another process's ingest."""
+        out: list[str] = []
+        for off in range(0, self.count(), self.BATCH):
+            out.extend(self.col.get(limit=self.BATCH, offset=off, include=[])["ids"])
+        return out
+
     def embeddings_by_hash(self, hashes: set[str]) -> dict[str, list[float]]:
         """Stored embeddings of passages with these content hashes (the embedding cache)."""
         out: dict[str, list[float]] = {}

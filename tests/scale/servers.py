@@ -85,8 +85,8 @@ class ChromaServer:
                 self.proc.wait(10)
 
 
-def ingest_fixture(url: str, doc_ids: list[str]) -> int:
-    """Ingest documents of the bundled corpus into the Chroma server through HttpClient."""
+def ingest_fixture(url: str, doc_ids: list[str], paths: list[Path] = ()) -> int:
+    """Ingest documents of the bundled corpus (and `paths`) into the Chroma server through HttpClient."""
     from bot.cli import ingest_sources
     from bot.settings import Settings
     from bot.wiring import build_store
@@ -96,7 +96,8 @@ def ingest_fixture(url: str, doc_ids: list[str]) -> int:
     infos = {d.doc_id: d for d in load_manifest()}
     settings = Settings(_env_file=None, chroma_url=url, data_dir=Path("/nonexistent-not-used"))
     store = build_store(settings)
-    ingest_sources(settings, [str(CORPUS / infos[d].file) for d in doc_ids], quiet=True, store=store)
+    targets = [str(CORPUS / infos[d].file) for d in doc_ids] + [str(p) for p in paths]
+    ingest_sources(settings, targets, quiet=True, store=store)
     return store.count()
 
 

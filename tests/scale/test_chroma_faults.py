@@ -9,6 +9,8 @@ while Chroma is down (only /readyz reports it); the second test pins that behavi
 """
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from pydantic import SecretStr
@@ -90,3 +92,55 @@ async def test_with_dense_weight_zero_answers_survive_a_dead_chroma(chroma, tmp_
             await runner.stop()
             if chroma.proc.poll() is not None:
                 chroma.start()
+
+
+async def test_replica_follows_an_ingest_made_by_another_process(chroma, tmp_path):
+    """`docker compose run --rm ingest` writes to the Chroma server; running replicas pick it up."""
+    from tests.conftest import CORPUS
+
+    from .servers import ingest_fixture
+
+    async with TelegramStub(TOKEN) as stub:
+        runner, _base = await _runner(stub, tmp_path, chroma, dense_weight=0.0)
+        engine = runner.services.engine
+        try:
+            [job] = runner.application.job_queue.get_jobs_by_name("catalog-sync")
+            before = engine.size
+            assert not await job.callback(_JobContext(runner.application))  # nothing changed yet
+
+            news = sorted((CORPUS / "news").glob("*.txt"))[0]
+            await asyncio.to_thread(ingest_fixture, chroma.url, [], [news])  # "another process"
+            assert engine.size == before  # not yet seen ...
+            assert await job.callback(_JobContext(runner.application))  # ... until the next sync
+            assert engine.size > before
+            assert any(p.doc_type == "berita" for p in (engine.passage(i) for i in chroma_ids(chroma)) if p)
+
+            chroma.kill()  # the sync job must not break anything while Chroma is down
+            assert not await job.callback(_JobContext(runner.application))
+            assert engine.size > before
+        finally:
+            await runner.stop()
+            if chroma.proc.poll() is not None:
+                chroma.start()
+            await asyncio.to_thread(_remove_news, chroma.url)
+
+
+class _JobContext:
+    def __init__(self, application):
+        self.application = application
+
+
+def chroma_ids(chroma) -> list[str]:
+    from bot.settings import Settings
+    from bot.wiring import build_store
+
+    return build_store(Settings(_env_file=None, chroma_url=chroma.url)).ids()
+
+
+def _remove_news(url: str) -> None:
+    from bot.settings import Settings
+    from bot.wiring import build_store
+
+    store = build_store(Settings(_env_file=None, chroma_url=url))
+    passages, _ = store.all()
+    store.delete([p.id for p in passages if p.doc_type == "berita"])
