@@ -180,8 +180,14 @@ async def run(args) -> int:
         per_replica = Counter(d.target.split("/tg/")[0] for d in stub.deliveries if d.status == 200)
         async with httpx.AsyncClient(trust_env=False) as client:
             metrics = [(await client.get(f"{r.base}/metrics")).text for r in replicas]
-        temp_errors = sum(float(line.split()[-1]) for text in metrics for line in text.splitlines()
-                          if line.startswith("kepemiluan_temporary_errors_total{"))
+        def metric(prefix: str) -> float:
+            return sum(float(line.split()[-1]) for text in metrics for line in text.splitlines()
+                       if line.startswith(prefix))
+
+        temp_errors = metric("kepemiluan_temporary_errors_total{")
+        handled = metric("kepemiluan_update_seconds_count")
+        handle_ms = 1000 * metric("kepemiluan_update_seconds_sum") / handled if handled else float("nan")
+        engine_ms = 1000 * metric("kepemiluan_answer_seconds_sum") / max(1.0, metric("kepemiluan_answer_seconds_count"))
         from bot.db import Conversation, Database
 
         db = Database(db_url)
@@ -199,6 +205,8 @@ async def run(args) -> int:
         print(f"latency p50 / p95   : {pct(ms, 50):.0f} / {pct(ms, 95):.0f} ms")
         print(f"latency p99 / max   : {pct(ms, 99):.0f} / {max(ms, default=float('nan')):.0f} ms")
         print(f"mean                : {statistics.fmean(ms) if ms else float('nan'):.0f} ms")
+        print(f"in the replicas     : {handle_ms:.0f} ms per update (received -> replies sent), "
+              f"engine {engine_ms:.1f} ms per question (/metrics means)")
         print(f"answered            : {answered}")
         print(f"lost                : {lost}")
         print(f"duplicated          : {dups}")

@@ -154,3 +154,30 @@ async def test_json_logs_carry_request_ids_and_never_the_token_or_message_text(s
     [error] = [r for r in records if r["level"] == "ERROR"]
     assert error["request_id"].startswith("u2-") and "Traceback" in error["exc"]
     assert "[REDACTED]" in error["exc"]
+
+
+async def test_polling_mode_logs_carry_request_ids_too(stub, tmp_path, fake_engine):
+    from .conftest import start_bot
+
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    handler = configure_json_logging(logging.INFO, stream=stream)
+    bot = await start_bot(stub, make_settings(stub, tmp_path), fake_engine)
+    try:
+        fake_engine.fail_next = 1
+        await stub.send_text(USER, "syarat pendidikan calon bupati")
+        await stub.wait_for(lambda: stub.messages(USER), 5, "error reply")
+        await stub.settle()
+    finally:
+        from bot.app import stop_application
+
+        await stop_application(bot.app)
+        root.removeHandler(handler)
+        for h in saved[0]:
+            root.addHandler(h)
+        root.setLevel(saved[1])
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    [error] = [r for r in records if r["level"] == "ERROR"]
+    assert error["request_id"].startswith("u1-")
+    assert all(r["request_id"] == "-" for r in records if r["logger"] == "bot.app")  # outside updates
