@@ -17,7 +17,9 @@ What runs, all on 127.0.0.1 and as separate processes like docker-compose's serv
 
 Closed loop: every user sends a question, waits for the final part of the answer (the message with
 the buttons), then sends the next. Latency = update queued at the stand-in -> answer received.
-Lost = questions without an answer; duplicated = answers beyond one per question. The stand-in,
+Lost = questions without an answer; duplicated = answers beyond one per question. Outgoing flood
+control is off by default (--flood-limit 0, as in bench/load_bot.py): with Telegram's ~30
+messages/s per bot, Telegram, not the bot, bounds the throughput. The stand-in,
 the replicas, Chroma and PostgreSQL share this machine's CPUs, so the numbers are a lower bound.
 """
 from __future__ import annotations
@@ -116,6 +118,7 @@ async def run(args) -> int:
             "KEPEMILUAN_LOG_FORMAT": "json",
             "KEPEMILUAN_LOG_LEVEL": args.log_level,
             "KEPEMILUAN_RATE_LIMIT_PER_MINUTE": "100000",
+            "KEPEMILUAN_FLOOD_LIMIT_PER_S": str(args.flood_limit),
         }
         if args.dense_weight is not None:
             base_env["KEPEMILUAN_DENSE_WEIGHT"] = str(args.dense_weight)
@@ -200,6 +203,7 @@ async def run(args) -> int:
               f"dense weight {args.dense_weight if args.dense_weight is not None else 'default (0)'}")
         print(f"users x questions   : {args.users} x {args.questions} = {total} (closed loop, "
               f"{args.connections} webhook connections)")
+        print(f"flood limit         : {'off' if not args.flood_limit else f'{args.flood_limit:g} msg/s per replica'}")
         print(f"elapsed             : {elapsed:.2f} s")
         print(f"throughput          : {answered / elapsed:.1f} questions/s")
         print(f"latency p50 / p95   : {pct(ms, 50):.0f} / {pct(ms, 95):.0f} ms")
@@ -234,6 +238,8 @@ def main() -> int:
     ap.add_argument("--replicas", type=int, default=2)
     ap.add_argument("--connections", type=int, default=40, help="parallel webhook deliveries (Telegram: max_connections)")
     ap.add_argument("--dense-weight", type=float, default=None)
+    ap.add_argument("--flood-limit", type=float, default=0,
+                    help="outgoing msgs/s per replica (0 = off, as in load_bot.py: the stand-in is not Telegram)")
     ap.add_argument("--log-level", default="INFO")
     ap.add_argument("--question-timeout", type=float, default=60.0)
     ap.add_argument("--timeout", type=float, default=300.0, help="stop the whole run after this many seconds")

@@ -85,7 +85,8 @@ def build_application(
 ) -> Application:
     """Build the bot.
 
-    flood_limit: outgoing messages per second for the whole bot (None: Telegram's ~30/s;
+    flood_limit: outgoing messages per second for this process (None: settings.flood_limit_per_s,
+    by default Telegram's ~30/s;
     0: no throttling, for load tests against the stand-in). 429 retry_after is honoured
     either way.
     engine_workers: threads that run the (synchronous) engine; default min(4, CPUs).
@@ -112,7 +113,8 @@ def build_application(
             )
         )
         .rate_limiter(
-            FloodControl(overall_max_rate=30 if flood_limit is None else flood_limit, observer=metrics.telegram_error)
+            FloodControl(overall_max_rate=settings.flood_limit_per_s if flood_limit is None else flood_limit,
+                         observer=metrics.telegram_error)
         )
         .concurrent_updates(True)
         # Enough parallel connections for ~30 msg/s at real-world latency; a huge pool only

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_max_connections: int = 40  # Telegram's parallel webhook connections (1-100)
+    # outgoing messages/s of this process (Telegram allows ~30/s per bot in total: with N replicas
+    # use 30/N); 0 = no throttling. 429 retry_after is honoured either way.
+    flood_limit_per_s: float = 30.0
 
     # Scale-out / operations
     shared_state: bool | None = None  # rate limits + job leases in the DB; None = when database_url is not SQLite

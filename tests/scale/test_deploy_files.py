@@ -72,11 +72,12 @@ def test_bot_environment_uses_real_settings_and_the_compose_network():
         "postgresql+asyncpg://")
     assert env["KEPEMILUAN_WEBHOOK_PORT"] == "8443" and "8443" in SERVICES["bot"]["expose"]
     assert SERVICES["bot"]["env_file"] == ".env"
-    # values compose passes must parse as Settings
-    values = {k: v for k, v in env.items() if k in SETTING_VARS}
+    # values compose passes must parse as Settings (compose defaults `${VAR:-default}` applied)
+    values = {k: re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(v)) for k, v in env.items() if k in SETTING_VARS}
     values["KEPEMILUAN_DATABASE_URL"] = "postgresql+asyncpg://u:p@postgres:5432/kepemiluan"
     s = Settings(_env_file=None, **{k.removeprefix("KEPEMILUAN_").lower(): v for k, v in values.items()})
     assert s.use_shared_state and s.webhook_port == 8443
+    assert s.flood_limit_per_s == 15  # Telegram's ~30 msg/s per bot, split over the default 2 replicas
 
 
 def test_env_example_covers_every_setting_and_parses(monkeypatch, tmp_path):
