@@ -153,7 +153,12 @@ def _engine(settings: Settings, *, auto_ingest: bool = True):
     from .wiring import build_engine
 
     store = _open_store(settings)
-    if store.count() == 0 and auto_ingest:
+    if store.count() == 0 and auto_ingest and settings.use_shared_state:
+        # several replicas share this index: none of them ingests on its own (they would race);
+        # /readyz stays 503 until `kepemiluan ingest` has run, then the catalog sync loads it
+        err.print("Indeks di server Chroma masih kosong: jalankan `kepemiluan ingest` "
+                  "(docker compose run --rm ingest). Bot menunggu sampai indeks terisi.")
+    elif store.count() == 0 and auto_ingest:
         err.print("Indeks masih kosong: mengindeks korpus bawaan dulu (sekali saja)…")
         ingest_sources(settings, [], store=store)
     return build_engine(settings, store=store)

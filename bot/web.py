@@ -74,6 +74,8 @@ class Readiness:
             return "ok (no vector store configured)"
         try:
             alive = await self._run(self.store.heartbeat)
+            if alive and not await self._run(self.store.count):
+                return "chroma index is empty: run `kepemiluan ingest`"
         except Exception as exc:
             return f"chroma unreachable: {type(exc).__name__}"
         return "ok" if alive else "chroma unreachable: heartbeat failed"

@@ -35,9 +35,13 @@ class DownStore:
 
     def __init__(self):
         self.alive = False
+        self.passages = 0
 
     def heartbeat(self) -> bool:
         return self.alive
+
+    def count(self) -> int:
+        return self.passages
 
 
 @pytest.fixture
@@ -94,7 +98,10 @@ async def test_health_readiness_and_metrics(web, stub):
         assert down.status_code == 503
         assert down.json()["status"] == "unavailable"
         assert down.json()["checks"]["chroma"].startswith("chroma unreachable")
-        web.readiness.store.alive = True
+        web.readiness.store.alive = True  # back, but nobody has run `kepemiluan ingest` yet
+        empty = await client.get("/readyz")
+        assert empty.status_code == 503 and "index is empty" in empty.json()["checks"]["chroma"]
+        web.readiness.store.passages = 163
         assert (await client.get("/readyz")).status_code == 200
 
         stub.fail_next(1, status=429, retry_after=1, method="sendMessage")
