@@ -1,0 +1,240 @@
+"""The Telegram application, wired in one place.
+
+    app = build_application(settings, engine)      # Application.builder() ... .build()
+    run_polling(settings, engine)                  # blocking entry point (webhook if configured)
+
+`start_application` / `stop_application` run the same start-up and shut-down sequence as
+`Application.run_polling` (initialize, post_init, polling, start … and back) inside an
+already running event loop: the tests and the load benchmark use them.
+"""
+from __future__ import annotations
+
+import datetime as dtm
+import logging
+import os
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ContextTypes, Defaults
+
+from .catalog_sync import schedule_catalog_sync
+from .db import Database
+from .flood import FloodControl
+from .handlers import ALLOWED_UPDATES, register
+from .logs import configure_logging, protect_secrets, quiet_http_loggers
+from .messages import bot_commands
+from .metrics import Metrics
+from .observability import configure_json_logging, register_request_ids
+from .ratelimit import UserRateLimiter
+from .services import KEY, EngineLike, Services
+from .settings import Settings
+from .shared import LEASES_KEY, DbRateLimiter, IngestRuns, Leases, leader_only, replica_id
+
+log = logging.getLogger(__name__)
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+PURGE_AT = dtm.time(3, 0, tzinfo=JAKARTA)
+POOL_TIMEOUT_S = 10.0
+
+
+def _token(settings: Settings) -> str:
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value().strip():
+        raise RuntimeError("KEPEMILUAN_TELEGRAM_TOKEN is not set: the bot needs its token from @BotFather.")
+    return settings.telegram_token.get_secret_value().strip()
+
+
+async def _post_init(app: Application) -> None:
+    svc: Services = app.bot_data[KEY]
+    await svc.db.migrate()
+    await app.bot.set_my_commands(bot_commands())
+    log.info("bot @%s ready (database migrated, %d commands registered)", app.bot.username, len(bot_commands()))
+
+
+async def _post_shutdown(app: Application) -> None:
+    svc: Services = app.bot_data[KEY]
+    svc.executor.shutdown(wait=False, cancel_futures=True)
+    await svc.db.close()
+
+
+async def purge_old_conversations(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """JobQueue job: the retention purge (settings.log_retention_days)."""
+    svc: Services = context.application.bot_data[KEY]
+    deleted = await svc.db.purge_older_than(svc.settings.log_retention_days)
+    if svc.shared_limiter is not None:
+        await svc.shared_limiter.purge()
+    log.info(
+        "retention purge: %d conversations, %d staff requests older than %d days deleted",
+        deleted.conversations,
+        deleted.staff_requests,
+        svc.settings.log_retention_days,
+    )
+
+
+def build_application(
+    settings: Settings,
+    engine: EngineLike,
+    *,
+    db: Database | None = None,
+    flood_limit: float | None = None,
+    engine_workers: int | None = None,
+    connection_pool_size: int = 16,
+) -> Application:
+    """Build the bot.
+
+    flood_limit: outgoing messages per second for this process (None: settings.flood_limit_per_s,
+    by default Telegram's ~30/s;
+    0: no throttling, for load tests against the stand-in). 429 retry_after is honoured
+    either way.
+    engine_workers: threads that run the (synchronous) engine; default min(4, CPUs).
+    connection_pool_size: HTTP connections to the Bot API (PTB's default, 256, costs CPU:
+    httpcore checks every pooled connection on each request).
+    """
+    token = _token(settings)
+    metrics = Metrics()
+    protect_secrets(
+        token,
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+    )
+    quiet_http_loggers()
+
+    builder = (
+        Application.builder()
+        .token(token)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_sending_without_reply=True,  # the question may have been deleted meanwhile
+                tzinfo=JAKARTA,
+            )
+        )
+        .rate_limiter(
+            FloodControl(overall_max_rate=settings.flood_limit_per_s if flood_limit is None else flood_limit,
+                         observer=metrics.telegram_error)
+        )
+        .concurrent_updates(True)
+        # Enough parallel connections for ~30 msg/s at real-world latency; a huge pool only
+        # costs CPU (httpcore scans every pooled connection on each request).
+        .connection_pool_size(connection_pool_size)
+        .pool_timeout(POOL_TIMEOUT_S)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    if settings.telegram_base_file_url:
+        builder = builder.base_file_url(settings.telegram_base_file_url)
+    app = builder.build()
+
+    workers = engine_workers or min(4, os.cpu_count() or 2)
+    database = db or Database(settings.db_url)
+    svc = Services(
+        settings=settings,
+        engine=engine,
+        db=database,
+        limiter=UserRateLimiter(settings.rate_limit_per_minute),
+        executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="engine"),
+        metrics=metrics,
+        replica=replica_id(),
+    )
+    if settings.use_shared_state:  # several replicas: limits and job leases live in the database
+        svc.shared_limiter = DbRateLimiter(database, settings.rate_limit_per_minute)
+        app.bot_data[LEASES_KEY] = Leases(database, svc.replica)
+    metrics.register_ingest_runs(IngestRuns(database).totals)
+    app.bot_data[KEY] = svc
+    register_request_ids(app)
+    register(app)
+    # one replica purges (leader lease, renewed daily; another takes over if it dies)
+    daily_purge = leader_only("retention-purge", ttl=2.5 * 86400)(purge_old_conversations)
+    app.job_queue.run_daily(daily_purge, time=PURGE_AT, name="retention-purge")
+    app.job_queue.run_once(purge_old_conversations, when=60, name="retention-purge-startup")
+    schedule_catalog_sync(app, engine, settings.catalog_refresh_s)  # replicas follow the shared index
+    return app
+
+
+# ---------------------------------------------------------------- running
+
+
+async def start_application(app: Application, *, poll_timeout: float = 10.0) -> None:
+    """What run_polling does before it blocks, for use inside a running event loop."""
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.updater.start_polling(
+        poll_interval=0.0,
+        timeout=dtm.timedelta(seconds=poll_timeout),
+        allowed_updates=ALLOWED_UPDATES,
+    )
+    await app.start()
+
+
+async def stop_application(app: Application) -> None:
+    """What run_polling does after it unblocks."""
+    if app.updater and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+        if app.post_stop:
+            await app.post_stop(app)
+    await app.shutdown()
+    if app.post_shutdown:
+        await app.post_shutdown(app)
+
+
+def setup_logging(settings: Settings) -> None:
+    """The entry point's logging: JSON lines (KEPEMILUAN_LOG_FORMAT=json) or plain text."""
+    if settings.log_format.lower() == "json":
+        configure_json_logging(settings.log_level.upper())
+    elif not logging.getLogger().handlers:
+        configure_logging(settings.log_level.upper())
+
+
+def run_polling(settings: Settings, engine: EngineLike) -> None:
+    """Blocking entry point. Long polling, or a webhook when settings.webhook_url is set."""
+    setup_logging(settings)
+    if settings.webhook_url:
+        run_webhook(settings, engine)
+        return
+    app = build_application(settings, engine)
+    log.info("starting long polling")
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def webhook_options(settings: Settings) -> dict:
+    """Arguments for Application.run_webhook / Updater.start_webhook from the settings."""
+    if not settings.webhook_url:
+        raise RuntimeError("KEPEMILUAN_WEBHOOK_URL is not set")
+    if settings.webhook_secret is not None:
+        secret = settings.webhook_secret.get_secret_value()
+    else:
+        secret = secrets.token_urlsafe(32)  # [A-Za-z0-9_-], as Telegram requires
+        log.info("no KEPEMILUAN_WEBHOOK_SECRET set: using a random secret token for this run")
+    protect_secrets(secret)
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
+def run_webhook(settings: Settings, engine: EngineLike) -> None:
+    """Webhook mode: Telegram POSTs updates to settings.webhook_url, checked by a secret token.
+
+    Served by bot.web (Starlette + uvicorn) with /healthz, /readyz and /metrics beside it.
+    """
+    import asyncio
+
+    from .web import serve_webhook
+
+    setup_logging(settings)
+    if settings.webhook_secret is None and settings.use_shared_state:
+        raise RuntimeError("KEPEMILUAN_WEBHOOK_SECRET must be set when several replicas share one webhook")
+    log.info("starting webhook mode")
+    asyncio.run(serve_webhook(settings, engine))

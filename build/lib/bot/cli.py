@@ -1,0 +1,306 @@
+"""The `kepemiluan` command line: ingest, ask, eval, run (bot or terminal chat), sources, remove, reindex."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Optional  # noqa: E402
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from .settings import Settings  # noqa: E402
+
+app = typer.Typer(help="Konsultasi Hukum Kepemiluan: bot Telegram tanya-jawab hukum pemilu.", no_args_is_help=True,
+                  add_completion=False)
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    err.print(f"[bold red]Gagal:[/] {msg}")
+    raise typer.Exit(code)
+
+
+def _open_store(settings: Settings):
+    from knowledge.store import StoreError
+
+    from .wiring import build_store
+
+    try:
+        return build_store(settings)
+    except StoreError as e:
+        _fail(str(e))
+
+
+def ingest_sources(settings: Settings, targets: list[str], *, quiet: bool = False, store=None) -> list:
+    """Ingest paths/URLs (or the bundled corpus when none) into the store. Returns summaries."""
+    import asyncio
+
+    from ingest.index import IndexWriter
+    from ingest.load import LoadError, fetch_url
+    from ingest.pipeline import default_sources, manifest_entry_for, prepare, prepare_path
+
+    store = store or _open_store(settings)
+    writer = IndexWriter(store, store.embedder)
+    known = {}
+    for p in writer.passages():
+        known.setdefault(p.doc_id, p)
+    # 1. load + parse + chunk everything first: a bad input stops before anything is written
+    prepared = []
+    if not targets:
+        items = [(str(p), info) for p, info in default_sources()]
+    else:
+        items = [(t, None) for t in targets]
+    for target, info in items:
+        try:
+            if target.startswith(("http://", "https://")):
+                loaded = asyncio.run(fetch_url(target))
+                prepared.append(prepare(loaded, info))
+            else:
+                path = Path(target)
+                if not path.exists():
+                    raise LoadError("not_found", f"Berkas tidak ditemukan: {target}")
+                if path.is_dir():
+                    for f in sorted(path.rglob("*")):
+                        if f.is_file() and f.suffix.lower() in (".md", ".txt", ".pdf", ".html", ".htm"):
+                            prepared.append(prepare_path(f, manifest_entry_for(f)))
+                    continue
+                prepared.append(prepare_path(path, info))
+        except LoadError as e:
+            _fail(f"{target}: {e.message}")
+    for info, _, passages in prepared:
+        if not passages:
+            _fail(f"{info.doc_id}: tidak ada teks yang bisa diindeks.")
+    # 2. write
+    total = sum(len(ps) for _, _, ps in prepared)
+    summaries = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, disable=quiet) as prog:
+        task = prog.add_task("Mengindeks", total=total)
+        for info, _, passages in prepared:
+            prog.update(task, description=f"Mengindeks {info.doc_id}")
+            s = writer.write(info, passages, progress=lambda n: prog.advance(task, n))
+            prog.advance(task, len(passages) - s.embedded)
+            summaries.append(s)
+    return summaries
+
+
+def _print_summaries(summaries, seconds: float) -> None:
+    t = Table(title="Ringkasan ingest")
+    for col in ("dokumen", "versi", "status", "ditambah", "dihapus", "tidak berubah", "di-embed"):
+        t.add_column(col)
+    for s in summaries:
+        t.add_row(s.doc_id, str(s.version), s.state, str(s.added), str(s.removed), str(s.unchanged), str(s.embedded))
+    out.print(t)
+    added = sum(s.added for s in summaries)
+    removed = sum(s.removed for s in summaries)
+    unchanged = sum(s.unchanged for s in summaries)
+    embedded = sum(s.embedded for s in summaries)
+    out.print(f"documents={len(summaries)} added={added} removed={removed} unchanged={unchanged} "
+              f"embedded={embedded} seconds={seconds:.1f}")
+
+
+@app.command()
+def ingest(targets: list[str] = typer.Argument(None, help="Berkas, folder, atau URL. Kosong = korpus bawaan."),
+           quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
+    """Ingest documents (the bundled default corpus when none is given)."""
+    settings = Settings()
+    t0, started = time.perf_counter(), time.time()
+    try:
+        summaries = ingest_sources(settings, list(targets or []), quiet=quiet)
+    except BaseException as exc:
+        if not isinstance(exc, typer.Exit) or exc.exit_code:
+            _record_ingest_run(settings, started, "failed", [])
+        raise
+    _record_ingest_run(settings, started, "ok", summaries)
+    _print_summaries(summaries, time.perf_counter() - t0)
+
+
+def _record_ingest_run(settings: Settings, started: float, result: str, summaries: list) -> None:
+    """One row in ingest_runs (the /metrics ingest counter of every replica). Best effort."""
+    import asyncio
+
+    from .db import Database
+    from .shared import IngestRuns
+
+    async def record() -> None:
+        db = Database(settings.db_url)
+        try:
+            await db.migrate()
+            await IngestRuns(db).record(
+                started_at=started, finished_at=time.time(), result=result, documents=len(summaries),
+                added=sum(s.added for s in summaries), removed=sum(s.removed for s in summaries))
+        finally:
+            await db.close()
+
+    try:
+        asyncio.run(record())
+    except Exception as exc:  # the index is written; a missing database must not fail the ingest
+        err.print(f"[yellow]Catatan:[/] riwayat ingest tidak tercatat di basis data ({type(exc).__name__}).")
+
+
+def _engine(settings: Settings, *, auto_ingest: bool = True):
+    from .wiring import build_engine
+
+    store = _open_store(settings)
+    if store.count() == 0 and auto_ingest and settings.use_shared_state:
+        # several replicas share this index: none of them ingests on its own (they would race);
+        # /readyz stays 503 until `kepemiluan ingest` has run, then the catalog sync loads it
+        err.print("Indeks di server Chroma masih kosong: jalankan `kepemiluan ingest` "
+                  "(docker compose run --rm ingest). Bot menunggu sampai indeks terisi.")
+    elif store.count() == 0 and auto_ingest:
+        err.print("Indeks masih kosong: mengindeks korpus bawaan dulu (sekali saja)…")
+        ingest_sources(settings, [], store=store)
+    return build_engine(settings, store=store)
+
+
+def answer_json(ans, qid=None) -> dict:
+    return {
+        "id": qid,
+        "decision": ans.decision.value,
+        "answer": ans.text,
+        "confidence": ans.confidence,
+        "latency_ms": ans.latency_ms,
+        "reason": ans.reason,
+        "sources": [
+            {"citation": s.citation.label, "doc_id": s.passage.doc_id, "title": s.passage.title,
+             "pasal": s.passage.pasal, "ayat": s.passage.ayat, "status": s.citation.status, "url": s.passage.url,
+             "note": s.citation.note, "passage_id": s.passage.id, "text": s.passage.text, "score": s.score}
+            for s in ans.sources
+        ],
+    }
+
+
+@app.command()
+def ask(question: Optional[str] = typer.Argument(None, help="Pertanyaan."),
+        jsonl: bool = typer.Option(False, "--jsonl", help="Baca JSON lines {question, id} dari stdin.")) -> None:
+    """Ask one question, or many as JSON lines on stdin."""
+    from knowledge.engine import QuestionError
+
+    settings = Settings()
+    if not jsonl:
+        if question is None or not question.strip():
+            _fail("Pertanyaan kosong. Contoh: kepemiluan ask \"Apa syarat menjadi calon bupati?\"")
+        engine = _engine(settings)
+        try:
+            ans = engine.answer(question)
+        except QuestionError as e:
+            _fail(str(e))
+        out.print(f"[bold]Keputusan:[/] {ans.decision.value} (keyakinan {ans.confidence:.2f})\n")
+        out.print(ans.text, markup=False, highlight=False)
+        return
+    engine = _engine(settings)
+    lines = sys.stdin.read().splitlines()
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            q = item["question"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            _fail(f"baris {n} bukan JSON dengan kunci 'question'.")
+        try:
+            ans = engine.answer(q)
+            rec = answer_json(ans, item.get("id"))
+        except QuestionError as e:
+            rec = {"id": item.get("id"), "decision": "error", "error": str(e), "answer": str(e), "confidence": 0.0,
+                   "latency_ms": 0.0, "sources": []}
+        sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+@app.command("eval")
+def eval_cmd(dataset: Path = typer.Argument(..., help="JSONL dengan question, expect, excerpt."),
+             k: int = typer.Option(5), tau: float = typer.Option(0.7),
+             answers_out: Optional[Path] = typer.Option(None, "--answers", help="Simpan jawaban (JSONL)."),
+             as_json: bool = typer.Option(False, "--json")) -> None:
+    """Score the engine on an evaluation set (recall@k, MRR@10, decision accuracy, latency)."""
+    from knowledge.evaluate import score
+
+    if not dataset.exists():
+        _fail(f"Berkas tidak ditemukan: {dataset}")
+    items = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    engine = _engine(Settings())
+    answers = [answer_json(engine.answer(i["question"]), i.get("id")) for i in items]
+    if answers_out:
+        answers_out.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in answers), encoding="utf-8")
+    res = score(items, answers, k=k, tau=tau)
+    if as_json:
+        out.print_json(json.dumps(res))
+        return
+    for key, val in res.items():
+        if key != "misses":
+            out.print(f"{key:22s} {val:.3f}" if isinstance(val, float) else f"{key:22s} {val}")
+    out.print("misses: " + " ".join(res["misses"]))
+
+
+@app.command()
+def sources() -> None:
+    """List the sources in the index with their status."""
+    engine = _engine(Settings(), auto_ingest=False)
+    t = Table(title="Sumber")
+    for col in ("doc_id", "jenis", "status", "oleh", "versi", "pasase", "judul"):
+        t.add_column(col)
+    for d in engine.documents():
+        t.add_row(d["doc_id"], d["doc_type"], d["status"], d["status_by"] or "", str(d["version"]),
+                  str(d["passages"]), d["title"][:70])
+    out.print(t)
+
+
+@app.command()
+def remove(doc_id: str) -> None:
+    """Remove one source from the index."""
+    from ingest.index import IndexWriter
+
+    store = _open_store(Settings())
+    n = IndexWriter(store, store.embedder).remove(doc_id)
+    if not n:
+        _fail(f"Sumber {doc_id!r} tidak ada di indeks.")
+    out.print(f"{doc_id}: {n} pasase dihapus.")
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the whole index (e.g. after KEPEMILUAN_EMBEDDING_MODEL changes)."""
+    from knowledge.store import ChromaStore
+
+    from .wiring import build_embedder
+
+    settings = Settings()
+    store = ChromaStore.fresh(build_embedder(settings), path=settings.chroma_path, url=settings.chroma_url,
+                              collection=settings.collection)
+    t0 = time.perf_counter()
+    _print_summaries(ingest_sources(settings, [], store=store), time.perf_counter() - t0)
+
+
+@app.command()
+def run() -> None:
+    """Run the Telegram bot (KEPEMILUAN_TELEGRAM_TOKEN set) or a terminal chat (no token)."""
+    settings = Settings()
+    engine = _engine(settings)
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        from .terminal import chat
+
+        chat(engine, console=out)
+        return
+    from .app import run_polling
+
+    run_polling(settings, engine)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

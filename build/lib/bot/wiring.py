@@ -1,0 +1,39 @@
+"""Build the engine and its store from settings: the one place that wires knowledge + ingest."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from knowledge.embed import Embedder  # noqa: E402
+from knowledge.engine import Engine  # noqa: E402
+from knowledge.store import ChromaStore  # noqa: E402
+
+from .settings import Settings  # noqa: E402
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    return Embedder(settings.embedding_model, device=settings.embedding_device,
+                    max_tokens=settings.embedding_max_tokens)
+
+
+def build_store(settings: Settings, embedder: Embedder | None = None) -> ChromaStore:
+    embedder = embedder or build_embedder(settings)
+    return ChromaStore(embedder, path=settings.chroma_path, url=settings.chroma_url, collection=settings.collection)
+
+
+def dense_fn(store: ChromaStore):
+    def dense(query: str, k: int):
+        return [(h.id, h.score) for h in store.query(store.embedder.embed_query(query), k)]
+    return dense
+
+
+def build_engine(settings: Settings, store: ChromaStore | None = None) -> Engine:
+    store = store or build_store(settings)
+    passages, _ = store.all()
+    weight = settings.dense_weight
+    use_dense = weight is None or weight > 0
+    engine = Engine(passages, dense=dense_fn(store) if use_dense else None, dense_weight=weight)
+    engine.store = store  # kept for health checks and re-ingestion
+    return engine

@@ -1,0 +1,91 @@
+"""The index writer: versioned, idempotent writes of a document's passages to the store.
+
+- The same content again changes nothing (and embeds nothing).
+- A changed document gets a new version; its passages get new ids (`doc@vN#path`), the new set
+  is written before the old one is deleted.
+- Embeddings are cached by content hash: a passage whose text is already in the store is never
+  embedded again, even under a new id.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+from knowledge.lexical import index_text
+from knowledge.model import Passage
+
+from .manifest import DocumentInfo
+
+
+@dataclass
+class IngestSummary:
+    doc_id: str
+    title: str
+    version: int
+    added: int
+    removed: int
+    unchanged: int
+    embedded: int
+    seconds: float
+    state: str  # "baru" | "diperbarui" | "tidak berubah"
+
+
+def _path(pid: str) -> str:
+    return pid.split("#", 1)[1] if "#" in pid else pid
+
+
+def embed_text(p: Passage) -> str:
+    return index_text(p)
+
+
+class IndexWriter:
+    def __init__(self, store, embedder):
+        self.store = store
+        self.embedder = embedder
+        passages, _ = store.all()
+        self.by_doc: dict[str, list[Passage]] = defaultdict(list)
+        for p in passages:
+            self.by_doc[p.doc_id].append(p)
+
+    def passages(self) -> list[Passage]:
+        return [p for ps in self.by_doc.values() for p in ps]
+
+    def write(self, info: DocumentInfo, passages: list[Passage],
+              progress: Callable[[int], None] | None = None) -> IngestSummary:
+        t0 = time.perf_counter()
+        old = self.by_doc.get(info.doc_id, [])
+        old_sig = {(_path(p.id), p.hash) for p in old}
+        new_sig = {(_path(p.id), p.hash) for p in passages}
+        old_meta = {(p.status, p.status_by, p.title, p.url) for p in old}
+        new_meta = {(info.status, info.status_by, info.title, info.url) for _ in passages[:1]}
+        if old and old_sig == new_sig and old_meta == new_meta:
+            return IngestSummary(info.doc_id, info.title, old[0].version, 0, 0, len(old), 0,
+                                 time.perf_counter() - t0, "tidak berubah")
+        version = (max(p.version for p in old) + 1) if old else 1
+        fresh = [dataclasses.replace(p, id=re.sub(r"@v\d+#", f"@v{version}#", p.id), version=version) for p in passages]
+        cached = self.store.embeddings_by_hash({p.hash for p in fresh})
+        todo = [p for p in fresh if p.hash not in cached]
+        vecs: dict[str, list[float]] = {}
+        for off in range(0, len(todo), 64):
+            batch = todo[off:off + 64]
+            for p, v in zip(batch, self.embedder.embed_documents([embed_text(p) for p in batch])):
+                vecs[p.hash] = v
+            if progress:
+                progress(len(batch))
+        self.store.add(fresh, [vecs.get(p.hash) or cached[p.hash] for p in fresh])
+        if old:
+            self.store.delete([p.id for p in old])
+        unchanged = len(old_sig & new_sig)
+        self.by_doc[info.doc_id] = fresh
+        return IngestSummary(info.doc_id, info.title, version, len(new_sig - old_sig), len(old_sig - new_sig),
+                             unchanged, len(todo), time.perf_counter() - t0, "diperbarui" if old else "baru")
+
+    def remove(self, doc_id: str) -> int:
+        old = self.by_doc.pop(doc_id, [])
+        if old:
+            self.store.delete([p.id for p in old])
+        return len(old)

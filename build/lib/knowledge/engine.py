@@ -1,0 +1,111 @@
+"""The knowledge engine: question in, Answer out. No Telegram, no chromadb (the dense side is a
+callable, see knowledge.store for the Chroma adapter).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from .cite import citation
+from .compose import check_quotes, compose
+from .decide import classify, in_domain, retrieval_confidence
+from .lexical import LexicalIndex
+from .model import Answer, Decision, Passage, Source
+from .retrieval import DEFAULT_DENSE_WEIGHT, Catalog, DenseFn, Retriever
+from .text import clean_input, tokens
+
+MAX_QUESTION_CHARS = 4000
+MIN_CONFIDENCE = 0.15  # below this, abstain rather than quote something weakly related
+
+
+class QuestionError(ValueError):
+    """Bad input; the message is Indonesian and shown as is."""
+
+
+@dataclass
+class _State:
+    catalog: Catalog
+    retriever: Retriever
+
+
+class Engine:
+    def __init__(self, passages: list[Passage], *, dense: DenseFn | None = None,
+                 dense_weight: float | None = None, top_k: int = 10):
+        self.dense = dense
+        self.dense_weight = DEFAULT_DENSE_WEIGHT if dense_weight is None else dense_weight
+        self.top_k = top_k
+        self._lock = threading.Lock()
+        self._state = self._build(passages)
+
+    def _build(self, passages: list[Passage]) -> _State:
+        catalog = Catalog(passages)
+        lexical = LexicalIndex(passages, sections=catalog.sections())
+        return _State(catalog, Retriever(catalog, lexical, self.dense, self.dense_weight))
+
+    def reload(self, passages: list[Passage]) -> None:
+        """Swap in a new passage set at once: a question sees the old set or the new, never a mix."""
+        state = self._build(passages)
+        with self._lock:
+            self._state = state
+
+    # -- queries -------------------------------------------------------------------------------
+    def answer(self, question: str) -> Answer:
+        t0 = time.perf_counter()
+        q = clean_input(question or "")
+        if not q:
+            raise QuestionError("Pertanyaan kosong. Tulis pertanyaan Anda tentang hukum kepemiluan.")
+        if len(q) > MAX_QUESTION_CHARS:
+            raise QuestionError(
+                f"Pertanyaan terlalu panjang ({len(q)} karakter; batas {MAX_QUESTION_CHARS}). "
+                "Persingkat pertanyaan Anda.")
+        state = self._state  # one consistent snapshot for the whole question
+        verdict = classify(q)
+        retriever = state.retriever
+        normalized = retriever.normalize(q)
+        scored = retriever.search(q, k=self.top_k, normalized=normalized)
+        sources = []
+        for s in scored:
+            status, by = state.catalog.status(s.passage)
+            sources.append(Source(s.passage, citation(s.passage, status=status, status_by=by,
+                                                      chain=state.catalog.chain(s.passage)), round(s.score, 6)))
+        direct = bool(scored and scored[0].direct)
+        n_terms = len(set(tokens(normalized)))
+        top_lex = max((s.lexical for s in scored[:3]), default=0.0)
+        conf = retrieval_confidence(top_lex, n_terms, direct)
+
+        if verdict is not None:
+            decision, reason, confidence = verdict.decision, verdict.reason, verdict.confidence
+        elif not scored:
+            decision, reason, confidence = Decision.ABSTAIN, "no_match", 0.9
+        elif not in_domain(normalized) and not direct and conf < 0.5:
+            decision, reason, confidence = Decision.ABSTAIN, "out_of_scope", 0.8
+        elif conf < MIN_CONFIDENCE:
+            decision, reason, confidence = Decision.ABSTAIN, "no_match", 1.0 - conf
+        else:
+            decision, reason, confidence = Decision.ANSWER, "retrieved", conf
+        ans = Answer(question=q, decision=decision, text="", confidence=round(confidence, 3), sources=sources,
+                     reason=reason)
+        compose(ans, normalized)
+        check_quotes(ans)
+        ans.latency_ms = round((time.perf_counter() - t0) * 1000, 2)
+        return ans
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return self._state.catalog.by_id.get(passage_id)
+
+    def documents(self) -> list[dict]:
+        cat = self._state.catalog
+        counts: dict[str, int] = {}
+        for p in cat.passages:
+            counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+        out = []
+        for d, p in sorted(cat.docs.items(), key=lambda kv: (kv[1].doc_type, -(kv[1].year or 0), kv[0])):
+            out.append({"doc_id": d, "title": p.title, "doc_type": p.doc_type, "status": p.status,
+                        "status_by": p.status_by, "passages": counts[d], "url": p.url, "version": p.version,
+                        "quality": p.quality})
+        return out
+
+    @property
+    def size(self) -> int:
+        return len(self._state.catalog.passages)

@@ -1,0 +1,289 @@
+"""Hybrid retrieval over an in-memory passage catalog: BM25 ⊕ dense, fused by weighted RRF,
+plus direct article lookup and amendment awareness.
+
+Plain Python: the dense side is any callable `dense(query, k) -> [(passage_id, similarity)]`.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+from .lexical import LexicalIndex
+from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
+from .text import normalize_query
+
+# Measured on the dev set with the bundled English MiniLM (bench/retrieval.py): dense search
+# only adds noise for Indonesian legal text, so by default it gets no weight. With a multilingual
+# model (KEPEMILUAN_DENSE_WEIGHT) it can earn more.
+DEFAULT_DENSE_WEIGHT = 0.0
+
+DenseFn = Callable[[str, int], list[tuple[str, float]]]
+
+
+@dataclass
+class Scored:
+    passage: Passage
+    score: float
+    lexical: float = 0.0
+    dense: float = 0.0
+    direct: bool = False
+
+
+# Topic words that route a question to a family of laws (matched against document titles).
+_TOPICS = {
+    "pilkada": (re.compile(r"\b(pilkada|pemilukada|gubernur|bupati|walikota|wali kota|kepala daerah|cagub|cabup|cawalkot|pilgub|pilbup|pemilihan)\b"),
+                "pemilihan gubernur"),
+    "pemilu": (re.compile(r"\b(pemilu|pileg|pilpres|caleg|legislatif|dpr|dpd|dprd|presiden|capres|cawapres|partai lokal)\b"),
+               "pemilihan umum"),
+    "parpol": (re.compile(r"\b(parpol|partai politik|pendirian partai|kepengurusan partai)\b"), "partai politik"),
+    "mk": (re.compile(r"\b(mk|mahkamah konstitusi|hakim konstitusi|sengketa hasil)\b"), "mahkamah konstitusi"),
+    "uud": (re.compile(r"\b(warga negara|hak asasi|konstitusi|uud|setiap orang berhak|kedudukan)\b"), "undang-undang dasar"),
+}
+
+_LAW_ALIASES = [
+    (re.compile(r"\buud(?:\s*(?:19)?45)?\b|\bundang[- ]undang dasar\b"), "uud-1945"),
+    (re.compile(r"\buu\s+pilkada\b|\bundang[- ]undang pilkada\b"), "uu-1-2015"),
+    (re.compile(r"\buu\s+pemilu\b"), "uu-7-2017"),
+    (re.compile(r"\buu\s+(?:parpol|partai politik)\b"), "uu-2-2008"),
+    (re.compile(r"\buu\s+(?:mk|mahkamah konstitusi)\b"), "uu-24-2003"),
+]
+_LAW_REF = re.compile(
+    r"\b(uu|undang[- ]undang|perppu|pkpu|perbawaslu|peraturan kpu|peraturan bawaslu)\s*(?:no(?:mor)?\.?\s*)?(\d+)\s*(?:/|tahun|th\.?)\s*(\d{4})\b")
+_PASAL_REF = re.compile(r"\bpasal\s+(\d+[a-z]?)\b(?:\s+ayat\s*\(?(\d+)\)?)?")
+_PREFIX = {"uu": "uu", "undang-undang": "uu", "undang undang": "uu", "perppu": "perppu", "pkpu": "pkpu",
+           "peraturan kpu": "pkpu", "perbawaslu": "perbawaslu", "peraturan bawaslu": "perbawaslu"}
+
+
+# "apa itu DPR?", "siapa itu pemilih", "apa yang dimaksud dengan kampanye", "pengertian TPS"
+_DEFINITION_Q = [
+    re.compile(r"^\s*(?:apa|siapa)(?:kah)?\s+(?:itu|yang dimaksud(?:\s+dengan)?|arti(?:nya)?|maksud(?:nya)?|pengertian|definisi)\s+(.{2,60}?)\s*\??\s*$", re.I),
+    re.compile(r"^\s*(?:pengertian|definisi|arti)\s+(?:dari\s+)?(.{2,60}?)\s*\??\s*$", re.I),
+    re.compile(r"^\s*(.{2,40}?)\s+(?:itu\s+)?(?:apa|siapa)(?:\s+sih)?\s*\??\s*$", re.I),
+    re.compile(r"^\s*apa(?:kah)?\s+(?:itu\s+)?([A-Za-z]{2,8})\s*\??\s*$"),
+]
+
+
+def definition_term(question: str) -> str | None:
+    for rx in _DEFINITION_Q:
+        m = rx.match(question.strip())
+        if m:
+            term = re.sub(r"^(?:itu|yang|dengan)\s+", "", m.group(1).strip(" ?.!"), flags=re.I)
+            if 1 <= len(term.split()) <= 5:
+                return term
+    return None
+
+
+def defines(text: str, term: str) -> bool:
+    """Does this passage hold a definition line of `term` ("N. Pemilih adalah ...", "..., selanjutnya disingkat DPR, adalah")?"""
+    t = re.escape(term)
+    rx = re.compile(rf"(?mi)^(?:\d+\.\s+)?(?:{t}\b[^\n]{{0,60}}?|[^\n]{{0,120}}?(?:disingkat|disebut)\s+{t}\b[^\n]{{0,20}}?)\badalah\b")
+    return bool(rx.search(text))
+
+
+def _doc_order(p: Passage) -> tuple:
+    return (p.year or 0, int(p.number) if (p.number or "").isdigit() else 0)
+
+
+class Catalog:
+    """All passages, with the amendment graph derived from their metadata."""
+
+    def __init__(self, passages: list[Passage]):
+        self.passages = passages
+        self.by_id = {p.id: p for p in passages}
+        self.docs: dict[str, Passage] = {}
+        for p in passages:
+            self.docs.setdefault(p.doc_id, p)
+        # (base doc, pasal) -> doc ids that hold a version of that article, oldest first
+        versions: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.pieces: dict[tuple[str, str, str], list[Passage]] = defaultdict(list)  # (doc, kind, pasal) -> pieces
+        for p in passages:
+            if p.pasal:
+                self.pieces[(p.doc_id, p.kind, p.pasal)].append(p)
+            if p.kind == KIND_PASAL and p.pasal and not re.fullmatch(r"[IVX]+", p.pasal) and "penetapan/" not in p.id:
+                versions[(p.amends or p.doc_id, p.pasal)].add(p.doc_id)
+        self.versions = {k: sorted(v, key=lambda d: _doc_order(self.docs[d])) for k, v in versions.items()}
+        self.amended_by: dict[str, list[str]] = defaultdict(list)
+        for p in passages:
+            if p.amends and p.doc_id not in self.amended_by[p.amends]:
+                self.amended_by[p.amends].append(p.doc_id)
+        for k in self.amended_by:
+            self.amended_by[k].sort(key=lambda d: _doc_order(self.docs[d]))
+
+    def sections(self) -> dict[str, str]:
+        """Effective section per passage: an amending text inherits its base article's heading."""
+        base = {}
+        for p in self.passages:
+            if p.kind == KIND_PASAL and p.pasal and p.section and not p.amends:
+                base.setdefault((p.doc_id, p.pasal), p.section)
+        return {p.id: base.get((p.amends, p.pasal), "") for p in self.passages if p.amends and not p.section}
+
+    def key(self, p: Passage) -> tuple[str, str] | None:
+        if p.kind != KIND_PASAL or not p.pasal or "penetapan/" in p.id:
+            return None
+        return (p.amends or p.doc_id, p.pasal)
+
+    def chain(self, p: Passage) -> list[str]:
+        k = self.key(p)
+        return self.versions.get(k, [p.doc_id]) if k else [p.doc_id]
+
+    def status(self, p: Passage) -> tuple[str, list[str]]:
+        """Effective status of this passage's text: dicabut (doc repealed), diubah (a newer version exists), berlaku."""
+        if p.status == DICABUT:
+            return DICABUT, [d for d in (p.status_by or "").split(",") if d]
+        chain = self.chain(p)
+        if p.doc_id in chain and chain[-1] != p.doc_id:
+            return DIUBAH, chain[chain.index(p.doc_id) + 1:]
+        return BERLAKU, []
+
+    def latest(self, p: Passage) -> list[Passage]:
+        """Pieces of the newest version of p's article (p's own pieces if it is the newest)."""
+        chain = self.chain(p)
+        return self.pieces.get((chain[-1], KIND_PASAL, p.pasal), []) if chain[-1] != p.doc_id else []
+
+    def article(self, doc_id: str, pasal: str, kind: str = KIND_PASAL) -> list[Passage]:
+        got = self.pieces.get((doc_id, kind, pasal), [])
+        return [p for p in got if "penetapan/" not in p.id] or got
+
+    def resolve_doc(self, ref: str) -> list[str]:
+        """Doc ids for a reference ('uu-1-2015'), including the amendment laws of a base law."""
+        if ref not in self.docs:
+            return []
+        return [ref] + self.amended_by.get(ref, [])
+
+
+class Retriever:
+    def __init__(self, catalog: Catalog, lexical: LexicalIndex, dense: DenseFn | None = None,
+                 dense_weight: float = DEFAULT_DENSE_WEIGHT, lexical_weight: float = 1.0):
+        self.catalog = catalog
+        self.lexical = lexical
+        self.dense = dense
+        self.dense_weight = dense_weight if dense is not None else 0.0
+        self.lexical_weight = lexical_weight
+        self._title_topics = {d: self._topics_of(p.title.lower()) for d, p in catalog.docs.items()}
+        self._amendment_docs = {p.doc_id for p in catalog.passages if p.amends}
+
+    @staticmethod
+    def _topics_of(title: str) -> set[str]:
+        return {name for name, (_, marker) in _TOPICS.items() if marker in title}
+
+    def normalize(self, question: str) -> str:
+        return normalize_query(question, self.lexical.vocabulary)
+
+    # -- direct lookup ---------------------------------------------------------------------
+    def direct(self, question: str) -> list[Passage]:
+        low = question.lower()
+        m = _PASAL_REF.search(low)
+        if not m:
+            return []
+        pasal = m.group(1).upper() if m.group(1)[-1].isalpha() else m.group(1)
+        ayat = m.group(2)
+        docs: list[str] = []
+        r = _LAW_REF.search(low)
+        if r:
+            prefix = _PREFIX.get(r.group(1).replace("  ", " "), "uu")
+            docs = self.catalog.resolve_doc(f"{prefix}-{r.group(2)}-{r.group(3)}")
+        else:
+            for rx, doc in _LAW_ALIASES:
+                if rx.search(low):
+                    docs = self.catalog.resolve_doc(doc)
+                    break
+        if not docs:
+            return []
+        # newest version first, then older versions of the same article
+        hits: list[Passage] = []
+        for d in sorted(docs, key=lambda d: _doc_order(self.catalog.docs[d]), reverse=True):
+            pieces = self.catalog.article(d, pasal)
+            if ayat:
+                pieces = sorted(pieces, key=lambda p: not _ayat_covers(p.ayat, ayat))
+            hits.extend(pieces)
+        return hits
+
+    # -- search ------------------------------------------------------------------------------
+    def search(self, question: str, k: int = 10, normalized: str | None = None) -> list[Scored]:
+        q = normalized if normalized is not None else self.normalize(question)
+        direct = self.direct(question)
+        fused: dict[str, Scored] = {}
+        # Score fusion (CombSUM of max-normalised scores) rather than rank fusion: the priors
+        # below then scale real evidence instead of reshuffling adjacent ranks.
+        lex = self.lexical.search(q, k=100)
+        top_lex = lex[0][1] if lex else 1.0
+        for i, s in lex:
+            p = self.lexical.passages[i]
+            fused[p.id] = Scored(p, self.lexical_weight * s / top_lex, lexical=s)
+        if self.dense is not None and self.dense_weight > 0:
+            hits = self.dense(q, 100)
+            top_d = max((sim for _, sim in hits), default=1.0) or 1.0
+            for pid, sim in hits:
+                p = self.catalog.by_id.get(pid)
+                if p is None:
+                    continue
+                sc = fused.setdefault(pid, Scored(p, 0.0))
+                sc.score += self.dense_weight * max(0.0, sim) / top_d
+                sc.dense = sim
+        topics = {name for name, (rx, _) in _TOPICS.items() if rx.search(q)}
+        for sc in fused.values():
+            sc.score *= self._prior(sc.passage, topics)
+        ranked = sorted(fused.values(), key=lambda s: -s.score)
+        by_lex = {s.passage.id: s.lexical for s in ranked}
+        term = definition_term(question)
+        if term and not direct:
+            defs = [p for p in self.catalog.passages if p.kind == KIND_PASAL and defines(p.text, term)]
+            if defs:
+                top = ranked[0].score if ranked else 1.0
+                rank_of = {s.passage.id: i for i, s in enumerate(ranked)}
+                defs.sort(key=lambda p: (rank_of.get(p.id, 10**6), -_doc_order(p)[0]))
+                ids = {p.id for p in defs}
+                ranked = [Scored(p, top * 1.5 - 1e-6 * i, lexical=by_lex.get(p.id, 0.0), direct=False)
+                          for i, p in enumerate(defs[:6])] + [s for s in ranked if s.passage.id not in ids]
+        if direct:
+            top = ranked[0].score if ranked else 1.0
+            ranked = [Scored(p, top * 2 + 1e-6 * (len(direct) - i), direct=True) for i, p in enumerate(direct)] + \
+                     [s for s in ranked if s.passage.id not in {p.id for p in direct}]
+        return self._amendment_aware(ranked)[:k]
+
+    def _prior(self, p: Passage, topics: set[str]) -> float:
+        f = 1.0
+        if p.kind == KIND_PENJELASAN:
+            f *= 0.55
+        if "penetapan/" in p.id or (p.pasal and p.doc_id in self._amendment_docs and re.fullmatch(r"[IVX]+", p.pasal)):
+            f *= 0.5  # formal articles: "Penetapan Perppu menjadi UU", an amendment law's own Pasal I/II
+        if topics:
+            if self._title_topics.get(p.doc_id, set()) & topics:
+                f *= 1.35
+        if p.doc_type == BERITA:
+            f *= 0.9
+        return f
+
+    def _amendment_aware(self, ranked: list[Scored]) -> list[Scored]:
+        """Put the newest text of an amended article right before its older versions."""
+        out: list[Scored] = []
+        seen: set[str] = set()
+        by_id = {s.passage.id: s for s in ranked}
+        for s in ranked:
+            if s.passage.id in seen:
+                continue
+            newer = self.catalog.latest(s.passage)
+            if newer:
+                best = max(newer, key=lambda p: by_id[p.id].score if p.id in by_id else 0.0)
+                if best.id not in seen:
+                    src = by_id.get(best.id)
+                    out.append(Scored(best, max(s.score, src.score if src else 0.0),
+                                      src.lexical if src else s.lexical, src.dense if src else s.dense, s.direct))
+                    seen.add(best.id)
+            out.append(s)
+            seen.add(s.passage.id)
+        return out
+
+
+def _ayat_covers(rng: str | None, ayat: str) -> bool:
+    if not rng:
+        return True
+    if "-" in rng:
+        a, b = rng.split("-", 1)
+        try:
+            return int(a) <= int(ayat) <= int(b)
+        except ValueError:
+            return False
+    return rng == ayat

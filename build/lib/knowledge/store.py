@@ -1,0 +1,179 @@
+"""The store port and its Chroma adapter: the only module that imports chromadb.
+
+Embedded default: chromadb.PersistentClient under a data folder. At scale: chromadb.HttpClient
+(a `chroma run` server). The embedding function is always passed explicitly, so Chroma never
+falls back to its default one (which would download a model), and telemetry is off.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import chromadb  # noqa: E402
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
+from chromadb.config import Settings as ChromaSettings  # noqa: E402
+
+from .embed import Embedder  # noqa: E402
+from .model import Passage  # noqa: E402
+
+
+class StoreError(Exception):
+    """The vector store cannot be used (unreachable server, model mismatch). Message in English for operators."""
+
+
+class StoreUnavailable(StoreError):
+    pass
+
+
+class IndexMismatch(StoreError):
+    pass
+
+
+class KepemiluanEmbeddingFunction(EmbeddingFunction[Documents]):
+    def __init__(self, embedder: Embedder):
+        self.embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return self.embedder.embed_documents(list(input))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [self.embedder.embed_query(t) for t in input]
+
+    @staticmethod
+    def name() -> str:
+        return "kepemiluan-sentence-transformers"
+
+    def get_config(self) -> dict:
+        return {"model": self.embedder.label}
+
+    @staticmethod
+    def build_from_config(config: dict) -> "KepemiluanEmbeddingFunction":
+        return KepemiluanEmbeddingFunction(Embedder(config.get("model", "default")))
+
+    def default_space(self):
+        return "cosine"
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float  # cosine similarity
+
+
+class ChromaStore:
+    BATCH = 1000
+
+    def __init__(self, embedder: Embedder, *, path: str | Path | None = None, url: str | None = None,
+                 collection: str = "kepemiluan"):
+        self.embedder = embedder
+        try:
+            self.client = self._client(path, url)
+            self.ef = KepemiluanEmbeddingFunction(embedder)
+            self.col = self.client.get_or_create_collection(
+                collection, embedding_function=self.ef,
+                metadata={"hnsw:space": "cosine", "model": embedder.label},
+            )
+        except StoreError:
+            raise
+        except Exception as e:  # connection refused, server down
+            raise StoreUnavailable(f"Chroma is not reachable ({url or path}): {e}") from e
+        recorded = (self.col.metadata or {}).get("model")
+        if recorded and recorded != embedder.label:
+            raise IndexMismatch(
+                f"The index was built with embedding model {recorded!r} but KEPEMILUAN_EMBEDDING_MODEL is "
+                f"{embedder.label!r}. Run `kepemiluan reindex` to rebuild it with the new model, or set the "
+                f"model back to {recorded!r}."
+            )
+
+    def drop(self) -> None:
+        """Delete the whole collection (reindex), then start an empty one with this embedder."""
+        name = self.col.name
+        self.client.delete_collection(name)
+        self.col = self.client.get_or_create_collection(
+            name, embedding_function=self.ef, metadata={"hnsw:space": "cosine", "model": self.embedder.label})
+
+    @classmethod
+    def fresh(cls, embedder: Embedder, **kw) -> "ChromaStore":
+        """Open the collection even if it was built with another model, and drop it."""
+        try:
+            store = cls(embedder, **kw)
+        except IndexMismatch:
+            store = cls.__new__(cls)
+            store.embedder, store.ef = embedder, KepemiluanEmbeddingFunction(embedder)
+            store.client = cls._client(kw.get("path"), kw.get("url"))
+            store.col = store.client.get_collection(kw.get("collection", "kepemiluan"), embedding_function=store.ef)
+        store.drop()
+        return store
+
+    @staticmethod
+    def _client(path, url):
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if url:
+            u = urlparse(url)
+            return chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
+                                       ssl=u.scheme == "https", settings=settings)
+        Path(path or "data/chroma").mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path or "data/chroma"), settings=settings)
+
+    def count(self) -> int:
+        return self.col.count()
+
+    def all(self, *, with_embeddings: bool = False) -> tuple[list[Passage], dict[str, list[float]]]:
+        passages: list[Passage] = []
+        vecs: dict[str, list[float]] = {}
+        n = self.count()
+        include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
+        for off in range(0, n, self.BATCH):
+            got = self.col.get(limit=self.BATCH, offset=off, include=include)
+            for i, pid in enumerate(got["ids"]):
+                passages.append(Passage.from_metadata(pid, got["documents"][i], got["metadatas"][i]))
+                if with_embeddings:
+                    vecs[pid] = list(got["embeddings"][i])
+        return passages, vecs
+
+    def ids(self) -> list[str]:
+        """All passage ids (cheap: no documents, no vectors), e.g. to notice another process's ingest."""
+        out: list[str] = []
+        for off in range(0, self.count(), self.BATCH):
+            out.extend(self.col.get(limit=self.BATCH, offset=off, include=[])["ids"])
+        return out
+
+    def embeddings_by_hash(self, hashes: set[str]) -> dict[str, list[float]]:
+        """Stored embeddings of passages with these content hashes (the embedding cache)."""
+        out: dict[str, list[float]] = {}
+        hl = list(hashes)
+        for off in range(0, len(hl), 500):
+            got = self.col.get(where={"hash": {"$in": hl[off:off + 500]}}, include=["metadatas", "embeddings"])
+            for meta, emb in zip(got["metadatas"], got["embeddings"]):
+                out[meta["hash"]] = list(emb)
+        return out
+
+    def add(self, passages: list[Passage], embeddings: list[list[float]]) -> None:
+        for off in range(0, len(passages), self.BATCH):
+            chunk = passages[off:off + self.BATCH]
+            self.col.upsert(ids=[p.id for p in chunk], documents=[p.text for p in chunk],
+                            metadatas=[p.to_metadata() for p in chunk], embeddings=embeddings[off:off + self.BATCH])
+
+    def delete(self, ids: list[str]) -> None:
+        for off in range(0, len(ids), self.BATCH):
+            self.col.delete(ids=ids[off:off + self.BATCH])
+
+    def query(self, embedding: list[float], k: int = 50, ids: list[str] | None = None) -> list[Hit]:
+        try:  # count() is a server call too: inside the try, so a down server is StoreUnavailable
+            res = self.col.query(query_embeddings=[embedding], n_results=min(k, max(1, self.count())),
+                                 include=["distances"])
+        except Exception as e:
+            raise StoreUnavailable(f"Chroma query failed: {e}") from e
+        return [Hit(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0])]
+
+    def heartbeat(self) -> bool:
+        try:
+            self.client.heartbeat()
+            return True
+        except Exception:
+            return False

@@ -1,0 +1,161 @@
+"""Indonesian text handling: query normalisation (slang, abbreviations, typos), tokenising,
+stemming (PySastrawi) and stopwords.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+WORD = re.compile(r"[0-9a-z]+")
+
+# Everyday spellings -> the words the law uses. Each value is appended to the query, the
+# original word stays (an expansion, not a replacement).
+SLANG: dict[str, str] = {
+    "yg": "yang", "ga": "tidak", "gak": "tidak", "nggak": "tidak", "ngga": "tidak", "enggak": "tidak",
+    "tdk": "tidak", "gk": "tidak", "kagak": "tidak", "jg": "juga", "jga": "juga", "dgn": "dengan",
+    "utk": "untuk", "krn": "karena", "karna": "karena", "sy": "saya", "aku": "saya", "gue": "saya",
+    "gw": "saya", "gmn": "bagaimana", "gimana": "bagaimana", "blh": "boleh", "bs": "bisa", "bsa": "bisa",
+    "aja": "saja", "sdh": "sudah", "udah": "sudah", "udh": "sudah", "blm": "belum", "tp": "tapi",
+    "kalo": "kalau", "klo": "kalau", "dr": "dari", "pd": "pada", "org": "orang", "bgmn": "bagaimana",
+    "nerima": "menerima", "ngasih": "memberi", "kasih": "memberi", "dikasih": "diberi", "bikin": "membuat",
+    "nyoblos": "memberikan suara pemungutan suara", "coblos": "memberikan suara pemungutan suara",
+    "nyalon": "mencalonkan diri", "nyaleg": "mencalonkan diri calon anggota",
+    "mundur": "mengundurkan diri pengunduran diri", "dipenjara": "pidana penjara",
+    "dipidana": "pidana", "dihukum": "pidana sanksi",
+    "paslon": "pasangan calon", "caleg": "calon anggota dprd dpr", "capres": "calon presiden",
+    "cawapres": "calon wakil presiden", "cagub": "calon gubernur", "cawagub": "calon wakil gubernur",
+    "cabup": "calon bupati", "cawabup": "calon wakil bupati", "cawalkot": "calon walikota",
+    "walkot": "walikota", "pilkada": "pemilihan gubernur bupati walikota",
+    "pemilukada": "pemilihan gubernur bupati walikota", "pilgub": "pemilihan gubernur",
+    "pilbup": "pemilihan bupati", "pilwalkot": "pemilihan walikota",
+    "pileg": "pemilu anggota dpr dpd dprd", "pilpres": "pemilu presiden wakil presiden",
+    "dpt": "daftar pemilih tetap", "dps": "daftar pemilih sementara", "dptb": "daftar pemilih tambahan",
+    "asn": "aparatur sipil negara pegawai negeri sipil", "pns": "pegawai negeri sipil aparatur sipil negara",
+    "tps": "tempat pemungutan suara", "ktp": "kartu tanda penduduk", "ektp": "kartu tanda penduduk elektronik",
+    "timses": "tim kampanye", "parpol": "partai politik", "medsos": "media sosial",
+    "apk": "alat peraga kampanye", "baliho": "alat peraga kampanye", "spanduk": "alat peraga kampanye",
+    "poster": "alat peraga kampanye", "kades": "kepala desa", "lurah": "kepala kelurahan",
+    "incumbent": "petahana", "golput": "tidak menggunakan hak pilih", "mk": "mahkamah konstitusi",
+    "tni": "tentara nasional indonesia", "polri": "kepolisian negara republik indonesia",
+    "pemda": "pemerintah daerah", "amplop": "uang materi lainnya",
+    "sembako": "materi lainnya", "suap": "menjanjikan memberikan uang materi lainnya",
+    "dinas": "fasilitas pemerintah", "pemilu": "pemilihan umum", "wna": "warga negara asing",
+    "wni": "warga negara indonesia", "tuna": "penyandang disabilitas", "difabel": "penyandang disabilitas",
+    "disabilitas": "penyandang disabilitas", "umur": "usia berumur", "syarat": "persyaratan",
+    "perempuan": "perempuan keterwakilan", "wanita": "perempuan", "milih": "memilih pemilih",
+    "dicoret": "tidak terdaftar", "kpps": "kelompok penyelenggara pemungutan suara",
+    "pps": "panitia pemungutan suara", "ppk": "panitia pemilihan kecamatan",
+}
+PHRASES: dict[str, str] = {
+    "serangan fajar": "menjanjikan memberikan uang materi lainnya mempengaruhi pemilih politik uang",
+    "money politic": "politik uang menjanjikan memberikan uang materi lainnya",
+    "money politics": "politik uang menjanjikan memberikan uang materi lainnya",
+    "politik uang": "menjanjikan memberikan uang materi lainnya mempengaruhi pemilih",
+    "bagi bagi uang": "memberikan uang materi lainnya", "bagi-bagi uang": "memberikan uang materi lainnya",
+    "mobil dinas": "fasilitas pemerintah",
+    "kampanye hitam": "menghina fitnah menghasut", "black campaign": "menghina fitnah menghasut",
+    "hak pilih": "hak memilih pemilih", "tidak terdaftar": "tidak terdaftar daftar pemilih tetap",
+    "masa tenang": "masa tenang kampanye",
+    "pegawai negeri": "aparatur sipil negara",
+}
+
+# Interrogatives and chat filler: meaningful in a sentence, noise for retrieval.
+_EXTRA_STOP = {
+    "apa", "apakah", "siapa", "bagaimana", "gimana", "kapan", "dimana", "mana", "berapa", "mengapa", "kenapa",
+    "bisa", "bisakah", "boleh", "bolehkah", "gak", "ga", "nggak", "tidak", "ya", "dong", "sih", "deh", "kah",
+    "saja", "aja", "tolong", "mohon", "tanya", "pak", "bu", "min", "kak", "jika", "kalau", "bila", "saya",
+    "jelaskan", "sebutkan", "itu", "ini", "yang", "juga", "jg", "yg", "nya", "tersebut", "maksud", "dimaksud",
+    "sebagaimana", "bunyi", "isi", "pasal", "ayat", "huruf", "uu", "undang", "nomor", "tahun",
+}
+# Words that carry legal meaning even though generic stopword lists drop them.
+_KEEP = {"hak", "wajib", "dilarang", "larangan", "sanksi", "pidana", "sama", "dapat", "harus", "baru", "lama",
+         "umum", "akhir", "awal", "tetap", "tinggi", "rendah", "paling", "luar", "dalam", "negeri"}
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    base = set(StopWordRemoverFactory().get_stop_words())
+    return frozenset((base | _EXTRA_STOP) - _KEEP)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    if word.isdigit() or len(word) <= 3:
+        return word
+    return _stemmer().stem(word)
+
+
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u200b-\u200d\ufeff]")
+
+
+def clean_input(text: str) -> str:
+    """Drop control / bidi characters and normalise Unicode; keep everything a reader sees."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _BIDI.sub("", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def normalize_query(text: str, vocabulary: frozenset[str] | set[str] | None = None) -> str:
+    """Lowercase, expand slang / abbreviations / everyday phrases, fix typos against the corpus vocabulary."""
+    low = clean_input(text).lower()
+    low = re.sub(r"(\w)-(\w)", r"\1 \2", low)
+    extra: list[str] = []
+    for phrase, exp in PHRASES.items():
+        if phrase in low:
+            extra.append(exp)
+    out: list[str] = []
+    for w in words(low):
+        if w in SLANG:
+            out.append(w)
+            out.append(SLANG[w])
+            continue
+        if vocabulary is not None and len(w) >= 5 and not w.isdigit() and w not in vocabulary:
+            fixed = correct(w, vocabulary)
+            if fixed:
+                out.append(fixed)
+                continue
+        out.append(w)
+    return " ".join(out + extra)
+
+
+def correct(word: str, vocabulary) -> str | None:
+    """A typo fix: a glued pair of known words ('dalampilkada'), or one edit away from a known word."""
+    for i in range(3, len(word) - 2):
+        a, b = word[:i], word[i:]
+        if a in vocabulary and b in vocabulary and len(a) >= 3 and len(b) >= 4:
+            return f"{a} {b}"
+    cands = [c for c in _edits1(word) if c in vocabulary]
+    if cands:
+        return max(cands, key=lambda c: (c[:2] == word[:2], -abs(len(c) - len(word))))
+    return None
+
+
+_ALPHA = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(w: str) -> set[str]:
+    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _ALPHA]
+    inserts = [a + c + b for a, b in splits for c in _ALPHA]
+    return set(deletes + transposes + replaces + inserts)
+
+
+def tokens(text: str) -> list[str]:
+    """Index/query tokens: lowercase words, stopwords dropped, stemmed."""
+    sw = stopwords()
+    return [stem(w) for w in words(text) if w not in sw and (len(w) > 1 or w.isdigit())]
