@@ -1,7 +1,8 @@
 """Two bot replicas in webhook mode (separate processes, uvicorn) against one PostgreSQL database
 and one `chroma run` server; the Bot API stand-in delivers updates by webhook, round-robin.
 
-Proves: answers work across replicas; the per-user rate limit is shared (one wait message, not
+Proves: answers work across replicas, and a staff request filed on one replica refers to the
+conversation another may have logged (shared PostgreSQL); the per-user rate limit is shared (one wait message, not
 one per replica); a replica killed with SIGKILL while an update is in flight to it does not lose
 the update (the stand-in, like Telegram, redelivers it and the other replica answers, once);
 SIGTERM shuts a replica down cleanly; the JSON logs carry request ids and never the token.
@@ -15,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import messages as m
-from bot.db import Conversation, Database
+from bot.db import Conversation, Database, StaffRequest
 from tests.bot.conftest import TOKEN
 from tests.telegram_stub import TelegramStub
 
@@ -82,6 +83,15 @@ async def test_two_replicas_share_work_limits_and_survive_a_sigkill(cluster):
     assert served == {f"{a.base}/kait", f"{b.base}/kait"}  # both replicas answered
     async with db.sessions() as s:
         assert (await s.execute(select(func.count()).select_from(Conversation))).scalar_one() == len(users)
+
+    # 1b. a request for staff (the ticket desk's precursor) asked on one replica, stored for all:
+    # the user's conversation was logged by whichever replica answered it
+    await stub.send_text(users[0], "/petugas")
+    await stub.wait_for(lambda: len(stub.messages(users[0])) >= 2, 30, "staff request receipt")
+    async with db.sessions() as s:
+        [req] = (await s.execute(select(StaffRequest))).scalars().all()
+    assert req.conversation_id is not None and req.message == QUESTION
+    assert f"#{req.id}" in stub.messages(users[0])[-1].text
 
     # 2. the per-user limit (3 a minute) holds across replicas: 3 answers and ONE wait message
     spammer = 8100
