@@ -22,6 +22,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
 from .admin_setup import admin_post_init, setup_admin
+from .catalog_sync import schedule_catalog_sync
 from .db import Database
 from .flood import FloodControl
 from .handlers import ALLOWED_UPDATES, register
@@ -29,9 +30,12 @@ from .jobs import desk_shutdown, desk_startup, install_desk
 from .logs import configure_logging, protect_secrets, quiet_http_loggers
 from .messages import bot_commands
 from .persistence import DbPersistence
+from .metrics import Metrics
+from .observability import configure_json_logging, register_request_ids
 from .ratelimit import UserRateLimiter
 from .services import KEY, EngineLike, Services
 from .settings import Settings
+from .shared import LEASES_KEY, DbRateLimiter, IngestRuns, Leases, leader_only, replica_id
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,8 @@ async def purge_old_conversations(context: ContextTypes.DEFAULT_TYPE) -> None:
     """JobQueue job: the retention purge (settings.log_retention_days)."""
     svc: Services = context.application.bot_data[KEY]
     deleted = await svc.db.purge_older_than(svc.settings.log_retention_days)
+    if svc.shared_limiter is not None:
+        await svc.shared_limiter.purge()
     log.info(
         "retention purge: %d conversations, %d staff requests older than %d days deleted",
         deleted.conversations,
@@ -86,9 +92,9 @@ def build_application(
 ) -> Application:
     """Build the bot. Arguments left at None come from the settings.
 
-    flood_limit: outgoing messages per second for the whole bot (settings.telegram_flood_limit,
-    default Telegram's ~30/s; 0: no throttling, for load tests against the stand-in).
-    429 retry_after is honoured either way.
+    flood_limit: outgoing messages per second of THIS PROCESS (settings.telegram_flood_limit,
+    default Telegram's ~30/s; with N replicas set 30/N; 0: no throttling, for load tests against
+    the stand-in). 429 retry_after is honoured either way.
     engine_workers: threads that run the (synchronous) engine (settings.engine_workers;
     0 = min(4, CPUs)).
     connection_pool_size: HTTP connections to the Bot API (settings.telegram_pool_size, 16;
@@ -102,6 +108,7 @@ def build_application(
     if engine_workers is None:
         engine_workers = settings.engine_workers
     token = _token(settings)
+    metrics = Metrics()
     protect_secrets(
         token,
         settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
@@ -121,7 +128,7 @@ def build_application(
             )
         )
         .rate_limiter(
-            FloodControl(overall_max_rate=flood_limit)
+            FloodControl(overall_max_rate=flood_limit, observer=metrics.telegram_error)
         )
         .concurrent_updates(True)
         # Enough parallel connections for ~30 msg/s at real-world latency; a huge pool only
@@ -139,18 +146,29 @@ def build_application(
     app = builder.build()
 
     workers = engine_workers or min(4, os.cpu_count() or 2)
-    app.bot_data[KEY] = Services(
+    svc = Services(
         settings=settings,
         engine=engine,
         db=db,
         limiter=UserRateLimiter(settings.rate_limit_per_minute),
         executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="engine"),
+        metrics=metrics,
+        replica=replica_id(),
     )
-    install_desk(app, settings, db, engine, app.bot_data[KEY].executor)
+    if settings.use_shared_state:  # several replicas: limits and job leases live in the database
+        svc.shared_limiter = DbRateLimiter(db, settings.rate_limit_per_minute)
+        app.bot_data[LEASES_KEY] = Leases(db, svc.replica)
+    metrics.register_ingest_runs(IngestRuns(db).totals)
+    app.bot_data[KEY] = svc
+    register_request_ids(app)
+    install_desk(app, settings, db, engine, svc.executor)
     setup_admin(app, settings, engine, live=live)
     register(app)
-    app.job_queue.run_daily(purge_old_conversations, time=PURGE_AT, name="retention-purge")
+    # one replica purges (leader lease, renewed daily; another takes over if it dies)
+    daily_purge = leader_only("retention-purge", ttl=2.5 * 86400)(purge_old_conversations)
+    app.job_queue.run_daily(daily_purge, time=PURGE_AT, name="retention-purge")
     app.job_queue.run_once(purge_old_conversations, when=60, name="retention-purge-startup")
+    schedule_catalog_sync(app, engine, settings.catalog_refresh_s)  # replicas follow the shared index
     return app
 
 
@@ -183,10 +201,17 @@ async def stop_application(app: Application) -> None:
         await app.post_shutdown(app)
 
 
+def setup_logging(settings: Settings) -> None:
+    """The entry point's logging: JSON lines (KEPEMILUAN_LOG_FORMAT=json) or plain text."""
+    if settings.log_format.lower() == "json":
+        configure_json_logging(settings.log_level.upper())
+    elif not logging.getLogger().handlers:
+        configure_logging(settings.log_level.upper())
+
+
 def run_polling(settings: Settings, engine: EngineLike) -> None:
     """Blocking entry point. Long polling, or a webhook when settings.webhook_url is set."""
-    if not logging.getLogger().handlers:
-        configure_logging()
+    setup_logging(settings)
     if settings.webhook_url:
         run_webhook(settings, engine)
         return
@@ -216,10 +241,16 @@ def webhook_options(settings: Settings) -> dict:
 
 
 def run_webhook(settings: Settings, engine: EngineLike) -> None:
-    """Webhook mode: Telegram POSTs updates to settings.webhook_url, checked by a secret token."""
-    if not logging.getLogger().handlers:
-        configure_logging()
-    options = webhook_options(settings)
-    app = build_application(settings, engine)
-    log.info("starting webhook on %s:%d/%s", options["listen"], options["port"], options["url_path"])
-    app.run_webhook(**options)
+    """Webhook mode: Telegram POSTs updates to settings.webhook_url, checked by a secret token.
+
+    Served by bot.web (Starlette + uvicorn) with /healthz, /readyz and /metrics beside it.
+    """
+    import asyncio
+
+    from .web import serve_webhook
+
+    setup_logging(settings)
+    if settings.webhook_secret is None and settings.use_shared_state:
+        raise RuntimeError("KEPEMILUAN_WEBHOOK_SECRET must be set when several replicas share one webhook")
+    log.info("starting webhook mode")
+    asyncio.run(serve_webhook(settings, engine))

@@ -158,10 +158,16 @@ def ingest(targets: list[str] = typer.Argument(None, help="Berkas, folder, atau 
            quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
     """Ingest documents (the bundled default corpus when none is given)."""
     settings = Settings()
-    t0 = time.perf_counter()
+    t0, started = time.perf_counter(), time.time()
     reports: list = []
     overrides = _admin(settings, lambda log: log.overrides())
-    summaries = ingest_sources(settings, list(targets or []), quiet=quiet, reports=reports, overrides=overrides)
+    try:
+        summaries = ingest_sources(settings, list(targets or []), quiet=quiet, reports=reports, overrides=overrides)
+    except BaseException as exc:
+        if not isinstance(exc, typer.Exit) or exc.exit_code:
+            _record_ingest_run(settings, started, "failed", [])
+        raise
+    _record_ingest_run(settings, started, "ok", summaries)
     _print_summaries(summaries, time.perf_counter() - t0)
     _record_reports(settings, reports)
 
@@ -176,11 +182,39 @@ def _record_reports(settings: Settings, reports: list) -> None:
     _admin(settings, rec)
 
 
+def _record_ingest_run(settings: Settings, started: float, result: str, summaries: list) -> None:
+    """One row in ingest_runs (the /metrics ingest counter of every replica). Best effort."""
+    import asyncio
+
+    from .db import Database
+    from .shared import IngestRuns
+
+    async def record() -> None:
+        db = Database(settings.db_url)
+        try:
+            await db.migrate()
+            await IngestRuns(db).record(
+                started_at=started, finished_at=time.time(), result=result, documents=len(summaries),
+                added=sum(s.added for s in summaries), removed=sum(s.removed for s in summaries))
+        finally:
+            await db.close()
+
+    try:
+        asyncio.run(record())
+    except Exception as exc:  # the index is written; a missing database must not fail the ingest
+        err.print(f"[yellow]Catatan:[/] riwayat ingest tidak tercatat di basis data ({type(exc).__name__}).")
+
+
 def _engine(settings: Settings, *, auto_ingest: bool = True):
     from .wiring import build_engine
 
     store = _open_store(settings)
-    if store.count() == 0 and auto_ingest:
+    if store.count() == 0 and auto_ingest and settings.use_shared_state:
+        # several replicas share this index: none of them ingests on its own (they would race);
+        # /readyz stays 503 until `kepemiluan ingest` has run, then the catalog sync loads it
+        err.print("Indeks di server Chroma masih kosong: jalankan `kepemiluan ingest` "
+                  "(docker compose run --rm ingest). Bot menunggu sampai indeks terisi.")
+    elif store.count() == 0 and auto_ingest:
         err.print("Indeks masih kosong: mengindeks korpus bawaan dulu (sekali saja)…")
         ingest_sources(settings, [], store=store)
     return build_engine(settings, store=store)

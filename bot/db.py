@@ -44,6 +44,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_KEY = 0x6B6570_6D69  # pg advisory lock held while migrating ("kepmi")
 
 # Integer primary keys that autoincrement on SQLite and are 64-bit elsewhere.
 BigId = BigInteger().with_variant(Integer, "sqlite")
@@ -166,6 +167,11 @@ class Database:
     async def migrate(self, revision: str = "head") -> None:
         """Apply Alembic migrations up to `revision` (run at startup)."""
         async with self.engine.begin() as conn:
+            if not self.is_sqlite:
+                # replicas starting together: one migrates, the others wait and then find it done
+                from sqlalchemy import text
+
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
             await conn.run_sync(_upgrade, self.url, revision)
 
     async def close(self) -> None:
@@ -298,3 +304,8 @@ class Database:
     async def count(self, model: type[Base]) -> int:
         async with self.sessions() as s:
             return int((await s.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+# The scale-out tables (rate limits, leases, ingest runs) live in bot.shared; importing it here
+# registers them on Base.metadata wherever the schema is compared or created.
+from . import shared as _shared  # noqa: E402,F401

@@ -86,7 +86,15 @@ DEDUPER_KEY = "deduper"
 
 async def _claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     deduper: UpdateDeduper = context.application.bot_data[DEDUPER_KEY]
-    if not await deduper.claim(update.update_id):
+    try:
+        claimed = await deduper.claim(update.update_id)
+    except Exception as exc:
+        # The database is unreachable (or broken): the update cannot be handled once-only, and
+        # every later step needs the database too. Report it once (the error handler tells the
+        # citizen to try again) and stop here instead of failing in every handler group.
+        await context.application.process_error(update, exc)
+        raise ApplicationHandlerStop from exc
+    if not claimed:
         log.info("update %s was delivered again: handled once already, skipped", update.update_id)
         raise ApplicationHandlerStop
 

@@ -73,6 +73,11 @@ RATE_LIMITED = (
     "Silakan tunggu sekitar {seconds} detik, lalu kirim lagi pertanyaan Anda. 🙏"
 )
 RATE_LIMITED_BUTTON = "Terlalu banyak permintaan dalam satu menit. Silakan tunggu sekitar {seconds} detik."
+TEMPORARY = (
+    "Maaf, layanan pencarian dasar hukum kami sedang terganggu sementara, sehingga pertanyaan Anda "
+    "belum bisa dijawab sekarang. Silakan kirim pertanyaan yang sama lagi dalam beberapa menit."
+)
+
 ERROR = (
     "Maaf, terjadi kesalahan di sistem kami saat memproses pesan Anda. "
     "Silakan coba kirim lagi sebentar lagi."

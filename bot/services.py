@@ -7,6 +7,7 @@ never blocks the event loop (other users keep getting answers).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from telegram.ext import CallbackContext
 from knowledge.model import Answer, Passage
 
 from .db import Database, pseudonymize
-from .ratelimit import UserRateLimiter
+from .ratelimit import UserRateLimiter, Verdict
 from .settings import Settings
 
 KEY = "services"
@@ -44,6 +45,17 @@ class Services:
     live: Any = None
     admin_log: Any = None
 
+    # scale-out (bot.shared / bot.metrics): the DB-backed limiter replaces `limiter` when set
+    shared_limiter: Any = None  # bot.shared.DbRateLimiter
+    metrics: Any = None  # bot.metrics.Metrics
+    replica: str = "-"  # this process's id (lease holder)
+
+    async def rate_check(self, user_id: int) -> Verdict:
+        """The per-user question limit: shared by all replicas (database) or in memory."""
+        if self.shared_limiter is not None:
+            return await self.shared_limiter.check(self.pseudonym(user_id))
+        return self.limiter.check(user_id)
+
     def pseudonym(self, user_id: int) -> str:
         return pseudonymize(user_id, self.settings.pseudonym_salt.get_secret_value())
 
@@ -51,7 +63,12 @@ class Services:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
     async def answer(self, question: str) -> Answer:
-        return await self._off_loop(self.engine.answer, question)
+        t0 = time.perf_counter()
+        answer = await self._off_loop(self.engine.answer, question)
+        if self.metrics is not None:
+            decision = getattr(answer.decision, "value", str(answer.decision))
+            self.metrics.observe_answer(decision, time.perf_counter() - t0)
+        return answer
 
     async def passage(self, passage_id: str) -> Passage | None:
         return await self._off_loop(self.engine.passage, passage_id)

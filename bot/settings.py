@@ -34,9 +34,18 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
-    telegram_flood_limit: float = 30.0  # outgoing messages/s for the whole bot (Telegram: ~30); 0 = off
+    # outgoing messages/s of THIS PROCESS (Telegram allows ~30/s per bot in total: with N replicas
+    # use 30/N); 0 = no throttling. 429 retry_after is honoured either way.
+    telegram_flood_limit: float = 30.0
     telegram_pool_size: int = 16  # HTTP connections to the Bot API
     engine_workers: int = 0  # threads answering questions; 0 = min(4, CPUs)
+    webhook_max_connections: int = 40  # Telegram's parallel webhook connections (1-100)
+
+    # Scale-out / operations
+    shared_state: bool | None = None  # rate limits + job leases in the DB; None = when database_url is not SQLite
+    log_format: str = "text"  # "json" for one JSON object per line (with request ids)
+    log_level: str = "INFO"
+    catalog_refresh_s: float = 60.0  # reload the passage catalog when the index changed (0 = never)
 
     # Citizens
     rate_limit_per_minute: int = 10
@@ -73,6 +82,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.sqlite_path}"
+
+    @property
+    def use_shared_state(self) -> bool:
+        if self.shared_state is not None:
+            return self.shared_state
+        return bool(self.database_url) and not self.database_url.startswith("sqlite")
 
     @property
     def chroma_path(self) -> Path:

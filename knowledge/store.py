@@ -136,6 +136,13 @@ class ChromaStore:
                     vecs[pid] = list(got["embeddings"][i])
         return passages, vecs
 
+    def ids(self) -> list[str]:
+        """All passage ids (cheap: no documents, no vectors), e.g. to notice another process's ingest."""
+        out: list[str] = []
+        for off in range(0, self.count(), self.BATCH):
+            out.extend(self.col.get(limit=self.BATCH, offset=off, include=[])["ids"])
+        return out
+
     def embeddings_by_hash(self, hashes: set[str]) -> dict[str, list[float]]:
         """Stored embeddings of passages with these content hashes (the embedding cache)."""
         out: dict[str, list[float]] = {}
@@ -172,7 +179,7 @@ class ChromaStore:
             self.col.delete(ids=ids[off:off + self.BATCH])
 
     def query(self, embedding: list[float], k: int = 50, ids: list[str] | None = None) -> list[Hit]:
-        try:
+        try:  # count() is a server call too: inside the try, so a down server is StoreUnavailable
             res = self.col.query(query_embeddings=[embedding], n_results=min(k, max(1, self.count())),
                                  include=["distances"])
         except Exception as e:

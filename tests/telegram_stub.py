@@ -18,6 +18,13 @@ Usage:
     stub.fail_next(1, status=429, retry_after=1, method="sendMessage")
     stub.slow_next(1, seconds=2.0, method="sendMessage", chat_id=USER)   # a slow reply
     await stub.stop()
+
+Webhook delivery (like Telegram after setWebhook): `stub.deliver_by_webhook([url1, url2])` maps
+the registered public webhook URL to local replica URLs. From then on every update is POSTed
+with the X-Telegram-Bot-Api-Secret-Token header given to setWebhook, round-robin over the
+targets (or to `target=i`); a failed delivery (connection refused/reset, timeout, non-2xx) is
+retried on the next target until one answers 2xx, as Telegram keeps retrying. `deliveries`
+records every attempt. getUpdates answers 409 while a webhook is set, as Telegram does.
 """
 from __future__ import annotations
 
@@ -197,6 +204,16 @@ class Fault:
     status: int
     retry_after: int | None
     method: str | None
+    until: float | None = None  # time-boxed outage (monotonic clock) instead of a count
+
+
+@dataclass
+class Delivery:
+    update_id: int
+    target: str
+    status: int | str  # HTTP status, or the exception name
+    started: float
+    finished: float
 
 
 @dataclass
@@ -306,6 +323,15 @@ class TelegramStub:
         # called synchronously with each SentMessage (cheap hook for load tests)
         self.listeners: list = []
         self.webhook: dict | None = None  # set by setWebhook
+        self.webhook_targets: list[str] = []
+        self.deliveries: list[Delivery] = []
+        self._delivery_queue: asyncio.Queue | None = None
+        self._delivery_tasks: list[asyncio.Task] = []
+        self._delivery_session = None
+        self._rr = itertools.count()
+        self.delivery_retry_delay = 0.2
+        self.delivery_timeout = 60.0
+        self.pending_deliveries = 0
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -329,6 +355,15 @@ class TelegramStub:
         return self
 
     async def stop(self) -> None:
+        for task in self._delivery_tasks:
+            task.cancel()
+        for task in self._delivery_tasks:
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):
+                pass
+        if self._delivery_session is not None:
+            await self._delivery_session.close()
         self._closing = True
         async with self._changed:
             self._changed.notify_all()
@@ -350,6 +385,11 @@ class TelegramStub:
         """
         self._faults.append(Fault(n, status, retry_after, method))
 
+    def fail_for(self, seconds: float, *, status: int = 502, retry_after: int | None = 1,
+                 method: str | None = None) -> None:
+        """An outage: every call (of `method`, or any but getUpdates) fails for `seconds`."""
+        self._faults.append(Fault(1, status, retry_after, method, until=time.monotonic() + seconds))
+
     def slow_next(self, n: int = 1, *, seconds: float = 2.0, method: str | None = None,
                   chat_id: int | None = None) -> None:
         """Delay the answer to the next `n` calls (of `method`, to `chat_id`; getUpdates never)."""
@@ -367,7 +407,13 @@ class TelegramStub:
 
     def _take_fault(self, method: str) -> Fault | None:
         for fault in self._faults:
-            if fault.remaining > 0 and (fault.method == method or (fault.method is None and method != "getUpdates")):
+            if not (fault.method == method or (fault.method is None and method != "getUpdates")):
+                continue
+            if fault.until is not None:
+                if time.monotonic() < fault.until:
+                    return fault
+                continue
+            if fault.remaining > 0:
                 fault.remaining -= 1
                 return fault
         return None
@@ -511,6 +557,9 @@ class TelegramStub:
         return self.state.commands
 
     async def api_getUpdates(self, p):
+        if self.webhook and self.webhook.get("url"):
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                "use deleteWebhook to delete the webhook first")
         offset = int(p.get("offset") or 0)
         limit = max(1, min(100, int(p.get("limit") or 100)))
         timeout = float(p.get("timeout") or 0)
@@ -746,11 +795,72 @@ class TelegramStub:
         self.state.chats.setdefault(chat_id, {"id": chat_id, "type": "supergroup", "title": title})
         return self.state.chats[chat_id]
 
-    async def push_update(self, update: dict) -> dict:
+    async def push_update(self, update: dict, *, target: int | None = None) -> dict:
         update = {"update_id": next(self._update_ids), **update}
-        self.state.updates.append(update)
+        if self._delivery_queue is not None:
+            self.pending_deliveries += 1
+            self._delivery_queue.put_nowait((update, target))
+        else:
+            self.state.updates.append(update)
         await self._notify()
         return update
+
+    # ------------------------------------------------------------------ webhook delivery
+
+    def deliver_by_webhook(self, targets: list[str], *, concurrency: int = 40) -> None:
+        """Deliver updates by POSTing them to `targets` (the replicas) from now on."""
+        import aiohttp
+
+        self.webhook_targets = list(targets)
+        if self._delivery_queue is None:
+            self._delivery_queue = asyncio.Queue()
+            self._delivery_session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.delivery_timeout),
+                connector=aiohttp.TCPConnector(limit=concurrency * 2))
+            self._delivery_tasks = [asyncio.create_task(self._deliver_loop()) for _ in range(concurrency)]
+
+    async def redeliver(self, update: dict, *, target: int | None = None) -> None:
+        """Deliver an already delivered update again (Telegram does, when it saw no answer)."""
+        assert self._delivery_queue is not None, "deliver_by_webhook() first"
+        self.pending_deliveries += 1
+        self._delivery_queue.put_nowait((update, target))
+
+    async def _deliver_loop(self) -> None:
+        while True:
+            update, target = await self._delivery_queue.get()
+            try:
+                await self._deliver(update, target)
+            finally:
+                self.pending_deliveries -= 1
+                await self._notify()
+
+    async def _deliver(self, update: dict, target: int | None) -> None:
+        attempt = 0
+        while not self._closing:
+            if self.webhook is None or not self.webhook.get("url") or not self.webhook_targets:
+                await asyncio.sleep(self.delivery_retry_delay)  # no webhook (yet): Telegram keeps it
+                continue
+            if target is not None and attempt == 0:
+                url = self.webhook_targets[target % len(self.webhook_targets)]
+            else:
+                url = self.webhook_targets[next(self._rr) % len(self.webhook_targets)]
+            attempt += 1
+            headers = {}
+            if self.webhook.get("secret_token"):
+                headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+            started = time.monotonic()
+            try:
+                async with self._delivery_session.post(url, json=update, headers=headers) as resp:
+                    await resp.read()
+                    status: int | str = resp.status
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # refused, reset, timeout: the replica is gone
+                status = type(exc).__name__
+            self.deliveries.append(Delivery(update["update_id"], url, status, started, time.monotonic()))
+            if isinstance(status, int) and 200 <= status < 300:
+                return
+            await asyncio.sleep(self.delivery_retry_delay)
 
     def make_message(
         self,
@@ -929,7 +1039,8 @@ class TelegramStub:
         while time.monotonic() < deadline:
             n = len([c for c in self.calls if c.method != "getUpdates"])
             await asyncio.sleep(quiet)
-            if len([c for c in self.calls if c.method != "getUpdates"]) == n and not self.state.updates:
+            if (len([c for c in self.calls if c.method != "getUpdates"]) == n and not self.state.updates
+                    and not self.pending_deliveries):
                 return
 
     def visible_text(self, chat_id: int) -> str:

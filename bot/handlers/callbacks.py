@@ -57,7 +57,7 @@ async def on_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     match = PASSAGE.match(query.data or "")
     conversation_id, n = int(match.group(1)), int(match.group(2))
     svc = services(context)
-    verdict = svc.limiter.check(query.from_user.id)  # each view sends messages: same budget as questions
+    verdict = await svc.rate_check(query.from_user.id)  # each view sends messages: same budget as questions
     if not verdict.allowed:
         await query.answer(m.RATE_LIMITED_BUTTON.format(seconds=verdict.wait_seconds), show_alert=True)
         return

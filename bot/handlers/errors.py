@@ -2,14 +2,30 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 
 from telegram import Update
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from .. import messages as m
+from ..faults import temporary_dependency
 
 log = logging.getLogger(__name__)
+
+REPLIED_KEY = "error_replied_updates"
+REPLIED_MAX = 1_000
+
+
+def _first_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True once per update: an update failing in several handler groups gets one error reply."""
+    seen: OrderedDict = context.application.bot_data.setdefault(REPLIED_KEY, OrderedDict())
+    if update.update_id in seen:
+        return False
+    seen[update.update_id] = True
+    while len(seen) > REPLIED_MAX:
+        seen.popitem(last=False)
+    return True
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -18,18 +34,27 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update):
         chat = update.effective_chat
         where = f" (update {update.update_id}, chat type {chat.type if chat else '-'})"
-    log.error("Exception while handling an update%s", where, exc_info=context.error)
+    down = temporary_dependency(context.error)
+    if down is not None:  # a dependency is down for a while: no traceback, a clear reply
+        log.warning("%s unavailable while handling an update%s: %s", down, where, context.error)
+        metrics = getattr(context.application.bot_data.get("services"), "metrics", None)
+        if metrics is not None:
+            metrics.temporary_errors.labels(dependency=down).inc()
+    else:
+        log.error("Exception while handling an update%s", where, exc_info=context.error)
 
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(context.error, (Forbidden, RetryAfter)):
         return  # the user blocked us / Telegram asks us to slow down: do not send more
+    if not _first_reply(update, context):
+        return
     if update.callback_query is not None:
         try:
             await update.callback_query.answer(m.BUSY_RETRY)
         except TelegramError:
             pass
     try:
-        await context.bot.send_message(update.effective_chat.id, m.ERROR)
+        await context.bot.send_message(update.effective_chat.id, m.TEMPORARY if down else m.ERROR)
     except TelegramError as exc:
         log.warning("could not tell the user about the error: %s", exc)

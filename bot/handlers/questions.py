@@ -114,7 +114,7 @@ async def answer_question(
     if update.edited_message is not None and svc.already_answered(chat.id, msg.message_id, question):
         return  # same text as already answered (e.g. an edit that changed nothing we read)
 
-    verdict = svc.limiter.check(user.id)
+    verdict = await svc.rate_check(user.id)
     if not verdict.allowed:
         if verdict.notify:
             await msg.reply_text(

@@ -1,0 +1,251 @@
+"""Load test of the production path: N bot replicas in webhook mode + a Chroma server + PostgreSQL.
+
+    .venv/bin/python bench/load_webhook.py                       # 200 users x 3 questions, 2 replicas
+    .venv/bin/python bench/load_webhook.py --users 200 --questions 5 --replicas 2
+    .venv/bin/python bench/load_webhook.py --dense-weight 0.3    # a dense Chroma query per question too
+
+What runs, all on 127.0.0.1 and as separate processes like docker-compose's services:
+* `chroma run` (the chromadb package's server) on a data folder kept in .bench/webhook-chroma/;
+  the first run ingests the bundled corpus into it with `kepemiluan ingest` (minutes), later runs
+  reuse it;
+* a scratch PostgreSQL database `kep_bench_<random>` on the local server (dropped at the end);
+* `--replicas` x `python -m bot.cli run` with KEPEMILUAN_WEBHOOK_URL set (bot/web.py: Starlette +
+  uvicorn), all sharing that database (rate limits, conversation log) and the Chroma server;
+* the Bot API stand-in (tests/telegram_stub.py) in this process: it delivers each update by webhook,
+  round-robin over the replicas with up to 40 parallel connections (Telegram's default
+  max_connections), and receives the replies.
+
+Closed loop: every user sends a question, waits for the final part of the answer (the message with
+the buttons), then sends the next. Latency = update queued at the stand-in -> answer received.
+Lost = questions without an answer; duplicated = answers beyond one per question. Outgoing flood
+control is off by default (--flood-limit 0, as in bench/load_bot.py): with Telegram's ~30
+messages/s per bot, Telegram, not the bot, bounds the throughput. The stand-in,
+the replicas, Chroma and PostgreSQL share this machine's CPUs, so the numbers are a lower bound.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from tests.scale.conftest import PgDatabases, pg_available  # noqa: E402
+from tests.scale.servers import ChromaServer, Replica, free_port  # noqa: E402
+from tests.telegram_stub import SentMessage, TelegramStub  # noqa: E402
+
+TOKEN = "123456789:AAHbenchTOKENnotREAL_0123456789abcd"
+SECRET = "bench-webhook-secret_0123456789"
+QUESTIONS = [
+    "Apa syarat pendidikan calon bupati?",
+    "Berapa umur minimal untuk memilih dalam pemilu?",
+    "Apa sanksi politik uang dalam pilkada?",
+    "Kapan masa kampanye pilkada dimulai?",
+    "Siapa yang berwenang mengawasi pemilu?",
+    "Apa syarat partai politik mengusulkan pasangan calon?",
+    "Bagaimana cara mengajukan sengketa hasil pilkada ke Mahkamah Konstitusi?",
+    "Apa tugas panitia pengawas kecamatan?",
+]
+CHROMA_DIR = ROOT / ".bench" / "webhook-chroma"
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))]
+
+
+def is_final(msg: SentMessage) -> bool:
+    return any((b.get("callback_data") or "").startswith(("hp:", "fb:", "ps:")) for b in msg.buttons())
+
+
+def ensure_index(chroma: ChromaServer, env: dict) -> int:
+    import chromadb
+
+    client = chromadb.HttpClient(host="127.0.0.1", port=chroma.port,
+                                 settings=chromadb.config.Settings(anonymized_telemetry=False))
+    try:
+        n = client.get_collection("kepemiluan").count()
+    except Exception:
+        n = 0
+    if n == 0:
+        print("indexing the bundled corpus into the Chroma server (first run only; minutes) ...", file=sys.stderr)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "--quiet"], cwd=ROOT, env=env, check=True)
+        n = client.get_collection("kepemiluan").count()
+        print(f"indexed {n} passages in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return n
+
+
+async def run(args) -> int:
+    if not pg_available():
+        print("PostgreSQL on 127.0.0.1:5432 is needed (pg_isready -h 127.0.0.1 || service postgresql start)",
+              file=sys.stderr)
+        return 2
+    work = ROOT / ".bench" / f"webhook-run-{os.getpid()}"
+    work.mkdir(parents=True, exist_ok=True)
+    CHROMA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    chroma = ChromaServer(CHROMA_DIR)
+    pg = PgDatabases()
+    replicas: list[Replica] = []
+    stub = TelegramStub(TOKEN)
+    rc = 1
+    try:
+        t_setup = time.perf_counter()
+        chroma.start()
+        db_url = pg.create("kep_bench")
+        base_env = {
+            "KEPEMILUAN_TELEGRAM_TOKEN": TOKEN,
+            "KEPEMILUAN_DATABASE_URL": db_url,
+            "KEPEMILUAN_CHROMA_URL": chroma.url,
+            "KEPEMILUAN_DATA_DIR": str(work),
+            "KEPEMILUAN_PSEUDONYM_SALT": "garam-bench",
+            "KEPEMILUAN_LOG_FORMAT": "json",
+            "KEPEMILUAN_LOG_LEVEL": args.log_level,
+            "KEPEMILUAN_RATE_LIMIT_PER_MINUTE": "100000",
+            "KEPEMILUAN_TELEGRAM_FLOOD_LIMIT": str(args.flood_limit),
+        }
+        if args.dense_weight is not None:
+            base_env["KEPEMILUAN_DENSE_WEIGHT"] = str(args.dense_weight)
+        passages = ensure_index(chroma, {**os.environ, **base_env, "PYTHONPATH": str(ROOT)})
+        await stub.start()
+        env = {**base_env,
+               "KEPEMILUAN_TELEGRAM_BASE_URL": stub.base_url,
+               "KEPEMILUAN_TELEGRAM_BASE_FILE_URL": stub.base_file_url,
+               "KEPEMILUAN_WEBHOOK_URL": "https://bot.contoh.go.id/tg/kait",
+               "KEPEMILUAN_WEBHOOK_SECRET": SECRET}
+        replicas = [Replica(f"r{i}", env, free_port(), work) for i in range(args.replicas)]
+        for r in replicas:
+            r.start()
+        await asyncio.gather(*[r.wait_ready(300) for r in replicas])
+        stub.deliver_by_webhook([f"{r.base}/tg/kait" for r in replicas], concurrency=args.connections)
+        setup_s = time.perf_counter() - t_setup
+
+        users = [200_000 + i for i in range(args.users)]
+        for u in users:
+            stub.user(u)
+        answers: Counter[int] = Counter()
+        waiting: dict[int, asyncio.Future] = {}
+
+        def on_sent(msg: SentMessage) -> None:
+            if is_final(msg):
+                answers[msg.chat_id] += 1
+                fut = waiting.pop(msg.chat_id, None)
+                if fut is not None and not fut.done():
+                    fut.set_result(time.perf_counter())
+
+        stub.listeners.append(on_sent)
+        latencies: list[float] = []
+        loop = asyncio.get_running_loop()
+
+        async def citizen(i: int, uid: int) -> None:
+            for k in range(args.questions):
+                fut = loop.create_future()
+                waiting[uid] = fut
+                sent_at = time.perf_counter()
+                await stub.send_text(uid, QUESTIONS[(i + k) % len(QUESTIONS)])
+                try:
+                    latencies.append(await asyncio.wait_for(fut, timeout=args.question_timeout) - sent_at)
+                except asyncio.TimeoutError:
+                    waiting.pop(uid, None)
+
+        load_before = os.getloadavg()
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(asyncio.gather(*(citizen(i, u) for i, u in enumerate(users))), args.timeout)
+        except (asyncio.TimeoutError, TimeoutError):
+            print(f"!! stopped after {args.timeout}s", file=sys.stderr)
+        elapsed = time.perf_counter() - started
+        load_after = os.getloadavg()
+        await asyncio.sleep(1.5)  # late duplicates would show up here
+
+        total = args.users * args.questions
+        answered = len(latencies)
+        lost = total - answered
+        dups = sum(max(0, answers[u] - args.questions) for u in users)
+        api_errors = [c for c in stub.calls if c.status != 200]
+        failed_deliveries = [d for d in stub.deliveries if d.status != 200]
+        per_replica = Counter(d.target.split("/tg/")[0] for d in stub.deliveries if d.status == 200)
+        async with httpx.AsyncClient(trust_env=False) as client:
+            metrics = [(await client.get(f"{r.base}/metrics")).text for r in replicas]
+        def metric(prefix: str) -> float:
+            return sum(float(line.split()[-1]) for text in metrics for line in text.splitlines()
+                       if line.startswith(prefix))
+
+        temp_errors = metric("kepemiluan_temporary_errors_total{")
+        handled = metric("kepemiluan_update_seconds_count")
+        handle_ms = 1000 * metric("kepemiluan_update_seconds_sum") / handled if handled else float("nan")
+        engine_ms = 1000 * metric("kepemiluan_answer_seconds_sum") / max(1.0, metric("kepemiluan_answer_seconds_count"))
+        from bot.db import Conversation, Database
+
+        db = Database(db_url)
+        logged = await db.count(Conversation)
+        await db.close()
+
+        ms = [x * 1000 for x in latencies]
+        print(f"setup               : {setup_s:.1f} s (Chroma server: {passages} passages)")
+        print(f"replicas            : {args.replicas} x webhook (uvicorn), PostgreSQL, chroma run; "
+              f"dense weight {args.dense_weight if args.dense_weight is not None else 'default (0)'}")
+        print(f"users x questions   : {args.users} x {args.questions} = {total} (closed loop, "
+              f"{args.connections} webhook connections)")
+        print(f"flood limit         : {'off' if not args.flood_limit else f'{args.flood_limit:g} msg/s per replica'}")
+        print(f"elapsed             : {elapsed:.2f} s")
+        print(f"throughput          : {answered / elapsed:.1f} questions/s")
+        print(f"latency p50 / p95   : {pct(ms, 50):.0f} / {pct(ms, 95):.0f} ms")
+        print(f"latency p99 / max   : {pct(ms, 99):.0f} / {max(ms, default=float('nan')):.0f} ms")
+        print(f"mean                : {statistics.fmean(ms) if ms else float('nan'):.0f} ms")
+        print(f"in the replicas     : {handle_ms:.0f} ms per update (received -> replies sent), "
+              f"engine {engine_ms:.1f} ms per question (/metrics means)")
+        print(f"answered            : {answered}")
+        print(f"lost                : {lost}")
+        print(f"duplicated          : {dups}")
+        print(f"logged rows (PG)    : {logged}")
+        print(f"per replica         : {', '.join(f'{n}' for _, n in sorted(per_replica.items()))} updates")
+        print(f"errors              : {len(api_errors)} Bot API, {len(failed_deliveries)} webhook deliveries, "
+              f"{temp_errors:g} temporary-error replies")
+        print(f"load average        : {load_before[0]:.1f} before, {load_after[0]:.1f} after (2 CPUs)")
+        rc = 0 if lost == 0 and dups == 0 else 1
+    finally:
+        for r in replicas:
+            r.stop()
+        await stub.stop()
+        chroma.stop()
+        pg.drop_all()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return rc
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--users", type=int, default=200)
+    ap.add_argument("--questions", type=int, default=3)
+    ap.add_argument("--replicas", type=int, default=2)
+    ap.add_argument("--connections", type=int, default=40, help="parallel webhook deliveries (Telegram: max_connections)")
+    ap.add_argument("--dense-weight", type=float, default=None)
+    ap.add_argument("--flood-limit", type=float, default=0,
+                    help="outgoing msgs/s per replica (0 = off, as in load_bot.py: the stand-in is not Telegram)")
+    ap.add_argument("--log-level", default="INFO")
+    ap.add_argument("--question-timeout", type=float, default=60.0)
+    ap.add_argument("--timeout", type=float, default=300.0, help="stop the whole run after this many seconds")
+    ap.add_argument("--keep", action="store_true", help="keep the replicas' logs in .bench/")
+    return asyncio.run(run(ap.parse_args()))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

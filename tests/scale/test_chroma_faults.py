@@ -1,0 +1,146 @@
+"""The Chroma server dies mid-run and comes back: citizens get a clear temporary-error reply,
+then answers resume, without restarting the bot.
+
+What depends on Chroma (honestly): the bot loads the passage catalog from Chroma at start-up and
+keeps it in memory for BM25. With KEPEMILUAN_DENSE_WEIGHT > 0 every question also runs a dense
+query on the Chroma server, so a dead server fails the question: that is the configuration tested
+here. With the default dense weight 0 answers come from the in-memory catalog and keep working
+while Chroma is down (only /readyz reports it); the second test pins that behaviour.
+"""
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bot import messages as m
+from bot.web import WebhookRunner
+from bot.wiring import build_engine
+from tests.bot.conftest import TOKEN, make_settings
+from tests.telegram_stub import TelegramStub
+
+from .servers import free_port
+
+USER = 5001
+QUESTION = "apa syarat pendidikan calon bupati?"
+SECRET = "rahasia-replika_01"
+
+
+def answered(msg) -> bool:
+    return "Pasal 7" in msg.text and any((b.get("callback_data") or "").startswith("hp:") for b in msg.buttons())
+
+
+async def _runner(stub, tmp_path, chroma, dense_weight):
+    port = free_port()
+    settings = make_settings(stub, tmp_path, chroma_url=chroma.url, dense_weight=dense_weight,
+                             webhook_url="https://bot.contoh.go.id/kait", webhook_secret=SecretStr(SECRET),
+                             webhook_listen="127.0.0.1", webhook_port=port, rate_limit_per_minute=100)
+    runner = WebhookRunner(settings, build_engine(settings))
+    await runner.start()
+    stub.deliver_by_webhook([f"http://127.0.0.1:{port}/kait"])
+    return runner, f"http://127.0.0.1:{port}"
+
+
+async def _ask(stub, user, text, timeout=30.0):
+    before = len(stub.messages(user))
+    await stub.send_text(user, text)
+    await stub.wait_for(lambda: stub.messages(user)[before:] or None, timeout, "a reply")
+    await stub.settle(0.2)
+    return stub.messages(user)[before:]
+
+
+async def test_chroma_killed_mid_run_gives_temporary_error_then_answers_resume(chroma, tmp_path):
+    async with TelegramStub(TOKEN) as stub:
+        runner, base = await _runner(stub, tmp_path, chroma, dense_weight=0.3)
+        try:
+            async with httpx.AsyncClient(trust_env=False, base_url=base, timeout=150) as client:
+                assert (await client.get("/readyz")).status_code == 200  # loads the model too
+                first = await _ask(stub, USER, QUESTION)
+                assert any(answered(x) for x in first), [x.text[:200] for x in first]
+
+                chroma.kill()
+                down = await _ask(stub, USER, QUESTION)
+                assert [x.text for x in down] == [m.TEMPORARY]  # clear, Indonesian, not the generic error
+                ready = await client.get("/readyz")
+                assert ready.status_code == 503 and ready.json()["checks"]["chroma"].startswith("chroma unreachable")
+
+                chroma.start()  # same data folder, same port; the bot is not restarted
+                again = await _ask(stub, USER, QUESTION)
+                assert any(answered(x) for x in again), [x.text[:200] for x in again]
+                assert (await client.get("/readyz")).status_code == 200
+                metrics = (await client.get("/metrics")).text
+            assert 'kepemiluan_temporary_errors_total{dependency="chroma"} 1.0' in metrics
+            assert not any("terjadi kesalahan" in x.text for x in stub.messages(USER))
+        finally:
+            await runner.stop()
+            if chroma.proc.poll() is not None:
+                chroma.start()
+
+
+async def test_with_dense_weight_zero_answers_survive_a_dead_chroma(chroma, tmp_path):
+    async with TelegramStub(TOKEN) as stub:
+        runner, base = await _runner(stub, tmp_path, chroma, dense_weight=0.0)
+        try:
+            chroma.kill()
+            during = await _ask(stub, USER, QUESTION)
+            assert any(answered(x) for x in during)
+            async with httpx.AsyncClient(trust_env=False, base_url=base, timeout=30) as client:
+                assert (await client.get("/readyz")).status_code == 503  # but the operator sees it
+        finally:
+            await runner.stop()
+            if chroma.proc.poll() is not None:
+                chroma.start()
+
+
+async def test_replica_follows_an_ingest_made_by_another_process(chroma, tmp_path):
+    """`docker compose run --rm ingest` writes to the Chroma server; running replicas pick it up."""
+    from tests.conftest import CORPUS
+
+    from .servers import ingest_fixture
+
+    async with TelegramStub(TOKEN) as stub:
+        runner, _base = await _runner(stub, tmp_path, chroma, dense_weight=0.0)
+        engine = runner.services.engine
+        try:
+            [job] = runner.application.job_queue.get_jobs_by_name("catalog-sync")
+            before = engine.size
+            assert not await job.callback(_JobContext(runner.application))  # nothing changed yet
+
+            news = sorted((CORPUS / "news").glob("*.txt"))[0]
+            await asyncio.to_thread(ingest_fixture, chroma.url, [], [news])  # "another process"
+            assert engine.size == before  # not yet seen ...
+            assert await job.callback(_JobContext(runner.application))  # ... until the next sync
+            assert engine.size > before
+            assert any(p.doc_type == "berita" for p in (engine.passage(i) for i in chroma_ids(chroma)) if p)
+
+            chroma.kill()  # the sync job must not break anything while Chroma is down
+            assert not await job.callback(_JobContext(runner.application))
+            assert engine.size > before
+        finally:
+            await runner.stop()
+            if chroma.proc.poll() is not None:
+                chroma.start()
+            await asyncio.to_thread(_remove_news, chroma.url)
+
+
+class _JobContext:
+    def __init__(self, application):
+        self.application = application
+
+
+def chroma_ids(chroma) -> list[str]:
+    from bot.settings import Settings
+    from bot.wiring import build_store
+
+    return build_store(Settings(_env_file=None, chroma_url=chroma.url)).ids()
+
+
+def _remove_news(url: str) -> None:
+    from bot.settings import Settings
+    from bot.wiring import build_store
+
+    store = build_store(Settings(_env_file=None, chroma_url=url))
+    passages, _ = store.all()
+    store.delete([p.id for p in passages if p.doc_type == "berita"])
