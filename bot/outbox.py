@@ -14,7 +14,16 @@ and marks a row sent in the database right after Telegram accepts it.
 - A crash (kill -9) before commit: nothing was promised. After commit: the rows are sent on
   restart. The one window left is between Telegram accepting a message and the "sent" commit
   (milliseconds); a crash exactly there re-sends that one message (Telegram has no
-  idempotency key for sendMessage).
+  idempotency key for sendMessage). If the database is unreachable at that moment (a
+  PostgreSQL restart), the worker keeps the "sent" mark in memory and writes it first when the
+  database is back, so an outage does not re-send anything either.
+- Several replicas (one worker each) share the outbox: a worker first CLAIMS rows with one
+  conditional UPDATE (`claimed_by`, `claimed_until`; migration 0005) and sends only what it
+  claimed, so each row is sent by one replica. Only the head of each chat's queue (its oldest
+  pending row) can be claimed, so one chat's messages never race each other across replicas
+  and keep their order. A claim left by a dead replica expires after CLAIM_SECONDS (more than
+  PTB's own retries of one send); then another replica sends the row. On SQLite (one process)
+  every worker is the same holder, so a restarted bot takes its rows back at once.
 
 Payload (JSON): {"reply_markup": {...}, "reply_to": message id, "reply_to_card": ticket id,
 "file_id": "...", "message_id": id (editMessageText), "caption": "..."}.
@@ -27,14 +36,14 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, select, update
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from telegram import InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from .db import Base, BigId, Database, utcnow
-from .tickets import Ticket, aware
+from .tickets import Ticket
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +53,7 @@ FAILED = "failed"
 
 MAX_PERMANENT_FAILURES = 5
 MAX_BACKOFF_S = 300.0
+CLAIM_SECONDS = 90.0  # > bot.flood's retries of one send (45 s)
 
 
 class OutboxMessage(Base):
@@ -64,6 +74,9 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # Telegram's, once sent
     last_error: Mapped[str] = mapped_column(String(200), default="")
+    # which worker is sending it (several replicas), until when (migration 0005)
+    claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 async def enqueue(
@@ -99,14 +112,23 @@ async def enqueue(
 class OutboxWorker:
     """Sends due outbox rows; one per process (started in post_init, stopped in post_shutdown)."""
 
-    def __init__(self, db: Database, bot, *, poll_seconds: float = 1.0, batch: int = 50) -> None:
+    def __init__(self, db: Database, bot, *, poll_seconds: float = 1.0, batch: int = 50,
+                 holder: str | None = None, claim_seconds: float = CLAIM_SECONDS) -> None:
         self.db = db
         self.bot = bot
         self.poll_seconds = poll_seconds
         self.batch = batch
+        # who claims rows: one name for the single SQLite process (a restart takes its claims
+        # back at once), a per-process id with a shared database
+        if holder is None:
+            holder = "local" if db.is_sqlite else _process_id()
+        self.holder = holder
+        self.claim = timedelta(seconds=claim_seconds)
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._lock = asyncio.Lock()
+        # rows Telegram accepted whose "sent" mark could not be written yet (database down)
+        self._unrecorded: dict[int, tuple[OutboxMessage, int | None]] = {}
 
     # -------------------------------------------------------------- lifecycle
 
@@ -139,35 +161,77 @@ class OutboxWorker:
     # -------------------------------------------------------------- delivery
 
     async def deliver_due(self) -> int:
-        """Send every due row once (in id order). Returns how many were sent."""
+        """Claim the due head row of every chat and send it. Returns how many were sent."""
         async with self._lock:
-            now = utcnow()
-            async with self.db.sessions() as s:
-                rows = list(
-                    (
-                        await s.execute(
-                            select(OutboxMessage)
-                            .where(OutboxMessage.status == PENDING)
-                            .order_by(OutboxMessage.id)
-                            .limit(self.batch)
-                        )
-                    ).scalars()
-                )
+            await self._record_unrecorded()
+            rows = await self._claim_due()
             sent = 0
-            blocked: set[int] = set()  # chats with an earlier row still waiting: keep their order
             for row in rows:
-                if row.chat_id in blocked:
-                    continue
-                if aware(row.next_attempt_at) > now:
-                    blocked.add(row.chat_id)
-                    continue
                 if await self._deliver(row):
                     sent += 1
-                else:
-                    blocked.add(row.chat_id)
-            if len(rows) == self.batch and sent:
-                self._wake.set()  # more may be waiting
+            if sent:
+                self._wake.set()  # the next row of those chats may be due now
             return sent
+
+    async def _claim_due(self) -> list[OutboxMessage]:
+        """Claim (atomically, against other replicas) up to `batch` rows: the oldest pending row
+        of each chat, if it is due and not claimed by a live claim of another worker."""
+        now = utcnow()
+        heads = (
+            select(func.min(OutboxMessage.id)).where(OutboxMessage.status == PENDING).group_by(OutboxMessage.chat_id)
+        )
+        claimable = or_(
+            OutboxMessage.claimed_until.is_(None),
+            OutboxMessage.claimed_until < now,
+            # this worker's own claim: deliver_due runs one at a time per worker, so a claim of
+            # ours seen here was left by a round that failed half-way (database down)
+            OutboxMessage.claimed_by == self.holder,
+        )
+        async with self.db.sessions.begin() as s:
+            ids = list(
+                (
+                    await s.execute(
+                        select(OutboxMessage.id)
+                        .where(OutboxMessage.id.in_(heads), OutboxMessage.next_attempt_at <= now, claimable)
+                        .order_by(OutboxMessage.id)
+                        .limit(self.batch)
+                    )
+                ).scalars()
+            )
+            if not ids:
+                return []
+            # the conditional UPDATE is the claim: of two workers racing for a row, the second
+            # finds it claimed (PostgreSQL re-checks the WHERE after the first one's commit)
+            claimed = list(
+                (
+                    await s.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING, claimable)
+                        .values(claimed_by=self.holder, claimed_until=now + self.claim)
+                        .returning(OutboxMessage.id)
+                        .execution_options(synchronize_session=False)
+                    )
+                ).scalars()
+            )
+            if not claimed:
+                return []
+            rows = (
+                await s.execute(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id))
+            ).scalars()
+            return list(rows)
+
+    async def _release(self, row: OutboxMessage) -> None:
+        async with self.db.sessions.begin() as s:
+            await s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == self.holder)
+                .values(claimed_by=None, claimed_until=None)
+            )
+
+    async def _record_unrecorded(self) -> None:
+        for row_id, (row, message_id) in list(self._unrecorded.items()):
+            await self._write_sent(row, message_id)  # raises while the database is still down
+            del self._unrecorded[row_id]
 
     async def _reply_to(self, row: OutboxMessage) -> int | None | bool:
         """The message id to reply to; False while the ticket's card has not been sent yet."""
@@ -205,6 +269,7 @@ class OutboxWorker:
         try:
             result = await self._send(row)
         except _NotYet:
+            await self._release(row)
             return False
         except RetryAfter as exc:
             wait = exc.retry_after.total_seconds() if isinstance(exc.retry_after, timedelta) else float(exc.retry_after)
@@ -227,11 +292,21 @@ class OutboxWorker:
         return True
 
     async def _mark_sent(self, row: OutboxMessage, message_id: int | None) -> None:
+        try:
+            await self._write_sent(row, message_id)
+        except Exception:
+            # Telegram has the message: never send it again. Keep the mark and write it first
+            # on the next round (the claim keeps other replicas off the row meanwhile).
+            self._unrecorded[row.id] = (row, message_id)
+            raise
+
+    async def _write_sent(self, row: OutboxMessage, message_id: int | None) -> None:
         async with self.db.sessions.begin() as s:
             await s.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id)
-                .values(status=SENT, sent_at=utcnow(), message_id=message_id, attempts=row.attempts + 1)
+                .values(status=SENT, sent_at=utcnow(), message_id=message_id, attempts=row.attempts + 1,
+                        claimed_by=None, claimed_until=None)
             )
             if row.purpose == "card" and row.ticket_id is not None and message_id:
                 await s.execute(update(Ticket).where(Ticket.id == row.ticket_id).values(card_message_id=message_id))
@@ -246,6 +321,8 @@ class OutboxWorker:
                     attempts=row.attempts + 1,
                     next_attempt_at=utcnow() + timedelta(seconds=wait_s),
                     last_error=error[:200],
+                    claimed_by=None,
+                    claimed_until=None,
                 )
             )
 
@@ -256,10 +333,17 @@ class OutboxWorker:
                 await s.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id == row.id)
-                    .values(status=FAILED, attempts=row.attempts + 1, last_error=str(exc)[:200])
+                    .values(status=FAILED, attempts=row.attempts + 1, last_error=str(exc)[:200],
+                            claimed_by=None, claimed_until=None)
                 )
             return
         await self._retry(row, min(MAX_BACKOFF_S, 2.0 ** row.attempts), str(exc))
+
+
+def _process_id() -> str:
+    from .shared import replica_id  # bot.shared imports bot.db only; imported late all the same
+
+    return replica_id()
 
 
 class _NotYet(Exception):
