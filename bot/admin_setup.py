@@ -16,6 +16,7 @@ from telegram.ext import Application, ContextTypes
 from .audit import AdminLog
 from .services import KEY, Services
 from .settings import Settings
+from .shared import leader_only
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,10 @@ def setup_admin(app: Application, settings: Settings, engine, *, live=None) -> N
             settings.news_sources, state_path=settings.data_dir / "news_state.json",
             delay=settings.news_delay_seconds, timeout=settings.fetch_timeout_seconds,
             max_bytes=settings.ingest_max_bytes, max_redirects=settings.fetch_max_redirects)
-        app.job_queue.run_repeating(news_job, interval=settings.news_interval_minutes * 60, first=60,
-                                    name=NEWS_JOB)
+        interval = settings.news_interval_minutes * 60
+        # one replica polls and ingests into the shared index (the others follow by catalog sync)
+        app.job_queue.run_repeating(leader_only(NEWS_JOB, ttl=2.5 * interval)(news_job), interval=interval,
+                                    first=60, name=NEWS_JOB)
 
 
 async def admin_post_init(app: Application) -> None:

@@ -10,6 +10,13 @@ Jobs:
   a ticket is reminded at most once per interval.
 - «desk-housekeeping» daily: old processed_updates rows and closed tickets past the
   retention period are deleted.
+
+With several replicas both jobs run on one replica at a time (`bot.shared.leader_only`: the
+holder of a lease in the shared database; another replica takes over when it expires). The
+reminder's conditional update makes a double run harmless anyway. The outbox worker runs on
+every replica; its rows are claimed one by one (bot/outbox.py).
+
+The ticket store also feeds /metrics: `kepemiluan_open_tickets{age}` (`open_tickets_by_age`).
 """
 from __future__ import annotations
 
@@ -26,8 +33,11 @@ from .db import Database, utcnow
 from .escalation import DESK_KEY, Desk, desk
 from .faq import FaqIndex
 from .outbox import OutboxWorker, enqueue
+from .services import KEY
+from .metrics import ticket_age_bucket
 from .settings import Settings
-from .tickets import Ticket, TicketStore
+from .shared import leader_only
+from .tickets import Ticket, TicketStore, aware
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +55,25 @@ def install_desk(app: Application, settings: Settings, db: Database, engine, exe
     )
     app.bot_data[DESK_KEY] = d
     dedupe.register(app, db)
-    interval = max(60, settings.reminder_interval_minutes * 60)
-    app.job_queue.run_repeating(remind_overdue, interval=interval, first=min(60, interval), name="ticket-reminders")
-    app.job_queue.run_daily(desk_housekeeping, time=HOUSEKEEPING_AT, name="desk-housekeeping")  # bot's timezone
+    interval = max(1.0, settings.reminder_interval_minutes * 60)
+    reminders = leader_only("ticket-reminders", ttl=2.5 * interval)(remind_overdue)
+    app.job_queue.run_repeating(reminders, interval=interval, first=min(60.0, interval), name="ticket-reminders")
+    housekeeping = leader_only("desk-housekeeping", ttl=2.5 * 86400)(desk_housekeeping)
+    app.job_queue.run_daily(housekeeping, time=HOUSEKEEPING_AT, name="desk-housekeeping")  # bot's timezone
+    metrics = getattr(app.bot_data.get(KEY), "metrics", None)
+    if metrics is not None:
+        metrics.register_open_tickets(lambda: open_tickets_by_age(store))
     return d
+
+
+async def open_tickets_by_age(store: TicketStore) -> dict[str, int]:
+    """Open tickets (baru, diambil) counted by age bucket, for /metrics."""
+    now = utcnow()
+    counts: dict[str, int] = {}
+    for created_at in await store.open_created_at():
+        bucket = ticket_age_bucket((now - aware(created_at)).total_seconds())
+        counts[bucket] = counts.get(bucket, 0) + 1
+    return counts
 
 
 async def desk_startup(app: Application) -> None:

@@ -61,8 +61,8 @@ class Settings(BaseSettings):
     # Ticket desk (bot/escalation.py, bot/handlers/desk.py, bot/jobs.py)
     staff_role: str = "Petugas Bawaslu"  # how staff answers are signed (never the person's name)
     staff_response_hours: int = 24  # what citizens are told to expect
-    ticket_overdue_minutes: int = 120  # an open ticket older than this is overdue
-    reminder_interval_minutes: int = 30  # the reminder job's period; one reminder per ticket per period
+    ticket_overdue_minutes: float = 120  # an open ticket older than this is overdue
+    reminder_interval_minutes: float = 30  # the reminder job's period; one reminder per ticket per period
     outbox_poll_seconds: float = 1.0
     # Admin re-ingestion and the news job (issue 5)
     ingest_max_bytes: int = 20_000_000  # uploads and downloads; the Bot API serves files up to 20 MB

@@ -232,6 +232,12 @@ class TicketStore:
             res = await s.execute(select(Ticket).where(Ticket.status.in_(OPEN)).order_by(Ticket.created_at, Ticket.id))
             return list(res.scalars())
 
+    async def open_created_at(self) -> list[datetime]:
+        """When each open ticket was created (for the open-tickets-by-age gauge)."""
+        async with self.db.sessions() as s:
+            res = await s.execute(select(Ticket.created_at).where(Ticket.status.in_(OPEN)))
+            return list(res.scalars())
+
     async def for_user(self, user_pseudonym: str) -> list[Ticket]:
         async with self.db.sessions() as s:
             res = await s.execute(select(Ticket).where(Ticket.user_pseudonym == user_pseudonym).order_by(Ticket.id))

@@ -891,10 +891,11 @@ class TelegramStub:
         self.state.user_messages[(chat["id"], message["message_id"])] = message
         return message
 
-    async def send_message(self, user_id: int, **kw: Any) -> dict:
-        """Inject a message from a user (delivered by getUpdates); kw: chat_id, reply_to, fields."""
+    async def send_message(self, user_id: int, *, target: int | None = None, **kw: Any) -> dict:
+        """Inject a message from a user (delivered by getUpdates, or by webhook to replica
+        `target`); kw: chat_id, reply_to, fields."""
         message = self.make_message(user_id, **kw)
-        await self.push_update({"message": message})
+        await self.push_update({"message": message}, target=target)
         return message
 
     async def send_text(self, user_id: int, text: str, **kw: Any) -> dict:
@@ -979,12 +980,12 @@ class TelegramStub:
                 content["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(word)}]
         return await self.send_message(user_id, **content, **kw)
 
-    async def click(self, user_id: int, message: SentMessage, button: str) -> str:
+    async def click(self, user_id: int, message: SentMessage, button: str, *, target: int | None = None) -> str:
         """Press an inline button (by its text or text prefix) under a bot message."""
         data = message.button(button)["callback_data"]
-        return await self.press(user_id, message, data)
+        return await self.press(user_id, message, data, target=target)
 
-    async def press(self, user_id: int, message: SentMessage, data: str) -> str:
+    async def press(self, user_id: int, message: SentMessage, data: str, *, target: int | None = None) -> str:
         user = self.user(user_id)
         qid = str(next(self._callback_ids))
         self.state.callback_answers[qid] = None
@@ -995,7 +996,7 @@ class TelegramStub:
             "message": message.as_api(self.bot_user, chat),
             "chat_instance": f"ci{message.chat_id}",
             "data": data,
-        }})
+        }}, target=target)
         return qid
 
     # ------------------------------------------------------------------ observing (tests)

@@ -175,7 +175,7 @@ async def test_reminder_for_overdue_ticket_once_per_interval_across_restarts(stu
         await stub.send_text(OTHER_USER, "tolong sambungkan ke petugas juga")
         await wait_card(stub, 2)
         [job] = bot.app.job_queue.get_jobs_by_name("ticket-reminders")
-        assert job.callback is remind_overdue
+        assert job.callback.__wrapped__ is remind_overdue  # wrapped in leader_only
         assert await remind_overdue(_Ctx(bot.app)) == 0  # nothing overdue yet
         async with bot.db.sessions.begin() as s:
             (await s.get(Ticket, 1)).created_at = utcnow() - timedelta(hours=3)

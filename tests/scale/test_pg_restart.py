@@ -1,12 +1,14 @@
-"""PostgreSQL restarts under a running bot (shared state on: rate limits and the conversation log
-live there). While it is down citizens get the temporary-error reply; when it is back, answers and
-logging resume without restarting the bot.
+"""PostgreSQL restarts under a running bot (shared state on: rate limits, the conversation log,
+tickets and the outbox live there). While it is down citizens get the temporary-error reply; when
+it is back, answers, logging and tickets resume without restarting the bot, and no ticket is lost
+or its card sent twice.
 
 Uses a private PostgreSQL cluster (initdb in a temp folder, its own port) so that restarting it
 never disturbs the shared local server other test runs use.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -15,9 +17,12 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from bot import messages as m
 from bot.db import Conversation, Database
+from bot.outbox import pending_count
+from bot.tickets import Ticket
 from bot.web import WebhookRunner
 from tests.bot.conftest import TOKEN, make_settings
 from tests.bot.fakes import QUOTE_P7, FakeEngine
@@ -119,3 +124,72 @@ async def test_postgres_restart_gives_temporary_reply_then_everything_resumes(pr
             assert await db.count(Conversation) == 2  # both answered questions are in the log
         finally:
             await db.close()
+
+
+STAFF_GROUP = -100888
+CITIZENS = (9011, 9012, 9013, 9014)
+
+
+def _cards(stub, n: int) -> list:
+    return [x for x in stub.messages(STAFF_GROUP) if x.text.startswith(f"🎫 Tiket #{n} ")]
+
+
+async def test_postgres_restart_loses_no_ticket_and_sends_no_card_twice(private_pg, tmp_path):
+    """Tickets live in PostgreSQL: a restart while a card is on its way to Telegram neither loses a
+    ticket nor sends its card twice; a request while it is down gets the temporary reply (no ticket
+    number is promised), and tickets work again afterwards without restarting the bot."""
+    async with TelegramStub(TOKEN) as stub:
+        stub.add_member(STAFF_GROUP, 2201, "member", "Sari")
+        port = free_port()
+        settings = make_settings(stub, tmp_path, database_url=private_pg.url, webhook_url="https://bot.contoh.go.id/k",
+                                 webhook_secret=SecretStr("pg-restart_2"), webhook_listen="127.0.0.1",
+                                 webhook_port=port, staff_chat_id=STAFF_GROUP, outbox_poll_seconds=0.2)
+        runner = WebhookRunner(settings, FakeEngine())
+        await runner.start()
+        stub.deliver_by_webhook([f"http://127.0.0.1:{port}/k"])
+        a, b, c, d = CITIZENS
+
+        async def ticket_for(user: int, n: int):
+            await stub.send_text(user, f"/petugas mohon bantuan petugas ({user})")
+            await stub.wait_for(lambda: any(f"Nomor tiket Anda: #{n}" in x.text for x in stub.messages(user)), 30,
+                                f"ticket #{n} for {user}")
+
+        try:
+            await ticket_for(a, 1)
+            await stub.wait_for(lambda: _cards(stub, 1) or None, 30, "card #1")
+
+            # ticket #2: Telegram is slow to accept its card; PostgreSQL goes down meanwhile
+            stub.slow_next(1, seconds=2.5, method="sendMessage", chat_id=STAFF_GROUP)
+            await ticket_for(b, 2)
+            await stub.wait_for(lambda: len([x for x in stub.calls if x.method == "sendMessage"
+                                             and str(x.params.get("chat_id")) == str(STAFF_GROUP)]) >= 2, 30,
+                                "card #2 on its way")
+            private_pg.stop()
+            await stub.send_text(c, "/petugas tolong hubungi saya")
+            await stub.wait_for(lambda: stub.messages(c), 30, "a reply while PostgreSQL is down")
+            assert [x.text for x in stub.messages(c)] == [m.TEMPORARY]
+            await stub.wait_for(lambda: _cards(stub, 2) or None, 30, "card #2 accepted by Telegram")
+
+            private_pg.start()  # same data, same port; the bot is not restarted
+            await ticket_for(d, 3)
+            await stub.wait_for(lambda: _cards(stub, 3) or None, 30, "card #3")
+            await asyncio.sleep(1.5)  # several outbox rounds after the restart
+            await stub.settle(0.5)
+        finally:
+            await runner.stop()
+
+        for n in (1, 2, 3):
+            assert len(_cards(stub, n)) == 1, f"card #{n}: {len(_cards(stub, n))}"
+        for user, n in ((a, 1), (b, 2), (d, 3)):
+            assert len([x for x in stub.messages(user) if "Nomor tiket Anda" in x.text]) == 1
+            assert f"#{n}" in next(x.text for x in stub.messages(user) if "Nomor tiket Anda" in x.text)
+    db = Database(private_pg.url)
+    try:
+        async with db.sessions() as s:
+            tickets = (await s.execute(select(Ticket).order_by(Ticket.id))).scalars().all()
+            pending = await pending_count(db)
+        assert [(t.id, t.status) for t in tickets] == [(1, "baru"), (2, "baru"), (3, "baru")]
+        assert all(t.card_message_id for t in tickets)  # every card's delivery was recorded
+        assert pending == 0
+    finally:
+        await db.close()

@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
 from bot import messages as m
 from bot.db import Conversation, Database
+from bot.shared import Lease
 from bot.tickets import Ticket
 from tests.bot.conftest import TOKEN
 from tests.telegram_stub import TelegramStub
@@ -32,8 +34,18 @@ def is_answer(msg) -> bool:
     return "Pasal 7" in msg.text and any((b.get("callback_data") or "").startswith("hp:") for b in msg.buttons())
 
 
+STAFF_GROUP = -100555
+STAFF_A, STAFF_B = 2101, 2102
+
+
 @pytest.fixture
-async def cluster(chroma, pg_databases, tmp_path):
+def extra_env() -> dict[str, str]:
+    """More settings for the replicas; a test overrides it with @pytest.mark.parametrize."""
+    return {}
+
+
+@pytest.fixture
+async def cluster(chroma, pg_databases, tmp_path, extra_env):
     db_url = pg_databases.create("kep_replicas")
     async with TelegramStub(TOKEN) as stub:
         env = {
@@ -48,7 +60,12 @@ async def cluster(chroma, pg_databases, tmp_path):
             "KEPEMILUAN_RATE_LIMIT_PER_MINUTE": "3",
             "KEPEMILUAN_PSEUDONYM_SALT": "garam-replika",
             "KEPEMILUAN_LOG_FORMAT": "json",
+            "KEPEMILUAN_STAFF_CHAT_ID": str(STAFF_GROUP),
+            "KEPEMILUAN_OUTBOX_POLL_SECONDS": "0.2",
+            **extra_env,
         }
+        stub.add_member(STAFF_GROUP, STAFF_A, "member", "Sari")
+        stub.add_member(STAFF_GROUP, STAFF_B, "administrator", "Budi")
         replicas = [Replica(name, env, free_port(), tmp_path) for name in ("a", "b")]
         for r in replicas:
             r.start()
@@ -128,22 +145,93 @@ async def test_two_replicas_share_work_limits_and_survive_a_sigkill(cluster):
     assert m.ERROR not in "".join(x.text for u in users for x in stub.messages(u))
 
 
-@pytest.mark.skip(reason="needs issue 4 dedupe (bot/dedupe.py, processed_updates): enable when it lands")
 async def test_redelivered_update_is_answered_once_across_replicas(cluster):
     stub, (a, b), db = cluster
     update = await stub.push_update({"message": stub.make_message(8400, text=QUESTION)}, target=0)
     await stub.wait_for(lambda: stub.messages(8400), 30, "first answer")
     # Telegram redelivers the same update_id (it never saw our 200, e.g. a proxy timeout) to replica B
     await stub.redeliver(update, target=1)
+    await stub.wait_for(lambda: len([d for d in stub.deliveries if d.update_id == update["update_id"]]) == 2, 30,
+                        "the redelivery to B")
     await stub.settle(1.0)
-    assert len(stub.messages(8400)) == 1
+    tried = [d for d in stub.deliveries if d.update_id == update["update_id"]]
+    assert [(d.target, d.status) for d in tried] == [(f"{a.base}/kait", 200), (f"{b.base}/kait", 200)]
+    assert len(stub.messages(8400)) == 1 and is_answer(stub.messages(8400)[0])
+    async with db.sessions() as s:
+        assert (await s.execute(select(func.count()).select_from(Conversation))).scalar_one() == 1
 
 
-@pytest.mark.skip(reason="needs issue 4 tickets and reminders (JobQueue job wrapped in bot.shared.leader_only)")
+def _cards(stub, n: int):
+    return [x for x in stub.messages(STAFF_GROUP) if x.text.startswith(f"🎫 Tiket #{n} ") and x.buttons()]
+
+
+async def _metric(replica, name: str, label: str) -> float:
+    async with httpx.AsyncClient(trust_env=False, timeout=5) as client:
+        text = (await client.get(f"{replica.base}/metrics")).text
+    for line in text.splitlines():
+        if line.startswith(f"{name}{{{label}}} "):
+            return float(line.split()[-1])
+    raise AssertionError(f"{name}{{{label}}} not in /metrics")
+
+
+async def test_ticket_opened_on_one_replica_is_answered_through_the_other(cluster):
+    stub, (a, b), db = cluster
+    citizen = 8500
+    await stub.send_text(citizen, "/petugas nama saya tidak ada di DPT, mohon bantuan petugas", target=0)  # to A
+    ack = await stub.wait_for(lambda: next((x for x in stub.messages(citizen) if "Nomor tiket Anda: #1" in x.text),
+                                           None), 30, "the ticket number")
+    card = await stub.wait_for(lambda: (_cards(stub, 1) or [None])[0], 30, "the card in the staff group")
+    assert "nama saya tidak ada di DPT" in card.text and "permintaan petugas" in card.text
+    # both replicas report it on /metrics: the gauge reads the shared ticket store
+    assert await _metric(a, "kepemiluan_open_tickets", 'age="<1j"') == 1.0
+    assert await _metric(b, "kepemiluan_open_tickets", 'age="<1j"') == 1.0
+
+    # staff claim on B, then reply on B; the relay reaches the citizen once
+    qid = await stub.click(STAFF_A, card, "🙋 Ambil", target=1)
+    assert (await stub.wait_for_answer(qid, 30))["text"] == "Tiket #1 sekarang Anda tangani."
+    await stub.send_group_text(STAFF_GROUP, STAFF_A, "Silakan cek DPT online lalu lapor ke PPS.", reply_to=card,
+                               target=1)
+    relay = await stub.wait_for(lambda: next((x for x in stub.messages(citizen) if "Jawaban petugas untuk tiket #1"
+                                              in x.text), None), 30, "the relay")
+    assert "Silakan cek DPT online lalu lapor ke PPS." in relay.text and "Sari" not in relay.text
+    await stub.wait_for(lambda: any("Jawaban diteruskan ke warga (tiket #1)" in x.text
+                                    for x in stub.messages(STAFF_GROUP)), 30, "the staff confirmation")
+    await stub.settle(1.0)
+    assert [x.text for x in stub.messages(citizen)].count(ack.text) == 1
+    assert len([x for x in stub.messages(citizen) if "Jawaban petugas" in x.text]) == 1
+    assert len([x for x in stub.messages(STAFF_GROUP) if x.text.startswith("🎫 Tiket #1 ")]) == 1
+    async with db.sessions() as s:
+        [ticket] = (await s.execute(select(Ticket))).scalars().all()
+    assert ticket.status == "dijawab" and ticket.assignee_id == STAFF_A
+    assert await _metric(a, "kepemiluan_open_tickets", 'age="<1j"') == 0.0
+    targets = {d.target for d in stub.deliveries if d.status == 200}
+    assert targets == {f"{a.base}/kait", f"{b.base}/kait"}
+
+
+REMINDER_S = 3.0
+
+
+@pytest.mark.parametrize("extra_env", [{"KEPEMILUAN_TICKET_OVERDUE_MINUTES": "0",
+                                        "KEPEMILUAN_REMINDER_INTERVAL_MINUTES": str(REMINDER_S / 60)}])
 async def test_reminders_fire_once_not_once_per_replica(cluster):
-    raise NotImplementedError("open an overdue ticket, wait one reminder interval, count staff-group posts == 1")
+    stub, (a, b), db = cluster
+    await stub.send_text(8600, "/petugas mohon dihubungi petugas", target=0)
+    await stub.wait_for(lambda: _cards(stub, 1) or None, 30, "the card")
 
+    def reminders():
+        return [x for x in stub.messages(STAFF_GROUP) if x.text.startswith("⏰") or "Pengingat" in x.text]
 
-@pytest.mark.skip(reason="needs issue 4 tickets: restart a private PostgreSQL mid-run and count tickets")
-async def test_postgres_restart_loses_no_ticket(cluster):
-    raise NotImplementedError
+    await stub.wait_for(lambda: reminders() or None, 4 * REMINDER_S + 10, "the first reminder")
+    await asyncio.sleep(REMINDER_S * 0.8)  # both replicas' jobs ran at least once more meanwhile
+    assert len(reminders()) == 1 and "#1" in reminders()[0].text
+    # a second period: one more reminder, not two
+    await stub.wait_for(lambda: len(reminders()) >= 2 or None, 3 * REMINDER_S + 10, "the second reminder")
+    await asyncio.sleep(REMINDER_S * 0.5)
+    assert len(reminders()) == 2
+    # the job ran on the lease holder only: one replica logged reminders, the other none
+    logged = [r.name for r in (a, b) if '"reminder: 1 overdue tickets"' in r.output()
+              or "reminder: 1 overdue tickets" in r.output()]
+    assert len(logged) == 1, logged
+    async with db.sessions() as s:
+        holders = (await s.execute(select(Lease.holder).where(Lease.name == "ticket-reminders"))).scalars().all()
+    assert len(holders) == 1
