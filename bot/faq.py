@@ -41,6 +41,11 @@ def faq_passage(entry: FaqEntry) -> Passage:
     )
 
 
+def is_faq(p: Passage) -> bool:
+    """A staff answer made FAQ: in the engine only (from the database), never in Chroma."""
+    return p.doc_type == JAWABAN_PETUGAS and p.doc_id.startswith(FAQ_PREFIX)
+
+
 class FaqIndex:
     """Keeps the engine's «jawaban petugas» passages equal to the active FAQ entries."""
 
@@ -56,7 +61,7 @@ class FaqIndex:
 
     def _apply(self, entries: list[FaqEntry]) -> int:
         current = self.engine.passages()
-        base = [p for p in current if not (p.doc_type == JAWABAN_PETUGAS and p.doc_id.startswith(FAQ_PREFIX))]
+        base = [p for p in current if not is_faq(p)]
         faq = [faq_passage(e) for e in entries if e.answer.strip()]
         if not faq and len(base) == len(current):
             return 0  # nothing to add or remove: skip the rebuild
@@ -95,3 +100,17 @@ class FaqIndex:
             n = await asyncio.get_running_loop().run_in_executor(self.executor, self._apply, entries)
             log.info("FAQ index: %d active staff answers indexed", n)
             return n
+
+    async def refresh(self, base: list[Passage] | None = None) -> bool:
+        """Bring the engine in step with the database: the FAQ entries another replica added,
+        changed or withdrew; and, given `base` (the index reloaded from Chroma), swap in base +
+        the active entries at once, so a catalog reload never drops the FAQ. True when swapped."""
+        async with self._lock:
+            want = [faq_passage(e) for e in await self.store.faq_entries() if e.answer.strip()]
+            if base is None:
+                current = self.engine.passages()
+                if {p.id: p.hash for p in current if is_faq(p)} == {p.id: p.hash for p in want}:
+                    return False
+                base = [p for p in current if not is_faq(p)]
+            await asyncio.get_running_loop().run_in_executor(self.executor, self.engine.reload, list(base) + want)
+            return True
