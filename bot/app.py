@@ -23,6 +23,7 @@ from telegram.ext import Application, ContextTypes, Defaults
 
 from .admin_setup import admin_post_init, setup_admin
 from .catalog_sync import schedule_catalog_sync
+from .conversation_sync import install as install_conversation_sync
 from .db import Database
 from .flood import FloodControl
 from .handlers import ALLOWED_UPDATES, register
@@ -164,6 +165,8 @@ def build_application(
     install_desk(app, settings, db, engine, svc.executor)
     setup_admin(app, settings, engine, live=live)
     register(app)
+    if settings.use_shared_state:  # report-intake steps follow the citizen across replicas
+        install_conversation_sync(app)
     # one replica purges (leader lease, renewed daily; another takes over if it dies)
     daily_purge = leader_only("retention-purge", ttl=2.5 * 86400)(purge_old_conversations)
     app.job_queue.run_daily(daily_purge, time=PURGE_AT, name="retention-purge")

@@ -53,6 +53,12 @@ class DbPersistence(BasePersistence):
             rows = (await s.execute(select(ConversationState).where(ConversationState.name == name))).scalars()
             return {tuple(json.loads(r.key)): r.state for r in rows if r.state is not None}
 
+    async def get_state(self, name: str, key: tuple) -> object | None:
+        """One conversation's stored state (bot/conversation_sync.py: replicas share steps)."""
+        async with self.db.sessions() as s:
+            row = await s.get(ConversationState, (name, json.dumps(list(key))))
+            return None if row is None else row.state
+
     async def update_conversation(self, name: str, key: tuple, new_state: object | None) -> None:
         k = json.dumps(list(key))
         async with self.db.sessions.begin() as s:

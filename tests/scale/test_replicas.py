@@ -235,3 +235,34 @@ async def test_reminders_fire_once_not_once_per_replica(cluster):
     async with db.sessions() as s:
         holders = (await s.execute(select(Lease.holder).where(Lease.name == "ticket-reminders"))).scalars().all()
     assert len(holders) == 1
+
+
+async def test_violation_report_steps_follow_the_citizen_across_replicas(cluster):
+    """Each step of the report intake lands on the other replica than the step before it."""
+    stub, (a, b), db = cluster
+    citizen = 8700
+
+    async def step(send, needle: str):
+        before = len(stub.messages(citizen))
+        await send()
+        return await stub.wait_for(lambda: next((x for x in stub.messages(citizen)[before:] if needle in x.text),
+                                                None), 30, f"{needle!r}")
+
+    await step(lambda: stub.send_text(citizen, "/lapor", target=0), "Ceritakan apa yang terjadi")
+    asked = await step(lambda: stub.send_text(citizen, "Amplop berisi uang dibagikan ke warga Dusun Krajan.",
+                                              target=1), "nama dan alamat")
+    await step(lambda: stub.click(citizen, asked, "Tidak bersedia", target=0), "pihak yang dilaporkan")
+    await step(lambda: stub.send_text(citizen, "Tim sukses calon nomor urut 2, Pak Darto", target=1),
+               "Kapan dan di mana")
+    asked = await step(lambda: stub.send_text(citizen, "Sabtu malam 20.00 di balai Dusun Krajan", target=0), "bukti")
+    await step(lambda: stub.click(citizen, asked, "Tidak ada bukti", target=1), "sudah lengkap")
+    async with db.sessions() as s:
+        [ticket] = (await s.execute(select(Ticket))).scalars().all()
+    assert ticket.kind == "laporan pelanggaran" and ticket.report["state"] == "lengkap"
+    assert ticket.report["reporter"] == "(tidak bersedia disebutkan)"
+    assert ticket.report["reported"] == "Tim sukses calon nomor urut 2, Pak Darto"
+    assert ticket.report["when_where"] == "Sabtu malam 20.00 di balai Dusun Krajan"
+    assert ticket.report["account"] == "Amplop berisi uang dibagikan ke warga Dusun Krajan."
+    # the conversation is over on both replicas: a question is answered, not taken as a step
+    for target in (0, 1):
+        await step(lambda target=target: stub.send_text(citizen, QUESTION, target=target), "Pasal 7")
