@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from telegram import LinkPreviewOptions
-from telegram.constants import ParseMode
+from telegram.constants import FloodLimit, ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 
 from .admin_setup import admin_post_init, setup_admin
@@ -81,6 +81,17 @@ async def purge_old_conversations(context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
+def group_rate_per_minute(flood_limit: float) -> float:
+    """This process's share of Telegram's ~20 messages a minute into one group (the staff group).
+
+    `telegram_flood_limit` is the process's share of the bot's ~30 messages/s (30/N with N
+    replicas); the per-group limit is scaled by the same share, so N replicas together stay
+    within Telegram's 20 a minute per group. Off (0) or 30 and more: the full 20.
+    """
+    share = min(1.0, flood_limit / FloodLimit.MESSAGES_PER_SECOND) if flood_limit and flood_limit > 0 else 1.0
+    return FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP * share
+
+
 def build_application(
     settings: Settings,
     engine: EngineLike,
@@ -129,7 +140,8 @@ def build_application(
             )
         )
         .rate_limiter(
-            FloodControl(overall_max_rate=flood_limit, observer=metrics.telegram_error)
+            FloodControl(overall_max_rate=flood_limit, group_max_rate=group_rate_per_minute(flood_limit),
+                         observer=metrics.telegram_error)
         )
         .concurrent_updates(True)
         # Enough parallel connections for ~30 msg/s at real-world latency; a huge pool only

@@ -32,9 +32,9 @@ from . import desk_messages as dm
 from .db import Database, utcnow
 from .escalation import DESK_KEY, Desk, desk
 from .faq import FaqIndex
+from .metrics import ticket_age_bucket
 from .outbox import OutboxWorker, enqueue
 from .services import KEY
-from .metrics import ticket_age_bucket
 from .settings import Settings
 from .shared import leader_only
 from .tickets import Ticket, TicketStore, aware
@@ -50,7 +50,9 @@ def install_desk(app: Application, settings: Settings, db: Database, engine, exe
         settings=settings,
         db=db,
         tickets=store,
-        outbox=OutboxWorker(db, app.bot, poll_seconds=settings.outbox_poll_seconds),
+        # with a shared database the outbox claims rows under this replica's id (as its leases do)
+        outbox=OutboxWorker(db, app.bot, poll_seconds=settings.outbox_poll_seconds,
+                            holder=_holder(app, db)),
         faq=FaqIndex(engine, store, executor) if FaqIndex.supported(engine) else None,
     )
     app.bot_data[DESK_KEY] = d
@@ -64,6 +66,11 @@ def install_desk(app: Application, settings: Settings, db: Database, engine, exe
     if metrics is not None:
         metrics.register_open_tickets(lambda: open_tickets_by_age(store))
     return d
+
+
+def _holder(app: Application, db: Database) -> str | None:
+    replica = getattr(app.bot_data.get(KEY), "replica", None)
+    return None if db.is_sqlite or replica in (None, "-") else replica
 
 
 async def open_tickets_by_age(store: TicketStore) -> dict[str, int]:

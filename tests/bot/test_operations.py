@@ -76,6 +76,24 @@ async def test_flood_limit_setting_paces_outgoing_messages(stub, tmp_path, fake_
     assert paced >= 1.2 and paced > unthrottled + 0.8, (paced, unthrottled)
 
 
+async def test_group_rate_is_this_process_share_of_telegrams_20_a_minute(stub, tmp_path, fake_engine):
+    """telegram_flood_limit 15 (compose: 2 replicas) makes one process send at most 10 messages a
+    minute into one group (the staff group), so 2 replicas stay within Telegram's 20."""
+    group = -100321
+    stub.group(group)
+    bot = await start_bot(stub, make_settings(stub, tmp_path, telegram_flood_limit=15), fake_engine)
+    try:
+        t0 = time.monotonic()
+        sends = [asyncio.create_task(bot.app.bot.send_message(group, f"pesan {i}")) for i in range(11)]
+        await stub.wait_for(lambda: len(stub.messages(group)) >= 10, 3, "a burst of 10")
+        await asyncio.sleep(0.5)
+        assert len(stub.messages(group)) == 10  # the 11th waits for the group's budget
+        await asyncio.gather(*sends)
+        assert time.monotonic() - t0 >= 4.0 and len(stub.messages(group)) == 11
+    finally:
+        await stop_application(bot.app)
+
+
 def test_pool_size_workers_and_flood_limit_come_from_the_environment(monkeypatch, tmp_path, fake_engine):
     from bot.app import build_application
 
