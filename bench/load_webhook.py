@@ -3,6 +3,7 @@
     .venv/bin/python bench/load_webhook.py                       # 200 users x 3 questions, 2 replicas
     .venv/bin/python bench/load_webhook.py --users 200 --questions 5 --replicas 2
     .venv/bin/python bench/load_webhook.py --dense-weight 0.3    # a dense Chroma query per question too
+    .venv/bin/python bench/load_webhook.py --tickets 100         # + 100 citizens asking for staff meanwhile
 
 What runs, all on 127.0.0.1 and as separate processes like docker-compose's services:
 * `chroma run` (the chromadb package's server) on a data folder kept in .bench/webhook-chroma/;
@@ -14,6 +15,11 @@ What runs, all on 127.0.0.1 and as separate processes like docker-compose's serv
 * the Bot API stand-in (tests/telegram_stub.py) in this process: it delivers each update by webhook,
   round-robin over the replicas with up to 40 parallel connections (Telegram's default
   max_connections), and receives the replies.
+
+With --tickets N, N other citizens send `/petugas …` while the questions run: each opens a ticket
+whose acknowledgement (to the citizen) and card (to the staff group) go through the shared
+outbox, which both replicas' workers deliver by claiming rows. Lost / duplicated are counted for
+acknowledgements and cards; latency = /petugas queued -> card received.
 
 Closed loop: every user sends a question, waits for the final part of the answer (the message with
 the buttons), then sends the next. Latency = update queued at the stand-in -> answer received.
@@ -27,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -61,6 +68,7 @@ QUESTIONS = [
     "Apa tugas panitia pengawas kecamatan?",
 ]
 CHROMA_DIR = ROOT / ".bench" / "webhook-chroma"
+STAFF_CHAT = -1009990001
 
 
 def pct(values: list[float], p: float) -> float:
@@ -119,6 +127,7 @@ async def run(args) -> int:
             "KEPEMILUAN_LOG_LEVEL": args.log_level,
             "KEPEMILUAN_RATE_LIMIT_PER_MINUTE": "100000",
             "KEPEMILUAN_TELEGRAM_FLOOD_LIMIT": str(args.flood_limit),
+            "KEPEMILUAN_STAFF_CHAT_ID": str(STAFF_CHAT),
         }
         if args.dense_weight is not None:
             base_env["KEPEMILUAN_DENSE_WEIGHT"] = str(args.dense_weight)
@@ -153,6 +162,28 @@ async def run(args) -> int:
         latencies: list[float] = []
         loop = asyncio.get_running_loop()
 
+        stub.group(STAFF_CHAT, "Meja Petugas")
+        requesters = [300_000 + i for i in range(args.tickets)]
+        for u in requesters:
+            stub.user(u)
+        asked_at: dict[int, float] = {}
+        card_at: dict[int, float] = {}
+        ack_at: dict[int, float] = {}
+
+        def on_card(msg: SentMessage) -> None:
+            if msg.chat_id >= 300_000 and "Nomor tiket Anda" in msg.text:
+                ack_at.setdefault(msg.chat_id, time.perf_counter())
+            found = re.search(r"\(warga (\d+)\)", msg.text) if msg.chat_id == STAFF_CHAT else None
+            if found and msg.text.startswith("🎫 Tiket #"):
+                card_at.setdefault(int(found.group(1)), time.perf_counter())
+
+        stub.listeners.append(on_card)
+
+        async def requester(i: int, uid: int) -> None:
+            await asyncio.sleep(i * 0.02)  # spread over the first seconds of the load
+            asked_at[uid] = time.perf_counter()
+            await stub.send_text(uid, f"/petugas mohon dihubungi petugas soal DPT (warga {uid})")
+
         async def citizen(i: int, uid: int) -> None:
             for k in range(args.questions):
                 fut = loop.create_future()
@@ -167,11 +198,15 @@ async def run(args) -> int:
         load_before = os.getloadavg()
         started = time.perf_counter()
         try:
-            await asyncio.wait_for(asyncio.gather(*(citizen(i, u) for i, u in enumerate(users))), args.timeout)
+            await asyncio.wait_for(asyncio.gather(*(citizen(i, u) for i, u in enumerate(users)),
+                                                  *(requester(i, u) for i, u in enumerate(requesters))), args.timeout)
         except (asyncio.TimeoutError, TimeoutError):
             print(f"!! stopped after {args.timeout}s", file=sys.stderr)
         elapsed = time.perf_counter() - started
         load_after = os.getloadavg()
+        deadline = time.perf_counter() + args.ticket_timeout
+        while len(card_at) < len(requesters) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.2)
         await asyncio.sleep(1.5)  # late duplicates would show up here
 
         total = args.users * args.questions
@@ -197,6 +232,15 @@ async def run(args) -> int:
         logged = await db.count(Conversation)
         await db.close()
 
+        acks = Counter(u for u in requesters for x in stub.messages(u) if "Nomor tiket Anda" in x.text)
+        cards = Counter(int(m.group(1)) for x in stub.messages(STAFF_CHAT) if x.text.startswith("🎫 Tiket #")
+                        for m in [re.search(r"\(warga (\d+)\)", x.text)] if m)
+        ticket_lost = sum(1 for u in requesters if not acks[u]) + sum(1 for u in requesters if not cards[u])
+        ticket_dups = sum(max(0, n - 1) for n in acks.values()) + sum(max(0, n - 1) for n in cards.values())
+        card_ms = [1000 * (card_at[u] - asked_at[u]) for u in requesters if u in card_at and u in asked_at]
+        ack_ms = [1000 * (ack_at[u] - asked_at[u]) for u in requesters if u in ack_at and u in asked_at]
+        cards_s = (max(card_at.values()) - min(asked_at.values())) if card_at and asked_at else float("nan")
+
         ms = [x * 1000 for x in latencies]
         print(f"setup               : {setup_s:.1f} s (Chroma server: {passages} passages)")
         print(f"replicas            : {args.replicas} x webhook (uvicorn), PostgreSQL, chroma run; "
@@ -215,11 +259,19 @@ async def run(args) -> int:
         print(f"lost                : {lost}")
         print(f"duplicated          : {dups}")
         print(f"logged rows (PG)    : {logged}")
+        if requesters:
+            print(f"tickets (/petugas)  : {len(requesters)} requested, {sum(1 for u in requesters if acks[u])} "
+                  f"acknowledged, {sum(1 for u in requesters if cards[u])} cards; lost {ticket_lost}, "
+                  f"duplicated {ticket_dups}")
+            print(f"ticket latency      : acknowledgement p50 / p95 {pct(ack_ms, 50):.0f} / {pct(ack_ms, 95):.0f} ms; "
+                  f"card p50 / p95 {pct(card_ms, 50) / 1000:.1f} / {pct(card_ms, 95) / 1000:.1f} s; "
+                  f"all cards in {cards_s:.1f} s (Telegram: ~20 messages a minute into one group, "
+                  f"per replica here)")
         print(f"per replica         : {', '.join(f'{n}' for _, n in sorted(per_replica.items()))} updates")
         print(f"errors              : {len(api_errors)} Bot API, {len(failed_deliveries)} webhook deliveries, "
               f"{temp_errors:g} temporary-error replies")
         print(f"load average        : {load_before[0]:.1f} before, {load_after[0]:.1f} after (2 CPUs)")
-        rc = 0 if lost == 0 and dups == 0 else 1
+        rc = 0 if lost == 0 and dups == 0 and ticket_lost == 0 and ticket_dups == 0 else 1
     finally:
         for r in replicas:
             r.stop()
@@ -238,6 +290,8 @@ def main() -> int:
     ap.add_argument("--replicas", type=int, default=2)
     ap.add_argument("--connections", type=int, default=40, help="parallel webhook deliveries (Telegram: max_connections)")
     ap.add_argument("--dense-weight", type=float, default=None)
+    ap.add_argument("--tickets", type=int, default=0, help="citizens sending /petugas during the load")
+    ap.add_argument("--ticket-timeout", type=float, default=240.0, help="wait this long for every card")
     ap.add_argument("--flood-limit", type=float, default=0,
                     help="outgoing msgs/s per replica (0 = off, as in load_bot.py: the stand-in is not Telegram)")
     ap.add_argument("--log-level", default="INFO")
