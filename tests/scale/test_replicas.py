@@ -244,9 +244,15 @@ async def test_violation_report_steps_follow_the_citizen_across_replicas(cluster
 
     async def step(send, needle: str):
         before = len(stub.messages(citizen))
+        handled = len([d for d in stub.deliveries if d.status == 200])
         await send()
-        return await stub.wait_for(lambda: next((x for x in stub.messages(citizen)[before:] if needle in x.text),
-                                                None), 30, f"{needle!r}")
+        reply = await stub.wait_for(lambda: next((x for x in stub.messages(citizen)[before:] if needle in x.text),
+                                                 None), 30, f"{needle!r}")
+        # a person answers seconds later: by then the replica has finished the update (its 200 to
+        # Telegram comes after the step is stored); the reply itself is sent a moment before that
+        await stub.wait_for(lambda: len([d for d in stub.deliveries if d.status == 200]) > handled, 30,
+                            "the update handled")
+        return reply
 
     await step(lambda: stub.send_text(citizen, "/lapor", target=0), "Ceritakan apa yang terjadi")
     asked = await step(lambda: stub.send_text(citizen, "Amplop berisi uang dibagikan ke warga Dusun Krajan.",
