@@ -25,6 +25,12 @@ MESSAGES = {
         "(pemilu, pilkada, penyelenggara, kampanye, hak pilih, pelanggaran) berdasarkan peraturan dan berita "
         "resmi yang saya miliki."
     ),
+    "current_fact": (
+        "Maaf, pertanyaan ini menanyakan fakta terkini (siapa yang menjabat, siapa yang menang, atau hasil "
+        "perolehan suara) yang tidak tercantum dalam peraturan maupun berita yang saya miliki. Silakan cek "
+        "situs resmi KPU atau Bawaslu. Saya dapat menjelaskan aturannya, misalnya tugas KPU, syarat calon, "
+        "atau cara penetapan hasil pemilihan."
+    ),
     "no_match": (
         "Maaf, saya belum menemukan ketentuan dalam sumber yang saya miliki yang menjawab pertanyaan ini dengan "
         "yakin. Coba tulis ulang dengan kata lain (misalnya sebut jenis pemilihan atau nomor pasalnya), atau "

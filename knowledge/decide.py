@@ -70,6 +70,18 @@ _DOMAIN = re.compile(
     r"pemungutan|surat suara|ktp|dapil|kursi|legislatif|warga negara|hak asasi|pidana|sanksi|demokrasi|bawaslu)\b", re.I)
 
 
+# "siapa ketua KPU sekarang?", "siapa pemenang pilkada Jakarta?": a fact about people or results
+# today, which laws do not hold (news might).
+_CURRENT_FACT = re.compile(
+    r"\bsiapa(?:kah)?\b.*\b(sekarang|saat ini|terkini|terbaru|periode ini|tahun ini|kini)\b|"
+    r"\b(siapa|partai apa|berapa)\b.*\b(pemenang|menang|peraih suara|perolehan suara|hasil (?:akhir|resmi|hitung|quick count))\b|"
+    r"\bquick count\b|\bhasil survei\b", re.I)
+
+
+def asks_current_fact(text: str) -> bool:
+    return bool(_CURRENT_FACT.search(text))
+
+
 @dataclass
 class Verdict:
     decision: Decision

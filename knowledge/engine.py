@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from .cite import citation
 from .compose import check_quotes, compose
-from .decide import classify, in_domain, retrieval_confidence
+from .decide import asks_current_fact, classify, in_domain, retrieval_confidence
 from .lexical import LexicalIndex
-from .model import Answer, Decision, Passage, Source
+from .model import BERITA, Answer, Decision, Passage, Source
 from .retrieval import DEFAULT_DENSE_WEIGHT, Catalog, DenseFn, Retriever
 from .text import clean_input, tokens
 
@@ -124,6 +124,8 @@ class Engine:
             decision, reason, confidence = verdict.decision, verdict.reason, verdict.confidence
         elif not scored:
             decision, reason, confidence = Decision.ABSTAIN, "no_match", 0.9
+        elif asks_current_fact(q) and not direct and scored[0].passage.doc_type != BERITA:
+            decision, reason, confidence = Decision.ABSTAIN, "current_fact", 0.8
         elif not in_domain(normalized) and not direct and conf < 0.5:
             decision, reason, confidence = Decision.ABSTAIN, "out_of_scope", 0.8
         elif conf < MIN_CONFIDENCE:

@@ -213,3 +213,15 @@ def test_escalation_text_promises_nothing_the_engine_cannot_keep(engine):
     # the bot tells the ticket number; the engine (CLI, terminal chat) opens none
     ans = engine.answer("tolong sambungkan ke petugas")
     assert "petugas" in ans.text and "dicatat" not in ans.text and "diteruskan" not in ans.text
+
+
+@pytest.mark.parametrize("q", ["Siapa ketua KPU sekarang?", "siapa pemenang pilkada jawa tengah kemarin?"])
+def test_questions_about_todays_people_or_results_abstain(engine, q):
+    ans = engine.answer(q)
+    assert (ans.decision, ans.reason) == (Decision.ABSTAIN, "current_fact")
+    assert "KPU atau Bawaslu" in ans.text
+
+
+def test_who_decides_is_still_a_question_about_the_law(engine):
+    ans = engine.answer("Siapa yang menetapkan pasangan calon terpilih?")
+    assert ans.decision == Decision.ANSWER
