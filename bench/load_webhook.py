@@ -51,31 +51,14 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
+from bench.load_bot import QUESTIONS, TOKEN, pct  # noqa: E402  (the same questions and percentile)
 from tests.scale.conftest import PgDatabases, pg_available  # noqa: E402
 from tests.scale.servers import ChromaServer, Replica, free_port  # noqa: E402
 from tests.telegram_stub import SentMessage, TelegramStub  # noqa: E402
 
-TOKEN = "123456789:AAHbenchTOKENnotREAL_0123456789abcd"
 SECRET = "bench-webhook-secret_0123456789"
-QUESTIONS = [
-    "Apa syarat pendidikan calon bupati?",
-    "Berapa umur minimal untuk memilih dalam pemilu?",
-    "Apa sanksi politik uang dalam pilkada?",
-    "Kapan masa kampanye pilkada dimulai?",
-    "Siapa yang berwenang mengawasi pemilu?",
-    "Apa syarat partai politik mengusulkan pasangan calon?",
-    "Bagaimana cara mengajukan sengketa hasil pilkada ke Mahkamah Konstitusi?",
-    "Apa tugas panitia pengawas kecamatan?",
-]
 CHROMA_DIR = ROOT / ".bench" / "webhook-chroma"
 STAFF_CHAT = -1009990001
-
-
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))]
 
 
 def is_final(msg: SentMessage) -> bool:
