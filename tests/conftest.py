@@ -16,6 +16,14 @@ CORPUS = Path(__file__).resolve().parents[1] / "ingest" / "corpus"
 # A small fixture corpus: the Pilkada law with its two amendments, one repealed law, one news page.
 FIXTURE_DOCS = ["uu-1-2015", "uu-8-2015", "uu-10-2016", "uu-8-2012"]
 
+def skip_without_postgres(reason: str) -> None:
+    """Skip a PostgreSQL case when no server answers, except where the run requires PostgreSQL
+    (KEPEMILUAN_REQUIRE_PG=1, as .ci/run sets): there a missing server fails the test."""
+    if os.environ.get("KEPEMILUAN_REQUIRE_PG") == "1":
+        pytest.fail(f"PostgreSQL is required (KEPEMILUAN_REQUIRE_PG=1) but unavailable: {reason}")
+    pytest.skip(reason)
+
+
 class NetworkBlocked(RuntimeError):
     pass
 

@@ -52,7 +52,9 @@ async def test_postgres_migrations_and_queries():
 
     admin = await _postgres_admin_url()
     if admin is None:
-        pytest.skip("no local PostgreSQL on 127.0.0.1:5432")
+        from tests.conftest import skip_without_postgres
+
+        skip_without_postgres("no local PostgreSQL on 127.0.0.1:5432")
     name = f"kepemiluan_test_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(admin.replace("+asyncpg", ""))
     await conn.execute(f'CREATE DATABASE "{name}"')

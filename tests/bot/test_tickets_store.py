@@ -30,6 +30,7 @@ from bot.tickets import (
     add_ticket,
     close,
 )
+from tests.conftest import skip_without_postgres
 from tests.telegram_stub import parse_html
 
 PG_HOST = os.environ.get("KEPEMILUAN_TEST_PG_HOST", "127.0.0.1")
@@ -50,9 +51,7 @@ def pg_url():
     try:
         _pg_admin(f'CREATE DATABASE "{name}"')
     except Exception as exc:  # psycopg.OperationalError: no server
-        if os.environ.get("KEPEMILUAN_REQUIRE_PG") == "1":
-            raise
-        pytest.skip(f"PostgreSQL not reachable on {PG_HOST}:5432: {exc}")
+        skip_without_postgres(f"PostgreSQL not reachable on {PG_HOST}:5432: {exc}")
     try:
         yield f"postgresql+asyncpg://postgres@{PG_HOST}:5432/{name}"
     finally:

@@ -12,6 +12,8 @@ import uuid
 
 import pytest
 
+from tests.conftest import skip_without_postgres
+
 ADMIN_URL = os.environ.get("KEPEMILUAN_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 
 
@@ -82,7 +84,7 @@ class PgDatabases:
 @pytest.fixture(scope="session")
 def pg_databases():
     if not pg_available():
-        pytest.skip("no local PostgreSQL on 127.0.0.1:5432 (.ci/run starts it)")
+        skip_without_postgres("no local PostgreSQL on 127.0.0.1:5432 (.ci/run starts it)")
     dbs = PgDatabases()
     yield dbs
     dbs.drop_all()
