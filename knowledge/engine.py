@@ -108,8 +108,9 @@ class Engine:
         state = self._state  # one consistent snapshot for the whole question
         verdict = classify(q)
         retriever = state.retriever
-        normalized = retriever.normalize(q)
-        scored = retriever.search(q, k=self.top_k, normalized=normalized)
+        expanded = retriever.expand(q)  # typo fixing is the costly part: done once per question
+        normalized = f"{expanded[0]} {expanded[1]}".strip()
+        scored = retriever.search(q, k=self.top_k, expanded=expanded)
         sources = []
         for s in scored:
             status, by = state.catalog.status(s.passage)

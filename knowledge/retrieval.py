@@ -215,6 +215,10 @@ class Retriever:
     def _topics_of(title: str) -> set[str]:
         return {name for name, (_, marker) in _TOPICS.items() if marker in title}
 
+    def expand(self, question: str) -> tuple[str, str]:
+        """(the citizen's words, typo-fixed and with slang expanded; the routing expansions)."""
+        return expand_query(question, self.lexical.vocabulary)
+
     def normalize(self, question: str) -> str:
         return normalize_query(question, self.lexical.vocabulary)
 
@@ -248,13 +252,14 @@ class Retriever:
         return hits
 
     # -- search ------------------------------------------------------------------------------
-    def search(self, question: str, k: int = 10, normalized: str | None = None) -> list[Scored]:
-        q = normalized if normalized is not None else self.normalize(question)
+    def search(self, question: str, k: int = 10, expanded: tuple[str, str] | None = None) -> list[Scored]:
+        """`expanded`: what `expand(question)` returned, when the caller already has it."""
+        core, extra = expanded if expanded is not None else self.expand(question)
+        q = f"{core} {extra}".strip()
         direct = self.direct(question)
         fused: dict[str, Scored] = {}
         # Score fusion (CombSUM of max-normalised scores) rather than rank fusion: the priors
         # below then scale real evidence instead of reshuffling adjacent ranks.
-        core, extra = expand_query(question, self.lexical.vocabulary)
         lex = self.lexical.search(core, k=100, extra=extra, extra_weight=EXPANSION_WEIGHT)
         top_lex = lex[0][1] if lex else 1.0
         for i, s in lex:
