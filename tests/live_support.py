@@ -93,49 +93,6 @@ Peraturan Badan ini mulai berlaku pada tanggal diundangkan.
 """
 
 
-def _pdf_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def text_pdf(text: str) -> bytes:
-    """A minimal one-page PDF with a Helvetica text layer (one line per text line)."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    ops = "BT /F1 9 Tf\n" + "".join(
-        f"1 0 0 1 40 {780 - 14 * i} Tm ({_pdf_escape(ln)}) Tj\n" for i, ln in enumerate(lines)) + "ET"
-    data = ops.encode("cp1252")
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for k, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % k + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
-
-
-def blank_pdf() -> bytes:
-    """A scanned-looking PDF: pages without a text layer."""
-    import io
-
-    import pypdf
-
-    w = pypdf.PdfWriter()
-    for _ in range(2):
-        w.add_blank_page(width=595, height=842)
-    buf = io.BytesIO()
-    w.write(buf)
-    return buf.getvalue()
-
-
 # ---------------------------------------------------------------------------------- a Bawaslu site
 
 SITE = "Bawaslu Kabupaten Boyolali"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.app import stop_application
-from tests.live_support import DOC_ID, BawasluSite, CountingEmbedder, article_page, blank_pdf, perbawaslu, seeded_engine, text_pdf
+from tests.live_support import DOC_ID, BawasluSite, CountingEmbedder, article_page, perbawaslu, seeded_engine
+from tests.pdfs import blank_pdf, text_pdf
 
 from .conftest import ADMIN, USER, make_settings, start_bot
 
