@@ -244,36 +244,7 @@ class Database:
             )
             return list(res.scalars())
 
-    # ------------------------------------------------------------------ staff requests
-
-    async def add_staff_request(
-        self, *, user_pseudonym: str, chat_id: int, conversation_id: int | None, message: str
-    ) -> int:
-        row = StaffRequest(
-            created_at=utcnow(),
-            user_pseudonym=user_pseudonym,
-            chat_id=chat_id,
-            conversation_id=conversation_id,
-            message=message,
-        )
-        async with self.sessions.begin() as s:
-            s.add(row)
-        return row.id
-
-    async def find_staff_request(self, user_pseudonym: str, conversation_id: int | None) -> StaffRequest | None:
-        """An open request by this user about this conversation (so a double tap files one)."""
-        async with self.sessions() as s:
-            res = await s.execute(
-                select(StaffRequest)
-                .where(
-                    StaffRequest.user_pseudonym == user_pseudonym,
-                    StaffRequest.conversation_id == conversation_id,
-                    StaffRequest.status == "baru",
-                )
-                .order_by(StaffRequest.id.desc())
-                .limit(1)
-            )
-            return res.scalar_one_or_none()
+    # ------------------------------------------------------------------ staff requests (legacy: tickets replaced them)
 
     async def staff_requests_for(self, user_pseudonym: str) -> list[StaffRequest]:
         async with self.sessions() as s:

@@ -48,7 +48,7 @@ async def test_postgres_migrations_and_queries():
     import asyncpg
     import pytest
 
-    from bot.db import Conversation
+    from bot.db import Conversation, StaffRequest, utcnow
 
     admin = await _postgres_admin_url()
     if admin is None:
@@ -71,8 +71,9 @@ async def test_postgres_migrations_and_queries():
             reason="", confidence=0.5, sources=[{"n": 1, "passage_id": "x"}], engine_ms=1.0, latency_ms=2.0,
         )
         assert await db.set_feedback(cid, "p", -1)
-        rid = await db.add_staff_request(user_pseudonym="p", chat_id=-100123, conversation_id=cid, message="m")
-        assert (await db.find_staff_request("p", cid)).id == rid
+        async with db.sessions.begin() as s:  # a row of the legacy table (tickets replaced it)
+            s.add(StaffRequest(created_at=utcnow(), user_pseudonym="p", chat_id=-100123, conversation_id=cid, message="m"))
+        assert [r.conversation_id for r in await db.staff_requests_for("p")] == [cid]
         assert (await db.get_conversation(cid)).sources == [{"n": 1, "passage_id": "x"}]
         deleted = await db.purge_older_than(0)
         assert (deleted.conversations, deleted.staff_requests) == (1, 1)
