@@ -205,6 +205,7 @@ class Fault:
     retry_after: int | None
     method: str | None
     until: float | None = None  # time-boxed outage (monotonic clock) instead of a count
+    chat_id: int | None = None  # only calls to this chat
 
 
 @dataclass
@@ -386,9 +387,9 @@ class TelegramStub:
         self._faults.append(Fault(n, status, retry_after, method))
 
     def fail_for(self, seconds: float, *, status: int = 502, retry_after: int | None = 1,
-                 method: str | None = None) -> None:
-        """An outage: every call (of `method`, or any but getUpdates) fails for `seconds`."""
-        self._faults.append(Fault(1, status, retry_after, method, until=time.monotonic() + seconds))
+                 method: str | None = None, chat_id: int | None = None) -> None:
+        """An outage: every call (of `method`, or any but getUpdates; to `chat_id`) fails for `seconds`."""
+        self._faults.append(Fault(1, status, retry_after, method, until=time.monotonic() + seconds, chat_id=chat_id))
 
     def slow_next(self, n: int = 1, *, seconds: float = 2.0, method: str | None = None,
                   chat_id: int | None = None) -> None:
@@ -405,9 +406,11 @@ class TelegramStub:
                 return slow
         return None
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, params: dict | None = None) -> Fault | None:
         for fault in self._faults:
             if not (fault.method == method or (fault.method is None and method != "getUpdates")):
+                continue
+            if fault.chat_id is not None and str((params or {}).get("chat_id")) != str(fault.chat_id):
                 continue
             if fault.until is not None:
                 if time.monotonic() < fault.until:
@@ -463,7 +466,7 @@ class TelegramStub:
         if slow is not None:  # Telegram is slow to answer (the request is then carried out)
             await asyncio.sleep(slow.seconds)
 
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params)
         if fault is not None:
             call.status = fault.status
             await self._notify()
