@@ -5,16 +5,20 @@ answers reach citizens signed with the role (settings.staff_role), never a perso
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from .render import esc
+from .render import TELEGRAM_MAX, esc, split_html
+from .text import utf16_len
 from .tickets import BARU, DIAMBIL, DIJAWAB, DITUTUP, LAPORAN, PERMINTAAN, Ticket, aware
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-CARD_TEXT_MAX = 900  # characters of the question / draft shown on a card
+CARD_TEXT_MAX = 900  # UTF-16 units (as Telegram counts) of the question / draft shown on a card
+# a card whose fields at CARD_TEXT_MAX do not fit in one message is rebuilt with shorter fields
+FIELD_BUDGETS = (CARD_TEXT_MAX, 600, 400, 250, 150, 80, 40)
 REPORT_DEADLINE_DAYS = 7  # UU 1/2015 Pasal 134 ayat (4)
 
 STATUS_ICON = {BARU: "🆕 baru", DIAMBIL: "🙋 diambil", DIJAWAB: "✅ dijawab", DITUTUP: "🔒 ditutup"}
@@ -118,8 +122,11 @@ def report_done(ticket: Ticket) -> str:
     )
 
 
-def report_facts(report: dict) -> str:
-    """The Pasal 134 ayat (3) facts as HTML lines (for the staff group)."""
+def report_facts(report: dict, *, question: str = "", limit: int = CARD_TEXT_MAX) -> str:
+    """The Pasal 134 ayat (3) facts as HTML lines (for the staff group).
+
+    The account is left out when it is the ticket's question: the card shows that already.
+    """
     lines = []
     for key, label in (
         ("reporter", "Pelapor (nama &amp; alamat)"),
@@ -127,8 +134,10 @@ def report_facts(report: dict) -> str:
         ("when_where", "Waktu &amp; tempat"),
         ("account", "Uraian kejadian"),
     ):
+        if key == "account" and (report.get(key) or "").strip() == (question or "").strip():
+            continue
         if report.get(key):
-            lines.append(f"<b>{label}:</b> {esc(_cut(report[key]))}")
+            lines.append(f"<b>{label}:</b> {esc(_cut(report[key], limit))}")
     evidence = report.get("evidence") or []
     if report.get("state"):
         lines.append(f"<b>Bukti:</b> {len(evidence)} berkas" if evidence else "<b>Bukti:</b> tidak ada")
@@ -136,7 +145,8 @@ def report_facts(report: dict) -> str:
 
 
 def report_followup(ticket: Ticket) -> str:
-    return f"📋 <b>Kelengkapan laporan tiket #{ticket.id}</b> (Pasal 134 ayat (3))\n\n" + report_facts(ticket.report)
+    head = f"📋 <b>Kelengkapan laporan tiket #{ticket.id}</b> (Pasal 134 ayat (3))\n\n"
+    return fit(lambda limit: head + report_facts(ticket.report, question=ticket.question, limit=limit))
 
 
 def report_cancelled_staff(ticket: Ticket) -> str:
@@ -147,8 +157,28 @@ def report_cancelled_staff(ticket: Ticket) -> str:
 
 
 def _cut(text: str, limit: int = CARD_TEXT_MAX) -> str:
+    """At most `limit` UTF-16 units (Telegram's count), an ellipsis where it was cut."""
     text = (text or "").strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if utf16_len(text) <= limit:
+        return text
+    units, out = 0, []
+    for ch in text:
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit - 1:
+            break
+        out.append(ch)
+    return "".join(out).rstrip() + "…"
+
+
+def fit(build: Callable[[int], str], limit: int = TELEGRAM_MAX) -> str:
+    """`build(field_limit)` with the largest field budget whose result fits in one message
+    (UTF-16 units of the HTML, which is never shorter than the text Telegram counts)."""
+    text = ""
+    for field_limit in FIELD_BUDGETS:
+        text = build(field_limit)
+        if utf16_len(text) <= limit:
+            return text
+    return split_html(text, limit)[0]
 
 
 def age_text(delta: timedelta) -> str:
@@ -171,7 +201,13 @@ def local_time(dt: datetime | None) -> str:
 
 
 def card(ticket: Ticket, *, now: datetime | None = None) -> str:
-    """The ticket card posted in the staff group (HTML, well under 4,096 characters)."""
+    """The ticket card posted in the staff group (HTML, at most 4,096 UTF-16 units).
+
+    The citizen's message is shown once (a report's account is that message)."""
+    return fit(lambda limit: _card(ticket, limit, now))
+
+
+def _card(ticket: Ticket, limit: int, now: datetime | None) -> str:
     parts = [
         f"🎫 <b>Tiket #{ticket.id}</b> · {esc(ticket.kind)}",
         f"Status: {STATUS_ICON.get(ticket.status, esc(ticket.status))} · Umur: {age_text(ticket.age(now))} · "
@@ -180,18 +216,18 @@ def card(ticket: Ticket, *, now: datetime | None = None) -> str:
     ]
     if ticket.assignee_name:
         parts.append(f"Ditangani: {esc(ticket.assignee_name)}")
-    parts.append(f"\n<b>Pesan warga:</b>\n<blockquote>{esc(_cut(ticket.question) or '(tanpa pesan)')}</blockquote>")
+    parts.append(f"\n<b>Pesan warga:</b>\n<blockquote>{esc(_cut(ticket.question, limit) or '(tanpa pesan)')}</blockquote>")
     if ticket.draft_answer:
         parts.append(
             f"<b>Draf jawaban bot</b> (keyakinan {ticket.confidence:.2f}):\n"
-            f"<blockquote>{esc(_cut(ticket.draft_answer))}</blockquote>"
+            f"<blockquote>{esc(_cut(ticket.draft_answer, limit))}</blockquote>"
         )
     if ticket.sources:
         lines = ["<b>Sumber draf:</b>"]
         for i, src in enumerate(ticket.sources[:5], 1):
             lines.append(f"{i}. {esc(src.get('label') or src.get('passage_id') or '?')} ({esc(src.get('status') or '-')})")
         parts.append("\n".join(lines))
-    facts = report_facts(ticket.report or {})
+    facts = report_facts(ticket.report or {}, question=ticket.question, limit=limit)
     if facts:
         parts.append("<b>Laporan (Pasal 134 ayat (3)):</b>\n" + facts)
     if ticket.status != DITUTUP:

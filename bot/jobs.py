@@ -52,7 +52,7 @@ def install_desk(app: Application, settings: Settings, db: Database, engine, exe
         tickets=store,
         # with a shared database the outbox claims rows under this replica's id (as its leases do)
         outbox=OutboxWorker(db, app.bot, poll_seconds=settings.outbox_poll_seconds,
-                            holder=_holder(app, db)),
+                            holder=_holder(app, db), orphan_wait_s=settings.outbox_orphan_wait_seconds),
         faq=FaqIndex(engine, store, executor) if FaqIndex.supported(engine) else None,
     )
     app.bot_data[DESK_KEY] = d

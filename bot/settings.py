@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     ticket_overdue_minutes: float = 120  # an open ticket older than this is overdue
     reminder_interval_minutes: float = 30  # the reminder job's period; one reminder per ticket per period
     outbox_poll_seconds: float = 1.0
+    outbox_orphan_wait_seconds: float = 60.0  # a reply to a card still pending waits at most this long
     # Admin re-ingestion and the news job (issue 5)
     ingest_max_bytes: int = 20_000_000  # uploads and downloads; the Bot API serves files up to 20 MB
     fetch_timeout_seconds: float = 20.0
