@@ -24,6 +24,8 @@ from .. import desk_messages as dm
 from ..crash import AFTER_STAFF_REPLY, crash_point
 from ..escalation import Desk, desk
 from ..outbox import enqueue, sent_message_ticket
+from ..render import TELEGRAM_MAX
+from ..text import utf16_len
 from ..tickets import (
     DITUTUP,
     PETUGAS,
@@ -288,7 +290,7 @@ async def on_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     history = dm.transcript(await d.tickets.transcript(n))
     text = dm.card(ticket) + ("\n\n" + history if history else "")
-    if len(text) > 4000:
+    if utf16_len(text) > TELEGRAM_MAX:
         text = dm.card(ticket)
     if msg.chat_id == d.staff_chat_id:  # through the outbox: a reply to it answers the ticket
         await to_staff(d, f"t{n}:show:{msg.message_id}", text, ticket_id=n, reply_to=msg.message_id,
