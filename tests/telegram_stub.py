@@ -42,6 +42,7 @@ from aiohttp import web
 BOT_ID = 7000000001
 BOT_USERNAME = "kepemiluan_test_bot"
 MAX_TEXT = 4096
+DELETE_WINDOW_S = 48 * 3600  # deleteMessage: only messages younger than 48 h
 MAX_CALLBACK_DATA = 64
 
 # Telegram's HTML tags (https://core.telegram.org/bots/api#html-style)
@@ -295,6 +296,7 @@ class StubState:
     commands: list[dict] = field(default_factory=list)
     # chat id -> user id -> status ("creator", "administrator", "member", "left", ...)
     members: dict[int, dict[int, str]] = field(default_factory=dict)
+    deleted: list[SentMessage] = field(default_factory=list)  # bot messages removed by deleteMessage
 
 
 class TelegramStub:
@@ -679,6 +681,16 @@ class TelegramStub:
         msg.parse_mode = p.get("parse_mode")
         msg.edits += 1
         return msg.as_api(self.bot_user, chat)
+
+    async def api_deleteMessage(self, p):
+        """Like Telegram: a bot deletes its own messages only within 48 hours of sending them."""
+        chat = self._chat(p.get("chat_id"))
+        msg = self._sent(chat["id"], p.get("message_id"))
+        if time.time() - msg.sent_at > DELETE_WINDOW_S:
+            raise bad_request("message can't be deleted")
+        self.state.sent[chat["id"]].remove(msg)
+        self.state.deleted.append(msg)
+        return True
 
     async def api_editMessageReplyMarkup(self, p):
         chat = self._chat(p.get("chat_id"))
