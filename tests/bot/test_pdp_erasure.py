@@ -130,15 +130,60 @@ async def test_hapusdata_leaves_no_trace(stub, tmp_path, fake_engine, database_u
         erased_at = time.time()
         await stub.wait_for(lambda: "dihapus atas permintaan warga" in old_card.text, 10, "the old card redacted")
         await asyncio.sleep(3.5)  # the staff group is reachable again: nothing pending is sent
-        await stub.settle()
 
-        staff_text = "\n".join(m.text for m in stub.messages(STAFF_GROUP))
-        assert M not in staff_text and "Kepala desa" not in staff_text  # cards and follow-ups deleted
+        def staff_text():
+            return "\n".join(m.text for m in stub.messages(STAFF_GROUP))
+
+        await stub.wait_for(lambda: M not in staff_text(), 20, "every staff-group message about them gone")
+        await stub.settle()
+        assert M not in staff_text() and "Kepala desa" not in staff_text()  # cards and follow-ups deleted
         assert any(d.chat_id == STAFF_GROUP for d in stub.state.deleted)
         later = [m for chat in stub.state.sent.values() for m in chat if m.sent_at > erased_at]
-        assert not [m for m in later if M in m.text]
+        assert not [m for m in later if M in m.text]  # (one already in flight is deleted at once)
         found = await _marker_in_database(bot.db, tmp_path)
     finally:
         await stop_application(bot.app)
     assert found == []
     assert _marker_under(tmp_path) == []
+
+
+async def test_retention_purges_everything_by_age(stub, tmp_path, fake_engine):
+    """Open, taken and answered tickets, outbox rows, conversation states and inbox uploads
+    older than the retention period are deleted, not only closed tickets and the question log."""
+    import os
+    from datetime import timedelta
+
+    from sqlalchemy import func, select, update
+
+    from bot.outbox import OutboxMessage
+    from bot.persistence import ConversationState
+    from bot.privacy import purge_older_than
+    from bot.tickets import Ticket, TicketMessage, utcnow
+
+    settings = desk_settings(stub, tmp_path)
+    bot = await start_bot(stub, settings, fake_engine)
+    try:
+        await stub.send_text(USER, f"tolong sambungkan ke petugas {M}")  # an open ticket
+        await wait_card(stub, 1)
+        await next_message(stub, USER, lambda: stub.send_text(USER, "/lapor"))
+        await stub.send_text(USER, f"Kepala desa {M} membagikan amplop.")
+        await wait_text(stub, USER, "nama dan alamat")
+        await asyncio.sleep(1.5)  # the intake's conversation state is written
+        inbox = tmp_path / "inbox"
+        inbox.mkdir(exist_ok=True)
+        upload = inbox / f"20240101T000000-abc-{M}.pdf"
+        upload.write_bytes(b"%PDF-1.4")
+        old = utcnow() - timedelta(days=settings.log_retention_days + 1)
+        os.utime(upload, (old.timestamp(), old.timestamp()))
+        async with bot.db.sessions.begin() as s:
+            await s.execute(update(Ticket).values(created_at=old, updated_at=old))
+            await s.execute(update(OutboxMessage).values(created_at=old))
+            await s.execute(update(ConversationState).values(updated_at=old))
+        purged = await purge_older_than(bot.db, settings.log_retention_days, data_dir=tmp_path)
+        assert purged.tickets == 2 and purged.outbox > 0 and purged.states == 1 and purged.files == 1
+        async with bot.db.sessions() as s:
+            for model in (Ticket, TicketMessage, OutboxMessage, ConversationState):
+                assert (await s.execute(select(func.count()).select_from(model))).scalar_one() == 0, model
+        assert not upload.exists()
+    finally:
+        await stop_application(bot.app)
