@@ -34,6 +34,7 @@ from .persistence import DbPersistence
 from .metrics import Metrics
 from .observability import configure_json_logging, register_request_ids
 from .ratelimit import UserRateLimiter
+from .privacy import purge_older_than
 from .services import KEY, EngineLike, Services
 from .settings import Settings
 from .shared import LEASES_KEY, DbRateLimiter, IngestRuns, Leases, leader_only, replica_id
@@ -68,16 +69,16 @@ async def _post_shutdown(app: Application) -> None:
 
 
 async def purge_old_conversations(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """JobQueue job: the retention purge (settings.log_retention_days)."""
+    """JobQueue job: the retention purge (settings.log_retention_days) of everything personal."""
     svc: Services = context.application.bot_data[KEY]
-    deleted = await svc.db.purge_older_than(svc.settings.log_retention_days)
+    days = svc.settings.log_retention_days
+    purged = await purge_older_than(svc.db, days, data_dir=svc.settings.data_dir)
     if svc.shared_limiter is not None:
         await svc.shared_limiter.purge()
     log.info(
-        "retention purge: %d conversations, %d staff requests older than %d days deleted",
-        deleted.conversations,
-        deleted.staff_requests,
-        svc.settings.log_retention_days,
+        "retention purge (%d days): %d conversations, %d tickets, %d outbox rows, %d conversation states, "
+        "%d inbox files deleted", days, purged.conversations, purged.tickets, purged.outbox, purged.states,
+        purged.files,
     )
 
 

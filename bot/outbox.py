@@ -40,7 +40,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, func, or_, select, update
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from telegram import InlineKeyboardMarkup, ReplyParameters
@@ -268,6 +268,8 @@ class OutboxWorker:
             return await self.bot.edit_message_text(
                 row.text, chat_id=row.chat_id, message_id=int(p["message_id"]), reply_markup=markup
             )
+        if row.method == "deleteMessage":
+            return await self._delete_or_redact(row.chat_id, int(p["message_id"]), row.text)
         reply_to = await self._reply_to(row)
         if reply_to is False:
             raise _NotYet()
@@ -279,6 +281,22 @@ class OutboxWorker:
                 row.chat_id, p["file_id"], caption=row.text or None, reply_parameters=reply
             )
         return await self.bot.send_message(row.chat_id, row.text, reply_markup=markup, reply_parameters=reply)
+
+    async def _delete_or_redact(self, chat_id: int, message_id: int, notice: str) -> bool:
+        try:
+            return await self.bot.delete_message(chat_id, message_id)
+        except BadRequest as exc:
+            if "not found" in str(exc).lower():
+                return True  # gone already
+            log.info("outbox: message %s in %s cannot be deleted (%s): redacting it", message_id, chat_id, exc)
+        try:
+            await self.bot.edit_message_text(notice, chat_id=chat_id, message_id=message_id, reply_markup=None)
+        except BadRequest as exc:  # a photo or document: its caption is what can be edited
+            if "not modified" in str(exc).lower():
+                return True
+            await self.bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=notice,
+                                                reply_markup=None)
+        return True
 
     async def _deliver(self, row: OutboxMessage) -> bool:
         try:
@@ -320,12 +338,18 @@ class OutboxWorker:
 
     async def _write_sent(self, row: OutboxMessage, message_id: int | None) -> None:
         async with self.db.sessions.begin() as s:
-            await s.execute(
+            marked = await s.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id)
                 .values(status=SENT, sent_at=utcnow(), message_id=message_id, attempts=row.attempts + 1,
                         claimed_by=None, claimed_until=None, last_error=row.last_error or "")
             )
+            if marked.rowcount == 0 and message_id and row.method != "deleteMessage":
+                # erased (/hapusdata) while it was being sent: take the message back at once
+                await enqueue(s, f"redact:{row.chat_id}:{message_id}", row.chat_id, REDACTED,
+                              method="deleteMessage", purpose="redact", message_id=message_id)
+                self._wake.set()
+                return
             if row.purpose == "card" and row.ticket_id is not None and message_id:
                 await s.execute(update(Ticket).where(Ticket.id == row.ticket_id).values(card_message_id=message_id))
 
@@ -378,6 +402,40 @@ class _NotYet(Exception):
     """The row depends on a message not sent yet (a reply to a card still in the outbox)."""
 
 
+REDACTED = "🗑️ Pesan ini dihapus atas permintaan warga (penghapusan data pribadi, UU No. 27 Tahun 2022)."
+
+
+async def erase_for(s: AsyncSession, *, ticket_ids: list[int], chat_id: int) -> int:
+    """/hapusdata, in the caller's transaction: delete every row about these tickets or to the
+    citizen's own chat (pending ones are so cancelled: never sent), and queue the deletion of
+    the bot's messages about them in other chats (the staff group). Telegram lets a bot delete
+    its messages for 48 hours; older ones are edited to a redaction notice instead.
+    Returns how many rows were deleted."""
+    about = or_(OutboxMessage.ticket_id.in_(ticket_ids), OutboxMessage.chat_id == chat_id)
+    rows = (await s.execute(
+        select(OutboxMessage.chat_id, OutboxMessage.message_id, OutboxMessage.status, OutboxMessage.payload)
+        .where(about, OutboxMessage.chat_id != chat_id)
+    )).all()
+    sent: set[tuple[int, int]] = set()
+    for chat, message_id, status, payload in rows:
+        if status == SENT and message_id:
+            sent.add((chat, int(message_id)))
+        edited = (payload or {}).get("message_id")
+        if edited:
+            sent.add((chat, int(edited)))
+    res = await s.execute(delete(OutboxMessage).where(about))
+    for chat, message_id in sorted(sent):
+        await enqueue(s, f"redact:{chat}:{message_id}", chat, REDACTED, method="deleteMessage", purpose="redact",
+                      message_id=message_id)
+    return res.rowcount or 0
+
+
+async def purge_before(s: AsyncSession, cutoff: datetime) -> int:
+    """Retention: rows (any status) created before `cutoff`."""
+    res = await s.execute(delete(OutboxMessage).where(OutboxMessage.created_at < cutoff))
+    return res.rowcount or 0
+
+
 async def pending_count(db: Database) -> int:
     from sqlalchemy import func
 
@@ -398,4 +456,4 @@ async def sent_message_ticket(db: Database, chat_id: int, message_id: int) -> in
     return row[0] if row else None
 
 
-__all__ = ["OutboxMessage", "OutboxWorker", "enqueue", "pending_count", "sent_message_ticket"]
+__all__ = ["OutboxMessage", "OutboxWorker", "enqueue", "erase_for", "pending_count", "purge_before", "sent_message_ticket"]

@@ -13,8 +13,10 @@ from telegram.ext import ContextTypes
 
 from .. import desk_messages as dm
 from .. import messages as m
+from ..conversation_sync import forget as forget_conversations
 from ..escalation import desk
 from ..keyboards import DELETE, FEEDBACK, PASSAGE, STAFF, without_feedback
+from ..privacy import erase_user
 from ..render import render_passage
 from ..services import services
 from ..tickets import PERMINTAAN, PERTANYAAN
@@ -113,10 +115,16 @@ async def on_delete_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     choice = DELETE.match(query.data or "").group(1)
     if choice == "y":
         svc = services(context)
-        pseudonym = svc.pseudonym(query.from_user.id)
-        tickets = await desk(context).tickets.delete_for_user(pseudonym)
-        deleted = await svc.db.delete_user_data(pseudonym)
-        text = m.DELETE_DONE.format(conversations=deleted.conversations, requests=deleted.staff_requests + tickets)
+        user_id = query.from_user.id
+        erased = await erase_user(svc.db, pseudonym=svc.pseudonym(user_id), user_id=user_id,
+                                  data_dir=svc.settings.data_dir)
+        forget_conversations(context.application, user_id)
+        d = desk(context)
+        for faq_id in erased.faq_ids:
+            if d.faq is not None:
+                await d.faq.withdraw(faq_id)
+        d.outbox.wake()  # the staff-group messages about them are deleted / redacted
+        text = m.DELETE_DONE.format(conversations=erased.conversations, requests=erased.staff_requests + erased.tickets)
     else:
         text = m.DELETE_CANCELLED
     await query.answer()

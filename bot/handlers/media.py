@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 
 from .. import admin_messages as am
 from .. import messages as m
+from ..privacy import inbox_tag
 from ..render import esc
 from ..services import services
 from .questions import answer_question
@@ -68,7 +69,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     inbox = svc.settings.data_dir / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = inbox / f"{stamp}-{_safe_name(doc.file_name)}"
+    # tagged with the uploader's pseudonym: /hapusdata finds their files (bot/privacy.py)
+    target = inbox / f"{stamp}-{inbox_tag(svc.pseudonym(update.effective_user.id))}-{_safe_name(doc.file_name)}"
     file = await doc.get_file()
     await file.download_to_drive(target)
     size_kb = max(1, round(target.stat().st_size / 1024))
