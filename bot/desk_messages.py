@@ -5,6 +5,7 @@ answers reach citizens signed with the role (settings.staff_role), never a perso
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -301,6 +302,12 @@ EDIT_NOT_RELAYED = (
 )
 NOT_ASSIGNEE = "Tiket #{n} ditangani oleh {name}; jawaban Anda tidak diteruskan."
 FAQ_NEEDS_ANSWER = "Tiket #{n} belum punya jawaban petugas untuk dijadikan FAQ."
+FAQ_REVIEW_TOAST = (
+    "Tinjau dulu FAQ #{faq}: balas pesan tinjauan di grup dengan pertanyaan FAQ yang umum, "
+    "atau tekan «Terbitkan». Belum dipakai bot."
+)
+BTN_PUBLISH_FAQ = "✅ Terbitkan"
+FAQ_ALREADY_LIVE = "FAQ #{faq} sudah terbit."
 FAQ_DONE = (
     "⭐ Jawaban tiket #{n} disimpan sebagai FAQ #{faq} (jenis «jawaban petugas», {date}, atas nama {role}) "
     "dan langsung dipakai bot untuk pertanyaan serupa. Tarik kembali: /tarikfaq {faq}"
@@ -329,3 +336,42 @@ def escalate_keyboard(conversation_id: int) -> InlineKeyboardMarkup:
 def intake_start() -> tuple[str, InlineKeyboardMarkup]:
     """The first intake question, sent right after a report's ticket acknowledgement."""
     return REPORT_INTRO + "\n\n" + ASK_REPORTER, reporter_keyboard()
+
+
+# ----------------------------------------------------------------- FAQ review («Jadikan FAQ»)
+
+_NUMBER = re.compile(r"(?<!\w)\+?\d[\d .-]{6,}\d(?!\w)")  # phone numbers, NIK, account numbers
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_HANDLE = re.compile(r"(?<!\w)@\w{3,}")
+_NAME = re.compile(r"\b(nama saya|saya bernama|nama aku|aku bernama)\s+[^\s,.;:!?]+(?:\s+[A-Z][^\s,.;:!?]*)*", re.I)
+_GREETING = re.compile(
+    r"^\s*(?:halo|hai|hi|selamat (?:pagi|siang|sore|malam)|yth\.?|dear|terima kasih)\b[^\n,.!:]*[,.!:]\s*", re.I
+)
+
+
+def faq_scrub(text: str, report: dict | None = None) -> str:
+    """A staff answer or citizen question without what identifies the citizen: numbers, e-mail
+    addresses, @handles, "nama saya X", a greeting by name, the reporter's own words."""
+    text = _GREETING.sub("", text or "", count=1)
+    text = _NAME.sub(lambda m: m.group(1) + " [nama]", text)
+    text = _EMAIL.sub("[email]", text)
+    text = _HANDLE.sub("[akun]", text)
+    text = _NUMBER.sub("[nomor]", text)
+    reporter = (report or {}).get("reporter") or ""
+    for word in {w for w in re.findall(r"[^\W\d_]{3,}", reporter)}:
+        text = re.sub(rf"\b{re.escape(word)}\b", "[nama]", text)
+    return text.strip()
+
+
+def faq_review(ticket_id: int, faq_id: int, question: str, answer: str) -> str:
+    return fit(lambda limit: (
+        f"📝 <b>Tinjau FAQ dari tiket #{ticket_id}</b> (FAQ #{faq_id}, belum terbit)\n"
+        f"<b>Usulan pertanyaan:</b>\n<blockquote>{esc(_cut(question, limit))}</blockquote>\n"
+        f"<b>Jawaban:</b>\n<blockquote>{esc(_cut(answer, limit))}</blockquote>\n"
+        "<i>Balas (reply) pesan ini dengan pertanyaan FAQ yang umum, tanpa nama atau nomor warga, untuk "
+        "menerbitkannya; atau tekan «Terbitkan» bila usulan sudah tepat.</i>"
+    ))
+
+
+def faq_review_keyboard(faq_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(BTN_PUBLISH_FAQ, callback_data=f"fq:p:{faq_id}")]])

@@ -444,6 +444,17 @@ async def pending_count(db: Database) -> int:
         return int((await s.execute(q)).scalar_one())
 
 
+async def sent_message_purpose(db: Database, chat_id: int, message_id: int) -> str | None:
+    """What a bot message in `chat_id` was for ("card", "faq-review", ...)."""
+    async with db.sessions() as s:
+        row = (await s.execute(
+            select(OutboxMessage.purpose).where(
+                OutboxMessage.chat_id == chat_id, OutboxMessage.message_id == message_id, OutboxMessage.status == SENT
+            )
+        )).first()
+    return row[0] if row else None
+
+
 async def sent_message_ticket(db: Database, chat_id: int, message_id: int) -> int | None:
     """The ticket a bot message (card, reminder, follow-up) in `chat_id` belongs to."""
     async with db.sessions() as s:

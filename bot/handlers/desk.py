@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 from .. import desk_messages as dm
 from ..crash import AFTER_STAFF_REPLY, crash_point
 from ..escalation import Desk, desk
-from ..outbox import enqueue, sent_message_ticket
+from ..outbox import enqueue, sent_message_purpose, sent_message_ticket
 from ..render import TELEGRAM_MAX
 from ..text import utf16_len
 from ..tickets import (
@@ -40,7 +40,7 @@ from ..tickets import (
 log = logging.getLogger(__name__)
 
 TICKET_BUTTON = re.compile(r"^tk:([ajtf]):(\d{1,19})$")
-FAQ_BUTTON = re.compile(r"^fq:w:(\d{1,19})$")
+FAQ_BUTTON = re.compile(r"^fq:([wp]):(\d{1,19})$")
 STAFF_CACHE_S = 300.0
 MEMBER_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 
@@ -145,7 +145,10 @@ async def close_ticket(context: ContextTypes.DEFAULT_TYPE, n: int, *, notify_cit
 
 
 async def make_faq(context: ContextTypes.DEFAULT_TYPE, n: int) -> str:
-    """«Jadikan FAQ»: the question + the latest staff answer become a «jawaban petugas» source."""
+    """«Jadikan FAQ»: the latest staff answer becomes a draft FAQ entry, posted for review.
+
+    Nothing goes live until staff reply to the review message with the FAQ question (or press
+    «Terbitkan» on the proposal). Proposals never carry the citizen's name or numbers."""
     d = desk(context)
     ticket = await d.tickets.get(n)
     if ticket is None:
@@ -153,25 +156,46 @@ async def make_faq(context: ContextTypes.DEFAULT_TYPE, n: int) -> str:
     answers = [e for e in await d.tickets.transcript(n) if e.author == PETUGAS]
     if not answers:
         return dm.FAQ_NEEDS_ANSWER.format(n=n)
-    entry, created = await d.tickets.add_faq(
-        ticket_id=n, question=ticket.question, answer=answers[-1].text, role=d.settings.staff_role
-    )
+    question = dm.faq_scrub(ticket.question, ticket.report)
+    answer = dm.faq_scrub(answers[-1].text, ticket.report)
+    entry = await d.tickets.draft_faq(ticket_id=n, question=question, answer=answer, role=d.settings.staff_role)
+    if d.faq is not None:
+        await d.faq.withdraw(entry.id)  # a re-review of a live entry takes it down meanwhile
+    if d.staff_chat_id is not None:
+        async with d.db.sessions.begin() as s:
+            await enqueue(s, f"t{n}:faq-review:{time.time_ns()}", d.staff_chat_id,
+                          dm.faq_review(n, entry.id, question, answer), purpose="faq-review", ticket_id=n,
+                          reply_to_card=n, reply_markup=dm.faq_review_keyboard(entry.id))
+        d.outbox.wake()
+    return dm.FAQ_REVIEW_TOAST.format(faq=entry.id)[:200]
+
+
+async def publish_faq(context: ContextTypes.DEFAULT_TYPE, faq_id: int, question: str | None = None) -> str:
+    d = desk(context)
+    entry = await d.tickets.publish_faq(faq_id, question)
+    if entry is None:
+        return dm.FAQ_ALREADY_LIVE.format(faq=faq_id)
+    return await announce_faq(d, entry)
+
+
+async def announce_faq(d: Desk, entry) -> str:
+    """A reviewed FAQ entry goes live: indexed, and staff told (with the withdraw button)."""
     if d.faq is not None:
         await d.faq.add(entry)
+    n = entry.ticket_id
     text = dm.FAQ_DONE.format(n=n, faq=entry.id, date=dm.local_time(entry.created_at)[:10], role=d.settings.staff_role)
-    if created:
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(dm.BTN_WITHDRAW_FAQ, callback_data=f"fq:w:{entry.id}")]])
-        await to_staff(d, f"t{n}:faq:{entry.id}:{time.time_ns()}", text, ticket_id=n, markup=markup)
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(dm.BTN_WITHDRAW_FAQ, callback_data=f"fq:w:{entry.id}")]])
+    await to_staff(d, f"t{n}:faq:{entry.id}:{time.time_ns()}", text, ticket_id=n, markup=markup)
     return text[:200]
 
 
 async def on_faq_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    faq_id = int(FAQ_BUTTON.match(query.data or "").group(1))
+    action, faq_id = FAQ_BUTTON.match(query.data or "").groups()
     if not await is_staff(context, query.from_user.id):
         await query.answer(dm.STAFF_ONLY, show_alert=True)
         return
-    text = await withdraw_faq(context, faq_id)
+    text = await (withdraw_faq(context, int(faq_id)) if action == "w" else publish_faq(context, int(faq_id)))
     await query.answer(text)
     if isinstance(query.message, Message):
         try:
@@ -223,6 +247,13 @@ async def on_staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     n = ticket.id
     text = (msg.text or "").strip()
     if not text:
+        return
+    if await sent_message_purpose(d.db, msg.chat_id, msg.reply_to_message.message_id) == "faq-review":
+        entry = await d.tickets.faq_for_ticket(n)  # the FAQ question staff wrote: not for the citizen
+        if entry is None or await d.tickets.publish_faq(entry.id, text[:500]) is None:
+            await msg.reply_text(dm.FAQ_ALREADY_LIVE.format(faq=entry.id) if entry else dm.NO_TICKET.format(n=n))
+            return
+        await announce_faq(d, await d.tickets.faq_for_ticket(n))
         return
     async with d.db.sessions.begin() as s:
         ticket = await s.get(Ticket, n)
