@@ -300,3 +300,16 @@ async def test_report_in_a_group_opens_a_ticket_and_points_to_private_chat(desk_
     assert (await tickets(desk_bot).get(1)).kind == "laporan pelanggaran"
     card = await wait_card(stub, 1)
     assert "chat supergroup" in card.text
+
+
+async def test_staff_commands_are_refused_in_a_public_group(desk_bot):
+    stub, group = desk_bot.stub, -100555
+    await stub.send_text(USER, "ini kasus saya: alamat saya Jl. Kenanga 5, saya dipecat dari KPPS")
+    await wait_card(stub, 1)
+    for command in ("/tiket 1", "/antrian"):
+        await stub.send_group_text(group, STAFF_A, command)
+    await stub.wait_for(lambda: len([m for m in stub.messages(group) if "grup petugas" in m.text]) == 2, 5, "refusals")
+    assert not [m for m in stub.messages(group) if "Jl. Kenanga" in m.text or "Antrian" in m.text]
+    # in a private chat with the bot, staff still can
+    await stub.send_text(STAFF_A, "/tiket 1")
+    await wait_text(stub, STAFF_A, "Jl. Kenanga 5")
