@@ -289,6 +289,7 @@ def reminder(tickets: list[Ticket], *, now: datetime | None = None) -> str:
 
 
 STAFF_ONLY = "Maaf, tombol dan perintah ini hanya untuk petugas."
+STAFF_CHAT_ONLY = "Demi privasi warga, perintah ini hanya dapat dipakai di grup petugas atau chat pribadi dengan saya."
 CLAIMED = "Tiket #{n} sekarang Anda tangani."
 CLAIMED_BY = "Tiket #{n} sudah diambil oleh {name}."
 NO_TICKET = "Tiket #{n} tidak ditemukan."

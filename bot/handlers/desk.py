@@ -16,7 +16,7 @@ import re
 import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
-from telegram.constants import ChatMemberStatus
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -285,10 +285,15 @@ async def on_staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def _staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    if await is_staff(context, update.effective_user.id):
-        return True
-    await update.effective_message.reply_text(dm.STAFF_ONLY)
-    return False
+    """Staff only, and only where no citizen reads along: the staff group or a private chat."""
+    if not await is_staff(context, update.effective_user.id):
+        await update.effective_message.reply_text(dm.STAFF_ONLY)
+        return False
+    chat = update.effective_chat
+    if chat.type != ChatType.PRIVATE and chat.id != desk(context).staff_chat_id:
+        await update.effective_message.reply_text(dm.STAFF_CHAT_ONLY)
+        return False
+    return True
 
 
 async def on_queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
