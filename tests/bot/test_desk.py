@@ -313,3 +313,19 @@ async def test_staff_commands_are_refused_in_a_public_group(desk_bot):
     # in a private chat with the bot, staff still can
     await stub.send_text(STAFF_A, "/tiket 1")
     await wait_text(stub, STAFF_A, "Jl. Kenanga 5")
+
+
+async def test_a_staff_member_removed_from_the_group_can_no_longer_claim_or_answer(desk_bot):
+    stub = desk_bot.stub
+    await stub.send_text(USER, "tolong sambungkan ke petugas")
+    card = await wait_card(stub, 1)
+    await press(stub, STAFF_A, card, "🙋 Ambil")  # a member: allowed (and remembered for a while)
+    stub.state.members[STAFF_GROUP][STAFF_A] = "left"  # removed from the staff group
+    await staff_reply(stub, STAFF_A, card, "jawaban dari mantan petugas")
+    await wait_text(stub, STAFF_GROUP, "hanya untuk petugas")
+    await stub.send_text(OTHER_USER, "tolong sambungkan ke petugas juga")
+    card2 = await wait_card(stub, 2)
+    refused = await press(stub, STAFF_A, card2, "🙋 Ambil")
+    assert "hanya untuk petugas" in refused["text"]
+    await stub.settle()
+    assert not [m for m in stub.messages(USER) if "Jawaban petugas" in m.text]
