@@ -45,14 +45,15 @@ STAFF_CACHE_S = 300.0
 MEMBER_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 
 
-async def is_staff(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
+async def is_staff(context: ContextTypes.DEFAULT_TYPE, user_id: int, *, fresh: bool = False) -> bool:
+    """fresh: ask Telegram now (claims and relays: a removed member loses access at once)."""
     d = desk(context)
     if user_id in d.settings.staff_ids:
         return True
     if d.staff_chat_id is None:
         return False
     cached = d.staff_cache.get(user_id)
-    if cached is not None and cached[1] > time.monotonic():
+    if not fresh and cached is not None and cached[1] > time.monotonic():
         return cached[0]
     try:
         member = await context.bot.get_chat_member(d.staff_chat_id, user_id)
@@ -103,7 +104,7 @@ async def on_ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query = update.callback_query
     action, n = TICKET_BUTTON.match(query.data or "").groups()
     n = int(n)
-    if not await is_staff(context, query.from_user.id):
+    if not await is_staff(context, query.from_user.id, fresh=action in ("a", "j")):
         await query.answer(dm.STAFF_ONLY, show_alert=True)
         return
     d = desk(context)
@@ -238,7 +239,7 @@ async def on_staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await on_group_text(update, context)
         return
     user = update.effective_user
-    if not await is_staff(context, user.id):
+    if not await is_staff(context, user.id, fresh=True):
         await msg.reply_text(dm.STAFF_ONLY)
         return
     if update.edited_message is not None:  # the citizen already has the first version
