@@ -329,3 +329,46 @@ async def test_a_staff_member_removed_from_the_group_can_no_longer_claim_or_answ
     assert "hanya untuk petugas" in refused["text"]
     await stub.settle()
     assert not [m for m in stub.messages(USER) if "Jawaban petugas" in m.text]
+
+
+async def test_a_long_staff_answer_reaches_the_citizen_in_parts_and_staff_are_told_once_sent(desk_bot):
+    from tests.telegram_stub import utf16_len
+
+    stub = desk_bot.stub
+    await stub.send_text(USER, "tolong sambungkan ke petugas")
+    card = await wait_card(stub, 1)
+    long_answer = "Penjelasan 📌 " + " ".join(f"kalimat{i} tentang DPT 🗳️." for i in range(600))
+    assert utf16_len(long_answer) > 4096
+    await staff_reply(stub, STAFF_A, card, long_answer)
+    confirm = await wait_text(stub, STAFF_GROUP, "Jawaban diteruskan ke warga (tiket #1)", timeout=8)
+    parts = [m for m in stub.messages(USER) if "kalimat" in m.text]
+    assert len(parts) >= 2 and all(utf16_len(m.text) <= 4096 for m in parts)
+    assert "kalimat599 tentang DPT" in parts[-1].text and "kalimat0 tentang" in parts[0].text
+    assert confirm.sent_at >= parts[-1].sent_at  # told only once the citizen has it
+
+
+async def test_a_relay_that_cannot_be_delivered_is_reported_to_staff(desk_bot):
+    from sqlalchemy import select, update
+
+    from bot.outbox import OutboxMessage
+
+    stub, db = desk_bot.stub, desk_bot.db
+    await stub.send_text(USER, "tolong sambungkan ke petugas")
+    card = await wait_card(stub, 1)
+    await stub.settle()
+    stub.fail_for(30, status=403, chat_id=USER)  # the citizen blocked the bot
+    await staff_reply(stub, STAFF_A, card, "Silakan datang ke kantor Bawaslu.")
+
+    async def relay_rows():
+        async with db.sessions() as s:
+            return list((await s.execute(select(OutboxMessage).where(OutboxMessage.purpose == "relay"))).scalars())
+
+    for _ in range(50):
+        if await relay_rows():
+            break
+        await asyncio.sleep(0.1)
+    async with db.sessions.begin() as s:  # as after four failed tries: the next one gives up
+        await s.execute(update(OutboxMessage).where(OutboxMessage.purpose == "relay").values(attempts=4))
+    notice = await wait_text(stub, STAFF_GROUP, "tidak terkirim", timeout=10)
+    assert "#1" in notice.text
+    assert not [m for m in stub.messages(STAFF_GROUP) if "Jawaban diteruskan" in m.text]
