@@ -63,6 +63,11 @@ def relay(ticket: Ticket, text: str, role: str) -> str:
     return f"💬 <b>Jawaban petugas untuk tiket #{ticket.id}</b>\n\n{esc(text)}\n\n— <i>{esc(role)}</i>"
 
 
+def relay_parts(ticket: Ticket, text: str, role: str) -> list[str]:
+    """The relay split into messages Telegram accepts (UTF-16 units, as split_html counts)."""
+    return split_html(relay(ticket, text, role))
+
+
 def closed_notice(ticket: Ticket, role: str) -> str:
     return (
         f"🔒 Tiket <b>#{ticket.id}</b> telah ditutup oleh {esc(role)}. "
@@ -298,6 +303,10 @@ CLOSED = "Tiket #{n} ditutup."
 ALREADY_CLOSED = "Tiket #{n} sudah ditutup."
 CLOSED_TICKET_REPLY = "Tiket #{n} sudah ditutup; jawaban tidak diteruskan."
 RELAYED = "✅ Jawaban diteruskan ke warga (tiket #{n})."
+RELAY_FAILED = (
+    "⚠️ Jawaban untuk tiket #{n} tidak terkirim ke warga (mungkin warga memblokir bot atau chat tidak ada). "
+    "Coba lagi nanti atau tutup tiket."
+)
 EDIT_NOT_RELAYED = (
     "Perubahan pesan tidak diteruskan ke warga (tiket #{n}). Bila perlu koreksi, balas kartu dengan pesan baru."
 )

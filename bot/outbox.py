@@ -350,6 +350,7 @@ class OutboxWorker:
                               method="deleteMessage", purpose="redact", message_id=message_id)
                 self._wake.set()
                 return
+            await self._confirm(s, row, "sent")
             if row.purpose == "card" and row.ticket_id is not None and message_id:
                 await s.execute(update(Ticket).where(Ticket.id == row.ticket_id).values(card_message_id=message_id))
 
@@ -377,9 +378,19 @@ class OutboxWorker:
             return
         await self._retry(row, min(MAX_BACKOFF_S, 2.0 ** row.attempts), str(exc))
 
+    async def _confirm(self, s: AsyncSession, row: OutboxMessage, outcome: str) -> None:
+        """A relay's "confirm" payload: tell the staff member how it went, once it is known."""
+        confirm = (row.payload or {}).get("confirm") or {}
+        text = confirm.get(outcome)
+        if text:
+            await enqueue(s, f"{row.key}:{outcome}", int(confirm["chat_id"]), text, purpose="staff",
+                          ticket_id=row.ticket_id, reply_to=confirm.get("reply_to"))
+            self._wake.set()
+
     async def _give_up(self, row: OutboxMessage, error: str) -> None:
         log.error("outbox %s (%s): giving up after %d tries: %s", row.id, row.key, row.attempts + 1, error[:160])
         async with self.db.sessions.begin() as s:
+            await self._confirm(s, row, "failed")
             await s.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id)

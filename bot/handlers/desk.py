@@ -269,10 +269,14 @@ async def on_staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             key = f"staff:{msg.chat_id}:{msg.message_id}"
             if await add_note(s, n, PETUGAS, text, source_key=key):
                 await mark_answered(s, ticket)
-                await enqueue(s, f"t{n}:relay:{msg.message_id}", ticket.chat_id,
-                              dm.relay(ticket, text, d.settings.staff_role), purpose="relay", ticket_id=n)
-                await enqueue(s, f"t{n}:relayed:{msg.message_id}", msg.chat_id, dm.RELAYED.format(n=n),
-                              purpose="staff", ticket_id=n, reply_to=msg.message_id)
+                # staff hear "relayed" once the last part is sent, or that it failed (bot/outbox.py)
+                parts = dm.relay_parts(ticket, text, d.settings.staff_role)
+                for i, part in enumerate(parts):
+                    report = {"confirm": {"chat_id": msg.chat_id, "reply_to": msg.message_id,
+                                          "sent": dm.RELAYED.format(n=n) if i == len(parts) - 1 else "",
+                                          "failed": dm.RELAY_FAILED.format(n=n)}}
+                    await enqueue(s, f"t{n}:relay:{msg.message_id}" + (f":{i}" if i else ""), ticket.chat_id,
+                                  part, purpose="relay", ticket_id=n, **report)
     if answer_back is not None:
         await msg.reply_text(answer_back)
         return
