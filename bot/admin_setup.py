@@ -41,7 +41,8 @@ def setup_admin(app: Application, settings: Settings, engine, *, live=None) -> N
         app.bot_data[FEED_KEY] = NewsFeed(
             settings.news_sources, state_path=settings.data_dir / "news_state.json",
             delay=settings.news_delay_seconds, timeout=settings.fetch_timeout_seconds,
-            max_bytes=settings.ingest_max_bytes, max_redirects=settings.fetch_max_redirects)
+            max_bytes=settings.ingest_max_bytes, max_redirects=settings.fetch_max_redirects,
+            allow=settings.fetch_allow)
         interval = settings.news_interval_minutes * 60
         # one replica polls and ingests into the shared index (the others follow by catalog sync)
         app.job_queue.run_repeating(leader_only(NEWS_JOB, ttl=2.5 * interval)(news_job), interval=interval,
