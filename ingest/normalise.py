@@ -56,3 +56,35 @@ def normalize_statute_lines(text: str) -> str:
             for sub in g.GLUED_PASAL_AYAT.split(piece):
                 out.extend(_line_pieces(sub))
     return "\n".join(_merge_lone_ayat(out))
+
+
+def _is_heading(line: str) -> bool:
+    return bool(g.PASAL_LINE.match(line) or g.BAB_LINE.match(line) or g.BAGIAN_LINE.match(line)
+                or g.PARAGRAF_LINE.match(line) or (line.isupper() and any(c.isalpha() for c in line)))
+
+
+def _continues(prev: str, line: str) -> bool:
+    """Is `line` the wrapped rest of `prev` (the same sentence, cut by the page width)?"""
+    if _is_heading(prev) or _is_heading(line) or g.STRUCTURAL.match(line) or g.SPLIT_RE.match(line):
+        return False
+    return not (prev.endswith((".", ":", ";", "!", "?")) and line[:1].isupper())
+
+
+def reflow_lines(text: str, keep: set[str] | frozenset[str] = frozenset()) -> str:
+    """Join the lines a page width wrapped, so an ayat or a sentence is one line again.
+
+    Headings (Pasal, BAB, Bagian, Paragraf, upper-case titles) and lines that open an ayat,
+    huruf or angka stay lines of their own; a line after a sentence end that starts a new
+    sentence stays too, and so does every line in `keep` (table rows). A word cut by a hyphen
+    at the line end is joined without a space.
+    """
+    out: list[str] = []
+    kept = False
+    for line in text.split("\n"):
+        joins = out and line and out[-1] and not kept and line not in keep and _continues(out[-1], line)
+        kept = line in keep
+        if joins:
+            out[-1] = f"{out[-1]}{'' if out[-1].endswith('-') else ' '}{line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
