@@ -221,20 +221,10 @@ def _engine(settings: Settings, *, auto_ingest: bool = True):
 
 
 def answer_json(ans, qid=None) -> dict:
-    return {
-        "id": qid,
-        "decision": ans.decision.value,
-        "answer": ans.text,
-        "confidence": ans.confidence,
-        "latency_ms": ans.latency_ms,
-        "reason": ans.reason,
-        "sources": [
-            {"citation": s.citation.label, "doc_id": s.passage.doc_id, "title": s.passage.title,
-             "pasal": s.passage.pasal, "ayat": s.passage.ayat, "status": s.citation.status, "url": s.passage.url,
-             "note": s.citation.note, "passage_id": s.passage.id, "text": s.passage.text, "score": s.score}
-            for s in ans.sources
-        ],
-    }
+    """One `ask --jsonl` / `eval --answers` record: the answer's blocks, and the text a reader sees."""
+    from .render import render_plain
+
+    return {"id": qid, "answer": render_plain(ans), **ans.to_dict()}
 
 
 @app.command()
@@ -242,6 +232,8 @@ def ask(question: Optional[str] = typer.Argument(None, help="Pertanyaan."),
         jsonl: bool = typer.Option(False, "--jsonl", help="Baca JSON lines {question, id} dari stdin.")) -> None:
     """Ask one question, or many as JSON lines on stdin."""
     from knowledge.engine import QuestionError
+
+    from .render import render_plain
 
     settings = Settings()
     if not jsonl:
@@ -253,7 +245,7 @@ def ask(question: Optional[str] = typer.Argument(None, help="Pertanyaan."),
         except QuestionError as e:
             _fail(str(e))
         out.print(f"[bold]Keputusan:[/] {ans.decision.value} (keyakinan {ans.confidence:.2f})\n")
-        out.print(ans.text, markup=False, highlight=False)
+        out.print(render_plain(ans), markup=False, highlight=False)
         return
     engine = _engine(settings)
     lines = sys.stdin.read().splitlines()

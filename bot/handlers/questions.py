@@ -23,7 +23,7 @@ from .. import desk_messages as dm
 from .. import messages as m
 from ..escalation import DESK_KEY, kind_for, open_ticket, sources_of
 from ..keyboards import answer_keyboard
-from ..render import answer_messages, esc
+from ..render import answer_messages, esc, render_plain
 from ..services import services
 from ..text import clean_question, strip_mention, truncate_question
 from ..tickets import LAPORAN, Ticket
@@ -193,7 +193,7 @@ async def _escalate(update: Update, context, answer, asked: str, conversation_id
     try:
         ticket, created = await open_ticket(
             d, kind=kind, chat_id=chat.id, chat_type=chat.type, pseudonym=services(context).pseudonym(user.id),
-            question=asked, draft=answer.text, sources=sources_of(answer), confidence=answer.confidence,
+            question=asked, draft=render_plain(answer), sources=sources_of(answer), confidence=answer.confidence,
             reason=answer.reason or "", conversation_id=conversation_id, origin=f"msg:{chat.id}:{msg.message_id}",
             report=report, before=chunks, after=after, reply_to=msg.message_id if quote else None,
         )

@@ -14,6 +14,7 @@ from knowledge.model import Decision
 
 from .. import desk_messages as dm
 from ..escalation import desk, open_ticket, sources_of
+from ..render import render_plain
 from ..services import services
 from ..tickets import Ticket
 
@@ -54,7 +55,7 @@ async def request_staff(
         chat_type=chat_type,
         pseudonym=services(context).pseudonym(user_id),
         question=question,
-        draft=answer.text if answered else "",
+        draft=render_plain(answer) if answered else "",
         sources=sources_of(answer) if answered else [],
         confidence=answer.confidence if answer is not None else 0.0,
         reason=(answer.reason if answer is not None else "") or "",
