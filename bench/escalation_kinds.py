@@ -15,13 +15,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.escalation import kind_for  # noqa: E402
+from bot.application.ask import kind_for  # noqa: E402
 from ingest.pipeline import default_sources, prepare_path  # noqa: E402
 from knowledge.engine import Engine  # noqa: E402
 from knowledge.model import Decision  # noqa: E402

@@ -27,7 +27,7 @@ async def test_real_engine_answers_with_quote_and_citation(real_bot):
     assert any(e["type"] == "text_link" for e in entities)
     assert "UU No." in text and "Sumber" in text
     assert [c for c in real_bot.stub.calls if c.status != 200] == []
-    [row] = await real_bot.db.conversations_for(real_bot.app.bot_data["services"].pseudonym(USER))
+    [row] = await real_bot.db.conversations_for(real_bot.services.ask.pseudonym(USER))
     assert row.decision == "answer" and row.sources and row.sources[0]["passage_id"]
 
     # the full passage behind citation 1

@@ -19,7 +19,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot import messages as m
+from bot.texts import citizen as m
 from bot.db import Conversation, Database
 from bot.outbox import pending_count
 from bot.tickets import Ticket

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot import messages as m
+from bot.texts import citizen as m
 from bot.db import Conversation, Database
 from bot.shared import Lease
 from bot.tickets import Ticket
