@@ -1,7 +1,8 @@
 """The Telegram application, wired in one place.
 
-    app = build_application(settings, engine)      # Application.builder() ... .build()
-    run_polling(settings, engine)                  # blocking entry point (webhook if configured)
+    app = build_application(settings, engine, store=store)   # Application.builder() ... .build()
+
+The blocking entry points (long polling, webhook) are in bot/main.py.
 
 `start_application` / `stop_application` run the same start-up and shut-down sequence as
 `Application.run_polling` (initialize, post_init, polling, start … and back) inside an
@@ -28,9 +29,9 @@ from .db import Database
 from .flood import FloodControl
 from .handlers import ALLOWED_UPDATES, register
 from .jobs import JAKARTA, purge_old_conversations  # noqa: F401  (re-exported: tests, operators)
-from .logs import configure_logging, protect_secrets, quiet_http_loggers
+from .logs import protect_secrets, quiet_http_loggers
 from .metrics import Metrics
-from .observability import configure_json_logging, register_request_ids
+from .observability import register_request_ids
 from .persistence import DbPersistence
 from .settings import Settings
 from .texts.citizen import COMMANDS
@@ -181,25 +182,6 @@ async def stop_application(app: Application) -> None:
         await app.post_shutdown(app)
 
 
-def setup_logging(settings: Settings) -> None:
-    """The entry point's logging: JSON lines (KEPEMILUAN_LOG_FORMAT=json) or plain text."""
-    if settings.log_format.lower() == "json":
-        configure_json_logging(settings.log_level.upper())
-    elif not logging.getLogger().handlers:
-        configure_logging(settings.log_level.upper())
-
-
-def run_polling(settings: Settings, engine: Engine, store: ChromaStore | None = None) -> None:
-    """Blocking entry point. Long polling, or a webhook when settings.webhook_url is set."""
-    setup_logging(settings)
-    if settings.webhook_url:
-        run_webhook(settings, engine, store)
-        return
-    app = build_application(settings, engine, store=store)
-    log.info("starting long polling")
-    app.run_polling(allowed_updates=ALLOWED_UPDATES)
-
-
 def webhook_options(settings: Settings) -> dict:
     """Arguments for Application.run_webhook / Updater.start_webhook from the settings."""
     if not settings.webhook_url:
@@ -218,19 +200,3 @@ def webhook_options(settings: Settings) -> dict:
         "secret_token": secret,
         "allowed_updates": ALLOWED_UPDATES,
     }
-
-
-def run_webhook(settings: Settings, engine: Engine, store: ChromaStore | None = None) -> None:
-    """Webhook mode: Telegram POSTs updates to settings.webhook_url, checked by a secret token.
-
-    Served by bot.web (Starlette + uvicorn) with /healthz, /readyz and /metrics beside it.
-    """
-    import asyncio
-
-    from .web import serve_webhook
-
-    setup_logging(settings)
-    if settings.webhook_secret is None and settings.use_shared_state:
-        raise RuntimeError("KEPEMILUAN_WEBHOOK_SECRET must be set when several replicas share one webhook")
-    log.info("starting webhook mode")
-    asyncio.run(serve_webhook(settings, engine, store))

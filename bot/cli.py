@@ -381,7 +381,7 @@ def run() -> None:
 
         chat(engine, console=out)
         return
-    from .app import run_polling
+    from .main import run_polling
 
     run_polling(settings, engine, store)
 

@@ -33,7 +33,9 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
+from .app import build_application, stop_application, webhook_options
 from .application.ports import Engine
+from .handlers import ALLOWED_UPDATES
 from .context import services_of
 from .db import Database
 from .metrics import Metrics
@@ -176,8 +178,6 @@ class WebhookRunner:
 
     def __init__(self, settings: Settings, engine: Engine | None = None, store: ChromaStore | None = None, *,
                  application: Application | None = None):
-        from .app import build_application, webhook_options
-
         self.settings = settings
         self.options = webhook_options(settings)
         if application is None:
@@ -196,8 +196,6 @@ class WebhookRunner:
 
     async def start(self) -> None:
         import uvicorn
-
-        from .handlers import ALLOWED_UPDATES
 
         app, s = self.application, self.settings
         await app.initialize()
@@ -219,8 +217,6 @@ class WebhookRunner:
                  self.options["url_path"], self.services.replica)
 
     async def stop(self) -> None:
-        from .app import stop_application
-
         if self.server is not None and self._task is not None:
             self.server.should_exit = True
             try:

@@ -19,7 +19,7 @@ from bot.composition import BotServices  # noqa: E402
 from bot.context import services_of  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from tests.telegram_stub import SentMessage, TelegramStub  # noqa: E402
+from standins.bot_api import SentMessage, TelegramStub  # noqa: E402
 
 from .fakes import FakeEngine  # noqa: E402
 

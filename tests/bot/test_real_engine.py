@@ -57,7 +57,7 @@ async def test_real_engine_political_question_is_declined(real_bot):
 def test_real_engine_output_renders_to_valid_telegram_html(real_engine, question):
     from bot.render import answer_messages
     from knowledge.model import Decision
-    from tests.telegram_stub import parse_html
+    from standins.bot_api import parse_html
 
     answer = real_engine.answer(question)
     chunks = answer_messages(answer)

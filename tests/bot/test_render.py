@@ -16,7 +16,7 @@ from bot.render import (
 )
 from bot.text import clean_question, strip_mention, truncate_question, utf16_len
 from knowledge.model import Answer, Decision
-from tests.telegram_stub import parse_html
+from standins.bot_api import parse_html
 
 from .fakes import P7, P_LONG, QUOTE_P7, REPEALED_NOTE, FakeEngine
 

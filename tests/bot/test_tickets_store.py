@@ -30,7 +30,7 @@ from bot.tickets import (
     close,
 )
 from tests.bot.conftest import pg_admin as _pg_admin
-from tests.telegram_stub import parse_html
+from standins.bot_api import parse_html
 
 def _values(**kw):
     values = dict(kind=PERTANYAAN, chat_id=1001, chat_type="private", user_pseudonym="p1", question="q?", draft_answer="",

@@ -19,9 +19,9 @@ from bot.texts import citizen as m
 from bot.web import WebhookRunner
 from bot.wiring import build_engine, build_store
 from tests.bot.conftest import TOKEN, make_settings
-from tests.telegram_stub import TelegramStub
+from standins.bot_api import TelegramStub
 
-from .servers import free_port
+from standins.servers import free_port
 
 USER = 5001
 QUESTION = "apa syarat pendidikan calon bupati?"
@@ -99,7 +99,7 @@ async def test_replica_follows_an_ingest_made_by_another_process(chroma, tmp_pat
     """`docker compose run --rm ingest` writes to the Chroma server; running replicas pick it up."""
     from tests.conftest import CORPUS
 
-    from .servers import ingest_fixture
+    from standins.servers import ingest_fixture
 
     async with TelegramStub(TOKEN) as stub:
         runner, _base = await _runner(stub, tmp_path, chroma, dense_weight=0.0)

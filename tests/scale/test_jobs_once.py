@@ -14,7 +14,7 @@ from bot.context import services_of
 from bot.shared import leader_only
 from tests.bot.conftest import TOKEN, make_settings
 from tests.bot.fakes import FakeEngine
-from tests.telegram_stub import TelegramStub
+from standins.bot_api import TelegramStub
 
 INTERVAL = 0.3
 TTL = 1.2

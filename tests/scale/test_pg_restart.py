@@ -26,9 +26,9 @@ from bot.tickets import Ticket
 from bot.web import WebhookRunner
 from tests.bot.conftest import TOKEN, make_settings
 from tests.bot.fakes import QUOTE_P7, FakeEngine
-from tests.telegram_stub import TelegramStub
+from standins.bot_api import TelegramStub
 
-from .servers import free_port
+from standins.servers import free_port
 
 USER = 9001
 

@@ -21,9 +21,9 @@ from bot.db import Conversation, Database
 from bot.shared import Lease
 from bot.tickets import Ticket
 from tests.bot.conftest import TOKEN
-from tests.telegram_stub import TelegramStub
+from standins.bot_api import TelegramStub
 
-from .servers import Replica, free_port
+from standins.servers import Replica, free_port
 
 SECRET = "rahasia-replika_02"
 HOOK = "https://bot.contoh.go.id/kait"
