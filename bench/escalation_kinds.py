@@ -1,4 +1,4 @@
-"""Which ticket each dev-set item would open: the engine's decision → bot.escalation.kind_for.
+"""Which ticket each dev-set item would open: the engine's decision → bot.application.ask.kind_for.
 
     python -m bench.escalation_kinds [path/to/dev.jsonl]     (default: ../shared/eval/dev.jsonl)
 
@@ -32,6 +32,9 @@ def expected_kind(item: dict) -> str:
 
 def main(path: str | None = None) -> int:
     dev = Path(path or ROOT.parent / "shared" / "eval" / "dev.jsonl")
+    if not dev.exists():
+        print(f"evaluation set not found: {dev} (give its path as the argument)", file=sys.stderr)
+        return 2
     items = [json.loads(line) for line in dev.read_text().splitlines() if line.strip()]
     passages = [p for src, info in default_sources() for p in prepare_path(src, info)[2]]
     engine = Engine(passages)
