@@ -42,71 +42,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from telegram import InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from .db import Base, BigId, Database, utcnow
+from .db import Database, utcnow
+from .outbox_store import FAILED, PENDING, SENT, OutboxMessage, enqueue, pending_count, sent_message_ticket
 from .tickets import Ticket
 
 log = logging.getLogger(__name__)
 
-PENDING = "pending"
-SENT = "sent"
-FAILED = "failed"
 
 MAX_PERMANENT_FAILURES = 5
 MAX_BACKOFF_S = 300.0
 CLAIM_SECONDS = 90.0  # > bot.flood's retries of one send (45 s)
-
-
-class OutboxMessage(Base):
-    __tablename__ = "outbox"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    method: Mapped[str] = mapped_column(String(24), default="sendMessage")
-    text: Mapped[str] = mapped_column(Text, default="")
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    purpose: Mapped[str] = mapped_column(String(24), default="")  # card | relay | ack | notice | reminder ...
-    ticket_id: Mapped[int | None] = mapped_column(BigId, nullable=True, index=True)
-    status: Mapped[str] = mapped_column(String(12), default=PENDING, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # Telegram's, once sent
-    last_error: Mapped[str] = mapped_column(String(200), default="")
-    # which worker is sending it (several replicas), until when (migration 0005)
-    claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
-    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-async def enqueue(
-    s: AsyncSession,
-    key: str,
-    chat_id: int,
-    text: str = "",
-    *,
-    purpose: str = "",
-    ticket_id: int | None = None,
-    method: str = "sendMessage",
-    reply_markup: InlineKeyboardMarkup | dict | None = None,
-    **payload: Any,
-) -> bool:
-    """Add a message to the outbox inside the caller's transaction. False: that key exists already."""
-    seen = (await s.execute(select(OutboxMessage.id).where(OutboxMessage.key == key))).first()
-    if seen:
-        return False
-    if isinstance(reply_markup, InlineKeyboardMarkup):
-        reply_markup = reply_markup.to_dict()
-    if reply_markup is not None:
-        payload["reply_markup"] = reply_markup
-    s.add(
-        OutboxMessage(
-            key=key, created_at=utcnow(), chat_id=chat_id, method=method, text=text, payload=payload,
-            purpose=purpose, ticket_id=ticket_id, status=PENDING, attempts=0, next_attempt_at=utcnow(),
-        )
-    )
-    await s.flush()
-    return True
 
 
 class OutboxWorker:
@@ -348,26 +293,6 @@ def _process_id() -> str:
 
 class _NotYet(Exception):
     """The row depends on a message not sent yet (a reply to a card still in the outbox)."""
-
-
-async def pending_count(db: Database) -> int:
-    from sqlalchemy import func
-
-    async with db.sessions() as s:
-        q = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == PENDING)
-        return int((await s.execute(q)).scalar_one())
-
-
-async def sent_message_ticket(db: Database, chat_id: int, message_id: int) -> int | None:
-    """The ticket a bot message (card, reminder, follow-up) in `chat_id` belongs to."""
-    async with db.sessions() as s:
-        res = await s.execute(
-            select(OutboxMessage.ticket_id).where(
-                OutboxMessage.chat_id == chat_id, OutboxMessage.message_id == message_id, OutboxMessage.status == SENT
-            )
-        )
-        row = res.first()
-    return row[0] if row else None
 
 
 __all__ = ["OutboxMessage", "OutboxWorker", "enqueue", "pending_count", "sent_message_ticket"]

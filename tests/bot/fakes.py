@@ -150,6 +150,7 @@ class FakeEngine:
         self.fail_next = 0
         self.fail_message = "simulated engine failure"
         self.questions: list[str] = []
+        self.extra: list[Passage] = []  # passages written through the knowledge base (staff FAQ answers)
         self._lock = threading.Lock()
 
     # -------------------------------------------------------------- interface
@@ -183,6 +184,30 @@ class FakeEngine:
             {"doc_id": "uu-8-2012", "title": P_REPEALED.title, "doc_type": UU, "status": DICABUT,
              "status_by": "uu-7-2017", "passages": 250},
         ]
+
+    # -------------------------------------------------------------- the writer's side
+    # (bot.application.ports.Engine): staff FAQ passages are kept, the answers above stay canned
+
+    def passages(self) -> list[Passage]:
+        return list(self.extra)
+
+    def reload(self, passages: list[Passage]) -> None:
+        self.extra = list(passages)
+
+    def replace_document(self, doc_id: str, passages: list[Passage]) -> None:
+        self.extra = [p for p in self.extra if p.doc_id != doc_id] + list(passages)
+
+    def remove_document(self, doc_id: str) -> int:
+        before = len(self.extra)
+        self.extra = [p for p in self.extra if p.doc_id != doc_id]
+        return before - len(self.extra)
+
+    def set_status(self, doc_id: str, status: str, status_by: str | None = None) -> int:
+        return 0
+
+    @property
+    def size(self) -> int:
+        return len(self.extra)
 
     # -------------------------------------------------------------- answers
 

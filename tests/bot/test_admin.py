@@ -20,7 +20,7 @@ async def admin_bot(stub, tmp_path, fixture_passages):
     engine = seeded_engine(tmp_path / "chroma", fixture_passages, embedder=embedder)
     settings = make_settings(stub, tmp_path, ingest_max_bytes=300_000, ingest_progress_seconds=0.0,
                              fetch_timeout_seconds=0.5, fetch_max_redirects=3)
-    harness = await start_bot(stub, settings, engine)
+    harness = await start_bot(stub, settings, engine, store=engine.store)
     harness.embedder = embedder
     try:
         yield harness
@@ -164,7 +164,7 @@ async def test_status_dicabut_makes_answers_warn_and_persists(admin_bot, tmp_pat
     # persisted: in the store's metadata (a restart rebuilds the engine from it) and in the DB
     restarted = seeded_engine(tmp_path / "chroma", [])
     assert {p.status for p in restarted.document_passages(DOC_ID)} == {"dicabut"}
-    assert (await bot.app.bot_data["services"].admin_log.overrides())[DOC_ID] == ("dicabut", "perbawaslu-10-2099")
+    assert (await bot.services.admin_log.overrides())[DOC_ID] == ("dicabut", "perbawaslu-10-2099")
     # a new version of the document keeps the correction
     await upload(bot, perbawaslu(2).encode(), "p.md", "text/markdown")
     assert {p.status for p in bot.engine.document_passages(DOC_ID)} == {"dicabut"}
@@ -188,7 +188,7 @@ async def test_same_content_again_changes_nothing(admin_bot):
     assert "versi 2 (diperbarui)" in changed.text and "2 ditambah, 2 dihapus, 1 tidak berubah" in changed.text
     assert "Versi sebelumnya: 1" in changed.text
     assert bot.embedder.embedded == embedded + 2  # only the two changed articles
-    versions = await bot.app.bot_data["services"].admin_log.versions(DOC_ID)
+    versions = await bot.services.admin_log.versions(DOC_ID)
     assert [(v.version, v.added, v.removed) for v in versions] == [(1, 3, 0), (2, 2, 2)]
     assert versions[1].changes == {"added": ["pasal-1", "pasal-2"], "removed": ["pasal-1", "pasal-2"]}
     assert versions[0].content_hash != versions[1].content_hash

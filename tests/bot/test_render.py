@@ -24,7 +24,7 @@ from bot.text import clean_question, strip_mention, truncate_question, utf16_len
 from knowledge.cite import label
 from knowledge.compose import DISCLAIMER, compose
 from knowledge.model import DICABUT, Answer, AnswerWarning, Decision, Passage, Quote
-from tests.telegram_stub import parse_html
+from standins.bot_api import parse_html
 
 from .fakes import P7, P_LONG, P_REPEALED, QUOTE_P7, REPEALED_NOTE, FakeEngine, source_of
 

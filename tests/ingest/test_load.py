@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import ipaddress
-import os
 import re
 import socket
 import threading
@@ -19,7 +18,6 @@ import httpx
 import pypdf
 import pytest
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 from tests.pdfs import blank_pdf, make_text_pdf  # noqa: E402
 from ingest.load import (  # noqa: E402

@@ -8,10 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
-from .render import esc
-from .tickets import BARU, DIAMBIL, DIJAWAB, DITUTUP, LAPORAN, PERMINTAAN, Ticket, aware
+from ..render import esc
+from ..tickets import BARU, DIAMBIL, DIJAWAB, DITUTUP, LAPORAN, PERMINTAAN, Ticket, aware
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 CARD_TEXT_MAX = 900  # characters of the question / draft shown on a card
@@ -199,23 +197,6 @@ def card(ticket: Ticket, *, now: datetime | None = None) -> str:
     return "\n".join(parts)
 
 
-def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
-    n = ticket.id
-    if ticket.status == DITUTUP:
-        return InlineKeyboardMarkup([[InlineKeyboardButton("⭐ Jadikan FAQ", callback_data=f"tk:f:{n}")]])
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("🙋 Ambil", callback_data=f"tk:a:{n}"),
-                InlineKeyboardButton("✍️ Jawab", callback_data=f"tk:j:{n}"),
-            ],
-            [
-                InlineKeyboardButton("🔒 Tutup", callback_data=f"tk:t:{n}"),
-                InlineKeyboardButton("⭐ Jadikan FAQ", callback_data=f"tk:f:{n}"),
-            ],
-        ]
-    )
-
 
 def queue(tickets: list[Ticket], *, now: datetime | None = None) -> str:
     if not tickets:
@@ -275,21 +256,10 @@ TICKET_USAGE = "Gunakan: /tiket &lt;nomor&gt;, misalnya /tiket 12"
 TARIKFAQ_USAGE = "Gunakan: /tarikfaq &lt;nomor FAQ&gt;"
 BTN_WITHDRAW_FAQ = "↩️ Tarik FAQ"
 
-
-def reporter_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(BTN_DECLINE, callback_data="rp:anon")]])
-
-
-def evidence_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(BTN_DONE, callback_data="rp:done"), InlineKeyboardButton(BTN_NO_EVIDENCE, callback_data="rp:none")]]
-    )
-
-
-def escalate_keyboard(conversation_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(BTN_ESCALATE, callback_data=f"hq:{conversation_id}")]])
-
-
-def intake_start() -> tuple[str, InlineKeyboardMarkup]:
-    """The first intake question, sent right after a report's ticket acknowledgement."""
-    return REPORT_INTRO + "\n\n" + ASK_REPORTER, reporter_keyboard()
+BTN_CLAIM = "🙋 Ambil"
+BTN_ANSWER = "✍️ Jawab"
+BTN_CLOSE = "🔒 Tutup"
+BTN_MAKE_FAQ = "⭐ Jadikan FAQ"
+REPORT_INACTIVE = "Laporan ini sudah tidak aktif (mungkin sudah ditutup petugas). Mulai lagi dengan /lapor."
+INTAKE_START = REPORT_INTRO + "\n\n" + ASK_REPORTER  # the first intake question, after the acknowledgement
+EVIDENCE_CAPTION = "Bukti {i} tiket #{n}"
