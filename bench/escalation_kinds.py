@@ -1,4 +1,4 @@
-"""Which ticket each dev-set item would open: the engine's decision → bot.escalation.kind_for.
+"""Which ticket each dev-set item would open: the engine's decision → bot.application.ask.kind_for.
 
     python -m bench.escalation_kinds [path/to/dev.jsonl]     (default: ../shared/eval/dev.jsonl)
 
@@ -15,13 +15,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.escalation import kind_for  # noqa: E402
+from bot.application.ask import kind_for  # noqa: E402
 from ingest.pipeline import default_sources, prepare_path  # noqa: E402
 from knowledge.engine import Engine  # noqa: E402
 from knowledge.model import Decision  # noqa: E402
@@ -33,6 +32,9 @@ def expected_kind(item: dict) -> str:
 
 def main(path: str | None = None) -> int:
     dev = Path(path or ROOT.parent / "shared" / "eval" / "dev.jsonl")
+    if not dev.exists():
+        print(f"evaluation set not found: {dev} (give its path as the argument)", file=sys.stderr)
+        return 2
     items = [json.loads(line) for line in dev.read_text().splitlines() if line.strip()]
     passages = [p for src, info in default_sources() for p in prepare_path(src, info)[2]]
     engine = Engine(passages)

@@ -42,8 +42,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,9 +50,9 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from bench.load_bot import QUESTIONS, TOKEN, pct  # noqa: E402  (the same questions and percentile)
-from tests.scale.conftest import PgDatabases, pg_available  # noqa: E402
-from tests.scale.servers import ChromaServer, Replica, free_port  # noqa: E402
-from tests.telegram_stub import SentMessage, TelegramStub  # noqa: E402
+from standins.postgres import PgDatabases, pg_available  # noqa: E402
+from standins.servers import ChromaServer, Replica, free_port  # noqa: E402
+from standins.bot_api import SentMessage, TelegramStub  # noqa: E402
 
 SECRET = "bench-webhook-secret_0123456789"
 CHROMA_DIR = ROOT / ".bench" / "webhook-chroma"

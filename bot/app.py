@@ -1,7 +1,8 @@
 """The Telegram application, wired in one place.
 
-    app = build_application(settings, engine)      # Application.builder() ... .build()
-    run_polling(settings, engine)                  # blocking entry point (webhook if configured)
+    app = build_application(settings, engine, store=store)   # Application.builder() ... .build()
+
+The blocking entry points (long polling, webhook) are in bot/main.py.
 
 `start_application` / `stop_application` run the same start-up and shut-down sequence as
 `Application.run_polling` (initialize, post_init, polling, start … and back) inside an
@@ -11,39 +12,40 @@ from __future__ import annotations
 
 import datetime as dtm
 import logging
-import os
 import secrets
-from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
-from telegram import LinkPreviewOptions
+from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import FloodLimit, ParseMode
-from telegram.ext import Application, ContextTypes, Defaults
+from telegram.ext import Application, Defaults
 
-from .admin_setup import admin_post_init, setup_admin
-from .catalog_sync import schedule_catalog_sync
+from . import jobs
+from .application.ports import Engine
+from .composition import compose
+from .context import CONTEXT_TYPES, BotData, services_of
 from .conversation_sync import install as install_conversation_sync
 from .db import Database
 from .flood import FloodControl
 from .handlers import ALLOWED_UPDATES, register
-from .jobs import desk_shutdown, desk_startup, install_desk
-from .logs import configure_logging, protect_secrets, quiet_http_loggers
-from .messages import bot_commands
-from .persistence import DbPersistence
+from .jobs import JAKARTA, purge_old_conversations  # noqa: F401  (re-exported: tests, operators)
+from .logs import protect_secrets, quiet_http_loggers
 from .metrics import Metrics
-from .observability import configure_json_logging, register_request_ids
-from .ratelimit import UserRateLimiter
-from .privacy import purge_older_than
-from .services import KEY, EngineLike, Services
+from .observability import register_request_ids
+from .persistence import DbPersistence
 from .settings import Settings
-from .shared import LEASES_KEY, DbRateLimiter, IngestRuns, Leases, leader_only, replica_id
+from .texts.citizen import COMMANDS
+
+if TYPE_CHECKING:
+    from knowledge.store import ChromaStore
 
 log = logging.getLogger(__name__)
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
-PURGE_AT = dtm.time(3, 0, tzinfo=JAKARTA)
 POOL_TIMEOUT_S = 10.0
+
+
+def bot_commands() -> list[BotCommand]:
+    return [BotCommand(c, d) for c, d in COMMANDS]
 
 
 def _token(settings: Settings) -> str:
@@ -53,33 +55,15 @@ def _token(settings: Settings) -> str:
 
 
 async def _post_init(app: Application) -> None:
-    svc: Services = app.bot_data[KEY]
+    svc = services_of(app)
     await svc.db.migrate()
-    await desk_startup(app)
-    await admin_post_init(app)
+    await jobs.startup(svc)
     await app.bot.set_my_commands(bot_commands())
     log.info("bot @%s ready (database migrated, %d commands registered)", app.bot.username, len(bot_commands()))
 
 
 async def _post_shutdown(app: Application) -> None:
-    svc: Services = app.bot_data[KEY]
-    await desk_shutdown(app)
-    svc.executor.shutdown(wait=False, cancel_futures=True)
-    await svc.db.close()
-
-
-async def purge_old_conversations(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """JobQueue job: the retention purge (settings.log_retention_days) of everything personal."""
-    svc: Services = context.application.bot_data[KEY]
-    days = svc.settings.log_retention_days
-    purged = await purge_older_than(svc.db, days, data_dir=svc.settings.data_dir)
-    if svc.shared_limiter is not None:
-        await svc.shared_limiter.purge()
-    log.info(
-        "retention purge (%d days): %d conversations, %d tickets, %d outbox rows, %d conversation states, "
-        "%d inbox files deleted", days, purged.conversations, purged.tickets, purged.outbox, purged.states,
-        purged.files,
-    )
+    await jobs.shutdown(services_of(app))
 
 
 def group_rate_per_minute(flood_limit: float) -> float:
@@ -95,16 +79,18 @@ def group_rate_per_minute(flood_limit: float) -> float:
 
 def build_application(
     settings: Settings,
-    engine: EngineLike,
+    engine: Engine,
     *,
+    store: ChromaStore | None = None,
     db: Database | None = None,
     flood_limit: float | None = None,
     engine_workers: int | None = None,
     connection_pool_size: int | None = None,
-    live=None,
 ) -> Application:
     """Build the bot. Arguments left at None come from the settings.
 
+    store: the engine's Chroma store (bot.wiring.build_engine); None: documents cannot be
+    ingested (the knowledge base still takes staff FAQ answers).
     flood_limit: outgoing messages per second of THIS PROCESS (settings.telegram_flood_limit,
     default Telegram's ~30/s; with N replicas set 30/N; 0: no throttling, for load tests against
     the stand-in). 429 retry_after is honoured either way.
@@ -112,26 +98,33 @@ def build_application(
     0 = min(4, CPUs)).
     connection_pool_size: HTTP connections to the Bot API (settings.telegram_pool_size, 16;
     PTB's default, 256, costs CPU: httpcore checks every pooled connection on each request).
-    live: an ingest.live.LiveIndex for admin re-ingestion (default: built from engine.store).
     """
-    if flood_limit is None:
-        flood_limit = settings.telegram_flood_limit
-    if connection_pool_size is None:
-        connection_pool_size = settings.telegram_pool_size
-    if engine_workers is None:
-        engine_workers = settings.engine_workers
+    flood_limit = settings.telegram_flood_limit if flood_limit is None else flood_limit
     token = _token(settings)
     metrics = Metrics()
-    protect_secrets(
-        token,
-        settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-    )
+    protect_secrets(token, settings.webhook_secret.get_secret_value() if settings.webhook_secret else None)
     quiet_http_loggers()
     db = db or Database(settings.db_url)
+    app = _builder(settings, token, flood_limit, metrics,
+                   settings.telegram_pool_size if connection_pool_size is None else connection_pool_size, db).build()
+    svc = compose(app, settings, engine, bot=app.bot, store=store, db=db, metrics=metrics,
+                  engine_workers=settings.engine_workers if engine_workers is None else engine_workers)
+    data = app.bot_data
+    assert isinstance(data, BotData)
+    data.install(svc)
+    register_request_ids(app)
+    register(app, svc.settings)
+    if settings.use_shared_state:  # report-intake steps follow the citizen across replicas
+        install_conversation_sync(app)
+    jobs.schedule_jobs(app, svc)
+    return app
 
+
+def _builder(settings: Settings, token: str, flood_limit: float, metrics: Metrics, pool_size: int, db: Database):
     builder = (
         Application.builder()
         .token(token)
+        .context_types(CONTEXT_TYPES)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -147,7 +140,7 @@ def build_application(
         .concurrent_updates(True)
         # Enough parallel connections for ~30 msg/s at real-world latency; a huge pool only
         # costs CPU (httpcore scans every pooled connection on each request).
-        .connection_pool_size(connection_pool_size)
+        .connection_pool_size(pool_size)
         .pool_timeout(POOL_TIMEOUT_S)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -157,35 +150,7 @@ def build_application(
         builder = builder.base_url(settings.telegram_base_url)
     if settings.telegram_base_file_url:
         builder = builder.base_file_url(settings.telegram_base_file_url)
-    app = builder.build()
-
-    workers = engine_workers or min(4, os.cpu_count() or 2)
-    svc = Services(
-        settings=settings,
-        engine=engine,
-        db=db,
-        limiter=UserRateLimiter(settings.rate_limit_per_minute),
-        executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="engine"),
-        metrics=metrics,
-        replica=replica_id(),
-    )
-    if settings.use_shared_state:  # several replicas: limits and job leases live in the database
-        svc.shared_limiter = DbRateLimiter(db, settings.rate_limit_per_minute)
-        app.bot_data[LEASES_KEY] = Leases(db, svc.replica)
-    metrics.register_ingest_runs(IngestRuns(db).totals)
-    app.bot_data[KEY] = svc
-    register_request_ids(app)
-    install_desk(app, settings, db, engine, svc.executor)
-    setup_admin(app, settings, engine, live=live)
-    register(app)
-    if settings.use_shared_state:  # report-intake steps follow the citizen across replicas
-        install_conversation_sync(app)
-    # one replica purges (leader lease, renewed daily; another takes over if it dies)
-    daily_purge = leader_only("retention-purge", ttl=2.5 * 86400)(purge_old_conversations)
-    app.job_queue.run_daily(daily_purge, time=PURGE_AT, name="retention-purge")
-    app.job_queue.run_once(purge_old_conversations, when=60, name="retention-purge-startup")
-    schedule_catalog_sync(app, engine, settings.catalog_refresh_s)  # replicas follow the shared index
-    return app
+    return builder
 
 
 # ---------------------------------------------------------------- running
@@ -217,26 +182,6 @@ async def stop_application(app: Application) -> None:
         await app.post_shutdown(app)
 
 
-def setup_logging(settings: Settings) -> None:
-    """The entry point's logging: JSON lines (KEPEMILUAN_LOG_FORMAT=json) or plain text."""
-    if settings.log_format.lower() == "json":
-        configure_json_logging(settings.log_level.upper())
-    elif not logging.getLogger().handlers:
-        configure_logging(settings.log_level.upper())
-
-
-def run_polling(settings: Settings, engine: EngineLike) -> None:
-    """Blocking entry point. Long polling, or a webhook when settings.webhook_url is set."""
-    settings.check_production()  # SettingsError (one line) before anything starts
-    setup_logging(settings)
-    if settings.webhook_url:
-        run_webhook(settings, engine)
-        return
-    app = build_application(settings, engine)
-    log.info("starting long polling")
-    app.run_polling(allowed_updates=ALLOWED_UPDATES)
-
-
 def webhook_options(settings: Settings) -> dict:
     """Arguments for Application.run_webhook / Updater.start_webhook from the settings."""
     if not settings.webhook_url:
@@ -255,19 +200,3 @@ def webhook_options(settings: Settings) -> dict:
         "secret_token": secret,
         "allowed_updates": ALLOWED_UPDATES,
     }
-
-
-def run_webhook(settings: Settings, engine: EngineLike) -> None:
-    """Webhook mode: Telegram POSTs updates to settings.webhook_url, checked by a secret token.
-
-    Served by bot.web (Starlette + uvicorn) with /healthz, /readyz and /metrics beside it.
-    """
-    import asyncio
-
-    from .web import serve_webhook
-
-    setup_logging(settings)
-    if settings.webhook_secret is None and settings.use_shared_state:
-        raise RuntimeError("KEPEMILUAN_WEBHOOK_SECRET must be set when several replicas share one webhook")
-    log.info("starting webhook mode")
-    asyncio.run(serve_webhook(settings, engine))

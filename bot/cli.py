@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the CLI never downloads a model (telemetry: knowledge/__init__)
 
 import json  # noqa: E402
 import sys  # noqa: E402
@@ -60,85 +58,87 @@ def _admin(settings: Settings, fn):
     return asyncio.run(go())
 
 
-def ingest_sources(settings: Settings, targets: list[str], *, quiet: bool = False, store=None,
-                   reports: list | None = None, overrides: dict | None = None) -> list:
-    """Ingest paths/URLs (or the bundled corpus when none) into the store. Returns summaries.
-
-    `reports` collects one ingest.live.IngestReport per document (for the audit log);
-    `overrides` (doc id -> (status, status_by)) are admins' legal-status corrections.
-    """
+def _prepare(targets: list[str]) -> list:
+    """Load + parse + chunk every target (the bundled corpus when none) before anything is written:
+    a bad input stops the run with the index untouched."""
     import asyncio
 
-    from ingest.index import IndexWriter
     from ingest.load import LoadError, fetch_url
     from ingest.pipeline import default_sources, manifest_entry_for, prepare, prepare_path
-    from knowledge.store import StoreError
 
-    store = store or _open_store(settings)
-    writer = IndexWriter(store, store.embedder)
-    known = {}
-    for p in writer.passages():
-        known.setdefault(p.doc_id, p)
-    # 1. load + parse + chunk everything first: a bad input stops before anything is written
+    items = [(str(p), info) for p, info in default_sources()] if not targets else [(t, None) for t in targets]
     prepared = []
-    if not targets:
-        items = [(str(p), info) for p, info in default_sources()]
-    else:
-        items = [(t, None) for t in targets]
     for target, info in items:
         try:
             if target.startswith(("http://", "https://")):
-                loaded = asyncio.run(fetch_url(target))
-                prepared.append(prepare(loaded, info))
-            else:
-                path = Path(target)
-                if not path.exists():
-                    raise LoadError("not_found", f"Berkas tidak ditemukan: {target}")
-                if path.is_dir():
-                    for f in sorted(path.rglob("*")):
-                        if f.is_file() and f.suffix.lower() in (".md", ".txt", ".pdf", ".html", ".htm"):
-                            prepared.append(prepare_path(f, manifest_entry_for(f)))
-                    continue
-                prepared.append(prepare_path(path, info))
+                prepared.append(prepare(asyncio.run(fetch_url(target)), info))
+                continue
+            path = Path(target)
+            if not path.exists():
+                raise LoadError("not_found", f"Berkas tidak ditemukan: {target}")
+            files = [f for f in sorted(path.rglob("*")) if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES] \
+                if path.is_dir() else [path]
+            prepared += [prepare_path(f, manifest_entry_for(f) if path.is_dir() else info) for f in files]
         except LoadError as e:
             _fail(f"{target}: {e.message}")
     for info, _, passages in prepared:
         if not passages:
             _fail(f"{info.doc_id}: tidak ada teks yang bisa diindeks.")
-    if overrides:
-        import dataclasses
+    return prepared
 
-        for k, (info, text, passages) in enumerate(prepared):
-            if info.doc_id in overrides:
-                info.status, info.status_by = overrides[info.doc_id]
-                prepared[k] = (info, text, [dataclasses.replace(p, status=info.status, status_by=info.status_by)
-                                            for p in passages])
-    # 2. write
+
+SOURCE_SUFFIXES = (".md", ".txt", ".pdf", ".html", ".htm")
+
+
+def ingest_sources(settings: Settings, targets: list[str], *, quiet: bool = False, store=None, engine=None,
+                   record: bool = False) -> list:
+    """Ingest paths/URLs (or the bundled corpus when none) through the knowledge base. Returns
+    one ingest.live.IngestReport per document.
+
+    engine: the engine to update (default: one over the store's passages, for this run only);
+    record: apply the admins' legal-status corrections and write the audit log (the database).
+    """
+    import asyncio
+
+    from ingest.live import LiveIndex
+    from knowledge.engine import Engine
+    from knowledge.store import StoreError
+
+    from .application.knowledge_base import KnowledgeBase
+    from .audit import AdminLog, cli_actor
+    from .db import Database
+
+    store = store or _open_store(settings)
+    prepared = _prepare(targets)
+    engine = engine or Engine(store.all()[0])
     total = sum(len(ps) for _, _, ps in prepared)
-    summaries = []
+
+    async def run(prog: Progress, task) -> list:
+        db = Database(settings.db_url) if record else None
+        try:
+            audit = AdminLog(db) if db is not None else None
+            if db is not None:
+                await db.migrate()
+            overrides = await audit.overrides() if audit is not None else {}
+            kb = KnowledgeBase(engine, live=LiveIndex(engine, store, overrides=overrides), shared=store, audit=audit)
+            return await kb.ingest_prepared(prepared, actor=cli_actor(), progress=lambda n: prog.advance(task, n))
+        finally:
+            if db is not None:
+                await db.close()
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, disable=quiet) as prog:
         task = prog.add_task("Mengindeks", total=total)
-        for info, _, passages in prepared:
-            prog.update(task, description=f"Mengindeks {info.doc_id}")
-            try:
-                staged = writer.stage(info, passages, progress=lambda n: prog.advance(task, n))
-            except StoreError as e:
-                _fail(str(e))
-            s = writer.finish(staged)
-            prog.advance(task, len(passages) - s.embedded)
-            summaries.append(s)
-            if reports is not None:
-                from ingest.live import IngestReport, describe, set_hash
-
-                reports.append(IngestReport(
-                    summary=s, doc_type=info.doc_type, recognised=describe(info), passages=len(staged.passages),
-                    previous_version=None, content_hash=set_hash(staged.passages), added_paths=staged.added_paths,
-                    removed_paths=staged.removed_paths, source=passages[0].source if passages else "", url=info.url))
-    return summaries
+        try:
+            reports = asyncio.run(run(prog, task))
+        except StoreError as e:
+            _fail(str(e))
+        prog.update(task, completed=total)
+    return reports
 
 
-def _print_summaries(summaries, seconds: float) -> None:
+def _print_summaries(reports, seconds: float) -> None:
+    summaries = [r.summary for r in reports]
     t = Table(title="Ringkasan ingest")
     for col in ("dokumen", "versi", "status", "ditambah", "dihapus", "tidak berubah", "di-embed"):
         t.add_column(col)
@@ -159,27 +159,14 @@ def ingest(targets: list[str] = typer.Argument(None, help="Berkas, folder, atau 
     """Ingest documents (the bundled default corpus when none is given)."""
     settings = load_settings()
     t0, started = time.perf_counter(), time.time()
-    reports: list = []
-    overrides = _admin(settings, lambda log: log.overrides())
     try:
-        summaries = ingest_sources(settings, list(targets or []), quiet=quiet, reports=reports, overrides=overrides)
+        reports = ingest_sources(settings, list(targets or []), quiet=quiet, record=True)
     except BaseException as exc:
         if not isinstance(exc, typer.Exit) or exc.exit_code:
             _record_ingest_run(settings, started, "failed", [])
         raise
-    _record_ingest_run(settings, started, "ok", summaries)
-    _print_summaries(summaries, time.perf_counter() - t0)
-    _record_reports(settings, reports)
-
-
-def _record_reports(settings: Settings, reports: list) -> None:
-    from .audit import cli_actor
-
-    async def rec(log):
-        for r in reports:
-            await log.record_ingest(cli_actor(), r)
-
-    _admin(settings, rec)
+    _record_ingest_run(settings, started, "ok", [r.summary for r in reports])
+    _print_summaries(reports, time.perf_counter() - t0)
 
 
 def _record_ingest_run(settings: Settings, started: float, result: str, summaries: list) -> None:
@@ -206,6 +193,12 @@ def _record_ingest_run(settings: Settings, started: float, result: str, summarie
 
 
 def _engine(settings: Settings, *, auto_ingest: bool = True):
+    return _knowledge(settings, auto_ingest=auto_ingest)[0]
+
+
+def _knowledge(settings: Settings, *, auto_ingest: bool = True):
+    """(engine, store): the engine over the Chroma store, the bundled corpus ingested first when
+    the index is empty (a single process only)."""
     from .wiring import build_engine
 
     store = _open_store(settings)
@@ -216,25 +209,17 @@ def _engine(settings: Settings, *, auto_ingest: bool = True):
                   "(docker compose run --rm ingest). Bot menunggu sampai indeks terisi.")
     elif store.count() == 0 and auto_ingest:
         err.print("Indeks masih kosong: mengindeks korpus bawaan dulu (sekali saja)…")
-        ingest_sources(settings, [], store=store)
-    return build_engine(settings, store=store)
+        engine = build_engine(settings, store=store)
+        ingest_sources(settings, [], store=store, engine=engine)
+        return engine, store
+    return build_engine(settings, store=store), store
 
 
 def answer_json(ans, qid=None) -> dict:
-    return {
-        "id": qid,
-        "decision": ans.decision.value,
-        "answer": ans.text,
-        "confidence": ans.confidence,
-        "latency_ms": ans.latency_ms,
-        "reason": ans.reason,
-        "sources": [
-            {"citation": s.citation.label, "doc_id": s.passage.doc_id, "title": s.passage.title,
-             "pasal": s.passage.pasal, "ayat": s.passage.ayat, "status": s.citation.status, "url": s.passage.url,
-             "note": s.citation.note, "passage_id": s.passage.id, "text": s.passage.text, "score": s.score}
-            for s in ans.sources
-        ],
-    }
+    """One `ask --jsonl` / `eval --answers` record: the answer's blocks, and the text a reader sees."""
+    from .render import render_plain
+
+    return {"id": qid, "answer": render_plain(ans), **ans.to_dict()}
 
 
 @app.command()
@@ -242,6 +227,8 @@ def ask(question: Optional[str] = typer.Argument(None, help="Pertanyaan."),
         jsonl: bool = typer.Option(False, "--jsonl", help="Baca JSON lines {question, id} dari stdin.")) -> None:
     """Ask one question, or many as JSON lines on stdin."""
     from knowledge.engine import QuestionError
+
+    from .render import render_plain
 
     settings = load_settings()
     if not jsonl:
@@ -253,7 +240,7 @@ def ask(question: Optional[str] = typer.Argument(None, help="Pertanyaan."),
         except QuestionError as e:
             _fail(str(e))
         out.print(f"[bold]Keputusan:[/] {ans.decision.value} (keyakinan {ans.confidence:.2f})\n")
-        out.print(ans.text, markup=False, highlight=False)
+        out.print(render_plain(ans), markup=False, highlight=False)
         return
     engine = _engine(settings)
     lines = sys.stdin.read().splitlines()
@@ -330,16 +317,24 @@ def sources() -> None:
 @app.command()
 def remove(doc_id: str) -> None:
     """Remove one source from the index."""
-    from ingest.index import IndexWriter
+    import asyncio
 
+    from ingest.live import LiveIndex
+    from knowledge.engine import Engine
+
+    from .application.knowledge_base import KnowledgeBase
     from .audit import cli_actor
 
     settings = load_settings()
     store = _open_store(settings)
-    n = IndexWriter(store, store.embedder).remove(doc_id)
+    engine = Engine([])  # this run's answers do not matter: only the index is written
+
+    async def go(log):
+        return await KnowledgeBase(engine, live=LiveIndex(engine, store), audit=log).remove(doc_id, actor=cli_actor())
+
+    n = _admin(settings, go)
     if not n:
         _fail(f"Sumber {doc_id!r} tidak ada di indeks.")
-    _admin(settings, lambda log: log.record_remove(cli_actor(), doc_id, n))
     out.print(f"{doc_id}: {n} pasase dihapus.")
 
 
@@ -365,26 +360,22 @@ def reindex() -> None:
     except Exception as e:  # noqa: BLE001  e.g. the server went away
         _fail(f"Indeks tidak dapat dibangun ulang: {e}")
     t0 = time.perf_counter()
-    reports: list = []
-    overrides = _admin(settings, lambda log: log.overrides())
-    _print_summaries(ingest_sources(settings, [], store=store, reports=reports, overrides=overrides),
-                     time.perf_counter() - t0)
-    _record_reports(settings, reports)
+    _print_summaries(ingest_sources(settings, [], store=store, record=True), time.perf_counter() - t0)
 
 
 @app.command()
 def run() -> None:
     """Run the Telegram bot (KEPEMILUAN_TELEGRAM_TOKEN set) or a terminal chat (no token)."""
     settings = load_settings()
-    engine = _engine(settings)
+    engine, store = _knowledge(settings)
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
         from .terminal import chat
 
         chat(engine, console=out)
         return
-    from .app import run_polling
+    from .main import run_polling
 
-    run_polling(settings, engine)
+    run_polling(settings, engine, store)
 
 
 def main() -> None:  # pragma: no cover

@@ -277,8 +277,3 @@ class Database:
     async def count(self, model: type[Base]) -> int:
         async with self.sessions() as s:
             return int((await s.execute(select(func.count()).select_from(model))).scalar_one())
-
-
-# The scale-out tables (rate limits, leases, ingest runs) live in bot.shared; importing it here
-# registers them on Base.metadata wherever the schema is compared or created.
-from . import shared as _shared  # noqa: E402,F401

@@ -81,32 +81,25 @@ class UpdateDeduper:
         return res.rowcount or 0
 
 
-DEDUPER_KEY = "deduper"
-
-
-async def _claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deduper: UpdateDeduper = context.application.bot_data[DEDUPER_KEY]
-    try:
-        claimed = await deduper.claim(update.update_id)
-    except Exception as exc:
-        # The database is unreachable (or broken): the update cannot be handled once-only, and
-        # every later step needs the database too. Report it once (the error handler tells the
-        # citizen to try again) and stop here instead of failing in every handler group.
-        await context.application.process_error(update, exc)
-        raise ApplicationHandlerStop from exc
-    if not claimed:
-        log.info("update %s was delivered again: handled once already, skipped", update.update_id)
-        raise ApplicationHandlerStop
-
-
-async def _done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    deduper: UpdateDeduper = context.application.bot_data[DEDUPER_KEY]
-    await deduper.done(update.update_id)
-
-
 def register(app: Application, db: Database, *, lease_seconds: float = LEASE_SECONDS) -> UpdateDeduper:
     deduper = UpdateDeduper(db, lease_seconds=lease_seconds)
-    app.bot_data[DEDUPER_KEY] = deduper
-    app.add_handler(TypeHandler(Update, _claim), group=CLAIM_GROUP)
-    app.add_handler(TypeHandler(Update, _done), group=DONE_GROUP)
+
+    async def claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            claimed = await deduper.claim(update.update_id)
+        except Exception as exc:
+            # The database is unreachable (or broken): the update cannot be handled once-only, and
+            # every later step needs the database too. Report it once (the error handler tells the
+            # citizen to try again) and stop here instead of failing in every handler group.
+            await context.application.process_error(update, exc)
+            raise ApplicationHandlerStop from exc
+        if not claimed:
+            log.info("update %s was delivered again: handled once already, skipped", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await deduper.done(update.update_id)
+
+    app.add_handler(TypeHandler(Update, claim), group=CLAIM_GROUP)
+    app.add_handler(TypeHandler(Update, done), group=DONE_GROUP)
     return deduper

@@ -1,76 +1,90 @@
-"""The ticket desk inside the Application: install it, start/stop it, and its JobQueue jobs.
+"""The JobQueue jobs, scheduled in one place (`schedule_jobs`, called by build_application).
 
-    install_desk(app, settings, db, engine, executor)   # in build_application
-    await desk_startup(app)  /  await desk_shutdown(app) # in post_init / post_shutdown
-
-Jobs:
+- «retention-purge» daily (and once a minute after start): conversations older than
+  settings.log_retention_days are deleted.
 - «ticket-reminders» every settings.reminder_interval_minutes: open tickets older than
-  settings.ticket_overdue_minutes are posted in the staff group (through the outbox). The
-  last reminder time is stored on each ticket, so a restart neither forgets nor repeats them:
-  a ticket is reminded at most once per interval.
-- «desk-housekeeping» daily: old processed_updates rows and closed tickets past the
-  retention period are deleted.
+  settings.ticket_overdue_minutes are posted in the staff group (through the outbox). The last
+  reminder time is stored on each ticket, so a restart neither forgets nor repeats them.
+- «desk-housekeeping» daily: old processed_updates rows and closed tickets past the retention
+  period are deleted.
+- «news» every settings.news_interval_minutes when KEPEMILUAN_NEWS_SOURCES is set: new articles
+  are ingested through the knowledge base.
+- «catalog-sync» every settings.catalog_refresh_s on EVERY replica (each has its own catalog):
+  the engine follows the shared index and the FAQ entries other processes changed.
 
-With several replicas both jobs run on one replica at a time (`bot.shared.leader_only`: the
-holder of a lease in the shared database; another replica takes over when it expires). The
-reminder's conditional update makes a double run harmless anyway. The outbox worker runs on
-every replica; its rows are claimed one by one (bot/outbox.py).
-
-The ticket store also feeds /metrics: `kepemiluan_open_tickets{age}` (`open_tickets_by_age`).
+With several replicas the other jobs run on one replica at a time (`bot.shared.leader_only`:
+the holder of a lease in the shared database; another replica takes over when it expires).
+The outbox worker runs on every replica; its rows are claimed one by one (bot/outbox.py).
 """
 from __future__ import annotations
 
 import datetime as dtm
 import logging
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
-from . import dedupe
-from . import desk_messages as dm
-from .db import Database, utcnow
-from .escalation import DESK_KEY, Desk, desk
-from .faq import FaqIndex
+from .composition import BotServices
+from .context import BotContext
+from .db import utcnow
 from .metrics import ticket_age_bucket
-from .outbox import OutboxWorker, enqueue
-from .services import KEY
-from .settings import Settings
+from .privacy import purge_older_than
 from .shared import leader_only
-from .tickets import Ticket, TicketStore, aware
+from .tickets import TicketStore, aware
 
 log = logging.getLogger(__name__)
 
+JAKARTA = ZoneInfo("Asia/Jakarta")
+PURGE_AT = dtm.time(3, 0, tzinfo=JAKARTA)
 HOUSEKEEPING_AT = dtm.time(3, 30)
+NEWS_JOB = "news"
+NEWS_ACTOR = "news-job"
 
 
-def install_desk(app: Application, settings: Settings, db: Database, engine, executor=None) -> Desk:
-    store = TicketStore(db)
-    d = Desk(
-        settings=settings,
-        db=db,
-        tickets=store,
-        # with a shared database the outbox claims rows under this replica's id (as its leases do)
-        outbox=OutboxWorker(db, app.bot, poll_seconds=settings.outbox_poll_seconds,
-                            holder=_holder(app, db), orphan_wait_s=settings.outbox_orphan_wait_seconds),
-        faq=FaqIndex(engine, store, executor) if FaqIndex.supported(engine) else None,
-    )
-    app.bot_data[DESK_KEY] = d
-    dedupe.register(app, db)
-    interval = max(1.0, settings.reminder_interval_minutes * 60)
-    reminders = leader_only("ticket-reminders", ttl=2.5 * interval)(remind_overdue)
-    app.job_queue.run_repeating(reminders, interval=interval, first=min(60.0, interval), name="ticket-reminders")
-    housekeeping = leader_only("desk-housekeeping", ttl=2.5 * 86400)(desk_housekeeping)
-    app.job_queue.run_daily(housekeeping, time=HOUSEKEEPING_AT, name="desk-housekeeping")  # bot's timezone
-    metrics = getattr(app.bot_data.get(KEY), "metrics", None)
-    if metrics is not None:
-        metrics.register_open_tickets(lambda: open_tickets_by_age(store))
-    return d
+async def purge_old_conversations(context: BotContext) -> None:
+    """The retention purge (settings.log_retention_days) of everything personal (bot/privacy.py)."""
+    svc = context.services
+    days = svc.settings.log_retention_days
+    purged = await purge_older_than(svc.db, days, data_dir=svc.settings.data_dir)
+    if svc.ask.shared_limiter is not None:
+        await svc.ask.shared_limiter.purge()
+    log.info("retention purge (%d days): %d conversations, %d tickets, %d outbox rows, %d conversation states, "
+             "%d inbox files deleted", days, purged.conversations, purged.tickets, purged.outbox, purged.states,
+             purged.files)
 
 
-def _holder(app: Application, db: Database) -> str | None:
-    replica = getattr(app.bot_data.get(KEY), "replica", None)
-    return None if db.is_sqlite or replica in (None, "-") else replica
+async def remind_overdue(context: BotContext) -> int:
+    return await context.services.desk.remind_overdue()
+
+
+async def desk_housekeeping(context: BotContext) -> None:
+    svc = context.services
+    updates = await svc.deduper.purge()
+    closed = await svc.desk.tickets.purge_closed_before(utcnow() - timedelta(days=svc.settings.log_retention_days))
+    log.info("housekeeping: %d processed updates, %d closed tickets deleted", updates, closed)
+
+
+async def news_job(context: BotContext):
+    """Poll the news listings, ingest new articles through the knowledge base, log each one."""
+    svc = context.services
+    if svc.news is None:
+        return None
+    kb = svc.knowledge
+
+    async def ingest(loaded):
+        return await kb.ingest(loaded, actor=NEWS_ACTOR)
+
+    result = await svc.news.poll(ingest, known_urls=kb.known_urls())
+    for url, reason in result.failed:
+        await kb.record_failure(NEWS_ACTOR, url, reason)
+    log.info("news job: %d listings (%d not modified), %d new articles, %d ingested, %d failed",
+             result.listings, result.not_modified, len(result.found), len(result.ingested), len(result.failed))
+    return result
+
+
+async def sync_catalog(context: BotContext) -> bool:
+    return await context.services.knowledge.sync()
 
 
 async def open_tickets_by_age(store: TicketStore) -> dict[str, int]:
@@ -83,52 +97,35 @@ async def open_tickets_by_age(store: TicketStore) -> dict[str, int]:
     return counts
 
 
-async def desk_startup(app: Application) -> None:
-    """After the migrations: index the FAQ entries, start delivering the outbox."""
-    d: Desk = app.bot_data[DESK_KEY]
-    if d.faq is not None:
-        await d.faq.sync()
-    d.outbox.start()
-    d.outbox.wake()
+def schedule_jobs(app: Application, svc: BotServices) -> None:
+    s, jq, leases = svc.settings, app.job_queue, svc.leases
+    # one replica purges (leader lease, renewed daily; another takes over if it dies)
+    jq.run_daily(leader_only("retention-purge", 2.5 * 86400, leases)(purge_old_conversations), time=PURGE_AT,
+                 name="retention-purge")
+    jq.run_once(purge_old_conversations, when=60, name="retention-purge-startup")
+    interval = max(1.0, s.reminder_interval_minutes * 60)
+    jq.run_repeating(leader_only("ticket-reminders", 2.5 * interval, leases)(remind_overdue), interval=interval,
+                     first=min(60.0, interval), name="ticket-reminders")
+    jq.run_daily(leader_only("desk-housekeeping", 2.5 * 86400, leases)(desk_housekeeping), time=HOUSEKEEPING_AT,
+                 name="desk-housekeeping")  # the bot's timezone
+    if svc.news is not None:
+        every = s.news_interval_minutes * 60
+        # one replica polls and ingests into the shared index (the others follow by catalog sync)
+        jq.run_repeating(leader_only(NEWS_JOB, 2.5 * every, leases)(news_job), interval=every, first=60, name=NEWS_JOB)
+    if s.catalog_refresh_s > 0 and svc.store is not None:
+        jq.run_repeating(sync_catalog, interval=s.catalog_refresh_s, first=s.catalog_refresh_s, name="catalog-sync")
+    svc.metrics.register_open_tickets(lambda: open_tickets_by_age(svc.desk.tickets))
 
 
-async def desk_shutdown(app: Application) -> None:
-    d: Desk | None = app.bot_data.get(DESK_KEY)
-    if d is not None:
-        await d.outbox.stop()
+async def startup(svc: BotServices) -> None:
+    """After the migrations: legal-status corrections, the FAQ entries, the outbox."""
+    await svc.knowledge.apply_stored_statuses()
+    await svc.knowledge.sync_faq()
+    svc.outbox.start()
+    svc.outbox.wake()
 
 
-async def remind_overdue(context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Post overdue open tickets in the staff group; returns how many were included."""
-    d = desk(context)
-    s_ = d.settings
-    every = timedelta(minutes=s_.reminder_interval_minutes)
-    due = await d.tickets.overdue(older_than=timedelta(minutes=s_.ticket_overdue_minutes), remind_every=every)
-    if not due or d.staff_chat_id is None:
-        return 0
-    now = utcnow()
-    reminded: list[Ticket] = []
-    async with d.db.sessions.begin() as s:
-        for t in due:  # conditional update: two replicas (or a re-run) do not remind twice
-            res = await s.execute(
-                update(Ticket)
-                .where(Ticket.id == t.id, (Ticket.last_reminded_at.is_(None)) | (Ticket.last_reminded_at < now - every))
-                .values(last_reminded_at=now)
-            )
-            if res.rowcount == 1:
-                reminded.append(t)
-        if reminded:
-            await enqueue(s, f"remind:{now.isoformat()}:{reminded[0].id}", d.staff_chat_id, dm.reminder(reminded, now=now),
-                          purpose="reminder")
-    if reminded:
-        log.info("reminder: %d overdue tickets", len(reminded))
-        d.outbox.wake()
-    return len(reminded)
-
-
-async def desk_housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
-    d = desk(context)
-    deduper: dedupe.UpdateDeduper = context.application.bot_data[dedupe.DEDUPER_KEY]
-    updates = await deduper.purge()
-    closed = await d.tickets.purge_closed_before(utcnow() - timedelta(days=d.settings.log_retention_days))
-    log.info("housekeeping: %d processed updates, %d closed tickets deleted", updates, closed)
+async def shutdown(svc: BotServices) -> None:
+    await svc.outbox.stop()
+    svc.executor.shutdown(wait=False, cancel_futures=True)
+    await svc.db.close()

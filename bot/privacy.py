@@ -10,7 +10,7 @@
   rate-limit window;
 and then files under DATA_DIR/inbox they uploaded (admins' documents). The bot's messages
 about them in the staff group are deleted (Telegram allows it for 48 hours) or edited to a
-redaction notice (bot/outbox.py `erase_for`). What Telegram already delivered to people (the
+redaction notice (bot/outbox_store.py `erase_for`). What Telegram already delivered to people (the
 citizen's own chat, what staff read) cannot be taken back; README «Privacy» says so.
 
 `purge_older_than` is the same by age (settings.log_retention_days): conversations, tickets of
@@ -24,15 +24,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import DateTime, String, column, delete, or_, select, table, update
 
 from .db import Conversation, Database, StaffRequest, utcnow
-from .outbox import erase_for, purge_before
-from .persistence import ConversationState
+from .outbox_store import erase_for, purge_before
 from .shared import RateLimit
+from .texts.desk import REDACTED
 from .tickets import FaqEntry, Ticket, TicketMessage
 
 log = logging.getLogger(__name__)
+
+# bot/persistence.py's table, named here without importing PTB (the application layer uses this)
+conversation_states = table("conversation_states", column("key", String), column("updated_at", DateTime))
 
 
 @dataclass(frozen=True)
@@ -58,15 +61,16 @@ async def erase_user(db: Database, *, pseudonym: str, user_id: int, data_dir: Pa
     async with db.sessions.begin() as s:
         ids = list((await s.execute(select(Ticket.id).where(Ticket.user_pseudonym == pseudonym))).scalars())
         faq_ids = tuple((await s.execute(select(FaqEntry.id).where(FaqEntry.ticket_id.in_(ids)))).scalars())
-        outbox = await erase_for(s, ticket_ids=ids, chat_id=user_id)
+        outbox = await erase_for(s, ticket_ids=ids, chat_id=user_id, notice=REDACTED)
         await s.execute(delete(FaqEntry).where(FaqEntry.id.in_(faq_ids)))
         await s.execute(delete(TicketMessage).where(TicketMessage.ticket_id.in_(ids)))
         await s.execute(delete(Ticket).where(Ticket.id.in_(ids)))
         staff = await s.execute(delete(StaffRequest).where(StaffRequest.user_pseudonym == pseudonym))
         convs = await s.execute(delete(Conversation).where(Conversation.user_pseudonym == pseudonym))
         # PTB's conversation key is [chat id, user id]
-        await s.execute(delete(ConversationState).where(or_(
-            ConversationState.key.like(f"%, {int(user_id)}]"), ConversationState.key == json.dumps([int(user_id)])
+        keys = conversation_states.c.key
+        await s.execute(delete(conversation_states).where(or_(
+            keys.like(f"%, {int(user_id)}]"), keys == json.dumps([int(user_id)])
         )))
         await s.execute(delete(RateLimit).where(RateLimit.user_key == pseudonym))
     files = 0
@@ -99,7 +103,7 @@ async def purge_older_than(db: Database, days: int, *, data_dir: Path | None = N
         await s.execute(update(FaqEntry).where(FaqEntry.ticket_id.in_(ids)).values(ticket_id=None))
         await s.execute(delete(Ticket).where(Ticket.id.in_(ids)))
         outbox = await purge_before(s, cutoff)
-        states = await s.execute(delete(ConversationState).where(ConversationState.updated_at < cutoff))
+        states = await s.execute(delete(conversation_states).where(conversation_states.c.updated_at < cutoff))
         await s.execute(delete(StaffRequest).where(StaffRequest.created_at < cutoff))
         convs = await s.execute(delete(Conversation).where(Conversation.created_at < cutoff))
     files = 0

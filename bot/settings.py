@@ -115,6 +115,10 @@ class Settings(BaseSettings):
     ingest_max_bytes: int = 20_000_000  # uploads and downloads; the Bot API serves files up to 20 MB
     fetch_timeout_seconds: float = 20.0
     fetch_max_redirects: int = 5
+    # hosts / addresses / networks that /ingest <url> and the news job may fetch although they are
+    # internal (loopback, private, link-local): comma-separated, e.g. "127.0.0.1,10.0.0.0/8". Empty:
+    # none. ingest.fetch reads the same variable (KEPEMILUAN_FETCH_ALLOW) when given no allow-list.
+    fetch_allow: str = ""
     ingest_progress_seconds: float = 2.0  # progress message edits at most this often
     news_sources: list[str] = Field(default_factory=list)  # Bawaslu news listing pages
     news_interval_minutes: float = 60.0

@@ -191,22 +191,18 @@ async def job_lease(leases: Leases, name: str, ttl: float = 300.0) -> AsyncItera
             await leases.release(name)
 
 
-LEASES_KEY = "leases"
-
-
-def leader_only(name: str, ttl: float) -> Callable:
+def leader_only(name: str, ttl: float, leases: Leases | None) -> Callable:
     """Decorator for periodic JobQueue callbacks: run only on the replica holding lease `name`.
 
     The lease is renewed on every run and never released, so the same replica keeps the job
     (leader election); choose `ttl` > the job's interval (e.g. 2-3x). If the leader dies, another
-    replica takes over once the lease has expired. The lease store is
-    `context.application.bot_data["leases"]`; without one (a single process) the job always runs.
+    replica takes over once the lease has expired. Without a lease store (`leases` None: a single
+    process) the job always runs.
     """
 
     def wrap(fn: Callable[[Any], Awaitable[Any]]):
         @functools.wraps(fn)
         async def job(context) -> Any:
-            leases: Leases | None = context.application.bot_data.get(LEASES_KEY)
             if leases is not None:
                 try:
                     held = await leases.acquire(name, ttl)

@@ -14,6 +14,8 @@ TERMINAL_NO_STAFF = (
 def chat(engine, console: Console | None = None, input_fn=input) -> None:
     from knowledge.engine import QuestionError
 
+    from .render import render_plain
+
     console = console or Console()
     console.print("[bold]Konsultasi Hukum Kepemiluan[/] — mode terminal (KEPEMILUAN_TELEGRAM_TOKEN belum diisi).")
     console.print("Tulis pertanyaan Anda tentang hukum pemilu/pilkada. Ketik 'keluar' untuk selesai.\n")
@@ -32,7 +34,7 @@ def chat(engine, console: Console | None = None, input_fn=input) -> None:
             console.print(f"[yellow]{e}[/]\n")
             continue
         console.print(f"[dim]({ans.decision.value}, keyakinan {ans.confidence:.2f}, {ans.latency_ms:.0f} ms)[/]")
-        console.print(ans.text, markup=False, highlight=False)
+        console.print(render_plain(ans), markup=False, highlight=False)
         if ans.decision.value == "escalate":
             console.print(TERMINAL_NO_STAFF, markup=False, highlight=False)
         console.print()

@@ -208,6 +208,23 @@ async def set_report(s: AsyncSession, ticket_id: int, report: dict[str, Any]) ->
     await s.execute(update(Ticket).where(Ticket.id == ticket_id).values(report=report, updated_at=utcnow()))
 
 
+async def add_faq(s: AsyncSession, *, ticket_id: int | None, question: str, answer: str,
+                  role: str) -> tuple[FaqEntry, bool]:
+    """A ticket's answer as a FAQ entry; (entry, created). One per ticket: a second press returns
+    the first, re-activated (created again when it had been withdrawn)."""
+    if ticket_id is not None:
+        old = (await s.execute(select(FaqEntry).where(FaqEntry.ticket_id == ticket_id))).scalar_one_or_none()
+        if old is not None:
+            created = old.withdrawn_at is not None
+            old.withdrawn_at = None
+            old.question, old.answer = question, answer
+            return old, created
+    entry = FaqEntry(created_at=utcnow(), ticket_id=ticket_id, question=question, answer=answer, role=role)
+    s.add(entry)
+    await s.flush()
+    return entry, True
+
+
 # --------------------------------------------------------------------------- the store (own sessions)
 
 
@@ -291,17 +308,7 @@ class TicketStore:
     async def add_faq(self, *, ticket_id: int | None, question: str, answer: str, role: str) -> tuple[FaqEntry, bool]:
         """Store a FAQ entry (one per ticket: a second press returns the first, re-activated)."""
         async with self.db.sessions.begin() as s:
-            if ticket_id is not None:
-                old = (await s.execute(select(FaqEntry).where(FaqEntry.ticket_id == ticket_id))).scalar_one_or_none()
-                if old is not None:
-                    created = old.withdrawn_at is not None
-                    old.withdrawn_at = None
-                    old.question, old.answer = question, answer
-                    return old, created
-            entry = FaqEntry(created_at=utcnow(), ticket_id=ticket_id, question=question, answer=answer, role=role)
-            s.add(entry)
-            await s.flush()
-            return entry, True
+            return await add_faq(s, ticket_id=ticket_id, question=question, answer=answer, role=role)
 
     async def draft_faq(self, *, ticket_id: int, question: str, answer: str, role: str) -> FaqEntry:
         """A FAQ entry awaiting staff review: stored withdrawn (never indexed) until `publish_faq`."""

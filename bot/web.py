@@ -24,7 +24,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -33,7 +33,17 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
+from .app import build_application, stop_application, webhook_options
+from .application.ports import Engine
+from .handlers import ALLOWED_UPDATES
+from .context import services_of
+from .db import Database
 from .metrics import Metrics
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from knowledge.embed import Embedder
+    from knowledge.store import ChromaStore
 from .observability import bind_update, request_id
 
 log = logging.getLogger(__name__)
@@ -47,9 +57,9 @@ class Readiness:
     """The /readyz checks. `store`: the ChromaStore (None: no vector store configured);
     `embedder`: the embedding model wrapper (None: none needed)."""
 
-    db: Any
-    store: Any = None
-    embedder: Any = None
+    db: Database
+    store: ChromaStore | None = None
+    embedder: Embedder | None = None
     timeout: float = CHECK_TIMEOUT_S
     _model_ok: bool = field(default=False, repr=False)
 
@@ -166,16 +176,18 @@ class WebhookRunner:
     """The bot in webhook mode: PTB Application + Starlette app + uvicorn, started and stopped
     together inside a running event loop (the tests use start/stop; `run` waits for a signal)."""
 
-    def __init__(self, settings, engine, *, application: Application | None = None):
-        from .app import build_application, webhook_options
-        from .services import KEY
-
+    def __init__(self, settings: Settings, engine: Engine | None = None, store: ChromaStore | None = None, *,
+                 application: Application | None = None):
         self.settings = settings
         self.options = webhook_options(settings)
-        self.application = application or build_application(settings, engine)
-        self.services = self.application.bot_data[KEY]
-        store = getattr(engine, "store", None)
-        self.readiness = Readiness(self.services.db, store=store, embedder=getattr(store, "embedder", None))
+        if application is None:
+            if engine is None:
+                raise ValueError("WebhookRunner needs an engine or an application")
+            application = build_application(settings, engine, store=store)
+        self.application = application
+        self.services = services_of(application)
+        store = self.services.store
+        self.readiness = Readiness(self.services.db, store=store, embedder=store.embedder if store else None)
         self.asgi = create_asgi_app(self.application, url_path=self.options["url_path"],
                                     secret=self.options["secret_token"], metrics=self.services.metrics,
                                     readiness=self.readiness)
@@ -184,8 +196,6 @@ class WebhookRunner:
 
     async def start(self) -> None:
         import uvicorn
-
-        from .handlers import ALLOWED_UPDATES
 
         app, s = self.application, self.settings
         await app.initialize()
@@ -207,8 +217,6 @@ class WebhookRunner:
                  self.options["url_path"], self.services.replica)
 
     async def stop(self) -> None:
-        from .app import stop_application
-
         if self.server is not None and self._task is not None:
             self.server.should_exit = True
             try:
@@ -236,6 +244,6 @@ class WebhookRunner:
             await self.stop()
 
 
-async def serve_webhook(settings, engine) -> None:
+async def serve_webhook(settings: Settings, engine: Engine, store: ChromaStore | None = None) -> None:
     """Blocking (async) entry point of webhook mode: run until SIGINT/SIGTERM."""
-    await WebhookRunner(settings, engine).run()
+    await WebhookRunner(settings, engine, store).run()

@@ -1,16 +1,13 @@
-"""Build the engine and its store from settings: the one place that wires knowledge + ingest."""
+"""Build the engine and its store from settings: the one place that wires knowledge + ingest.
+
+The store is passed along beside the engine (to bot.app.build_application), never attached to it."""
 from __future__ import annotations
 
-import os
+from knowledge.embed import Embedder
+from knowledge.engine import Engine
+from knowledge.store import ChromaStore
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-from knowledge.embed import Embedder  # noqa: E402
-from knowledge.engine import Engine  # noqa: E402
-from knowledge.store import ChromaStore  # noqa: E402
-
-from .settings import Settings  # noqa: E402
+from .settings import Settings
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -34,6 +31,4 @@ def build_engine(settings: Settings, store: ChromaStore | None = None) -> Engine
     passages, _ = store.all()
     weight = settings.dense_weight
     use_dense = weight is None or weight > 0
-    engine = Engine(passages, dense=dense_fn(store) if use_dense else None, dense_weight=weight)
-    engine.store = store  # kept for health checks and re-ingestion
-    return engine
+    return Engine(passages, dense=dense_fn(store) if use_dense else None, dense_weight=weight)

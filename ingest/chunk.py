@@ -20,7 +20,8 @@ from knowledge.model import (
 )
 
 from .manifest import DocumentInfo
-from .parse import ANGKA_START, HURUF_START, Article, Line, ParsedDocument
+from .document import Article, Line, ParsedDocument
+from .grammar import ANGKA_START, CUKUP_JELAS, DEFINITION_ITEM, HURUF_START
 
 MAX_CHARS = 3000  # well under the 4,000 characters a reader (and the scorer) looks at
 NEWS_MAX_CHARS = 1500
@@ -30,7 +31,7 @@ DEFINITIONS_MAX_CHARS = 1000
 
 
 def _is_definitions(a: Article) -> bool:
-    return a.kind == "pasal" and len(re.findall(r"(?m)^\s*\d+\.\s.{0,160}?\badalah\b", a.text)) >= 5
+    return a.kind == "pasal" and len(DEFINITION_ITEM.findall(a.text)) >= 5
 
 
 def _pack(units: list[tuple], limit: int, size=len) -> list[list[tuple]]:
@@ -127,7 +128,7 @@ def chunk_statute(info: DocumentInfo, parsed: ParsedDocument, *, version: int = 
     seen: set[str] = set()
     umum_n = 0
     for a in parsed.articles:
-        if a.kind == "penjelasan" and re.fullmatch(r"(?i)cukup\s+jelas\.?", a.text.strip()):
+        if a.kind == "penjelasan" and CUKUP_JELAS.fullmatch(a.text.strip()):
             continue
         prefix = "" if a.part == parsed.main_part else "penetapan/"
         if a.kind == "penjelasan-umum":

@@ -29,7 +29,7 @@ from typing import Callable
 from knowledge.cite import short_label
 from knowledge.model import BERITA, DICABUT, DIUBAH, STATUSES, Passage
 
-from .index import IndexWriter, IngestSummary
+from .index import IndexWriter, IngestSummary, Staged
 from .load import DEFAULT_MAX_BYTES, LoadedDocument, LoadError, fetch_url, load_bytes, load_path
 from .manifest import DocumentInfo
 from .pipeline import manifest_entry_for, prepare
@@ -133,33 +133,48 @@ class LiveIndex:
             info, _text, passages = prepare(loaded, info, known=self.known())
             if not passages:
                 raise LoadError("empty", "Dokumen tidak berisi teks yang dapat diindeks.")
-            if info.doc_id in self.overrides:
-                info.status, info.status_by = self.overrides[info.doc_id]
-                passages = [_with_status(p, *self.overrides[info.doc_id]) for p in passages]
-            previous = self.writer.by_doc.get(info.doc_id)
-            prev_version = max((p.version for p in previous), default=None) if previous else None
-            if progress:
-                progress("embed", 0, len(passages))
-            done = [0]
-
-            def step(n: int) -> None:
-                done[0] += n
-                if progress:
-                    progress("embed", done[0], len(passages))
-
-            staged = self.writer.stage(info, passages, progress=step)
+            info, passages = self._with_overrides(info, passages)
+            prev_version = self._version(info.doc_id)
+            staged = self.writer.stage(info, passages, progress=_counter(progress, len(passages)))
             if staged.changed:
                 try:
                     self.engine.replace_document(info.doc_id, staged.passages)
                 except BaseException:
                     self.writer.abort(staged)
                     raise
-            summary = self.writer.finish(staged)
-            return IngestReport(summary=summary, doc_type=info.doc_type, recognised=describe(info),
-                                passages=len(staged.passages), previous_version=prev_version if staged.changed else None,
-                                content_hash=set_hash(staged.passages), added_paths=staged.added_paths,
-                                removed_paths=staged.removed_paths, warnings=list(loaded.warnings),
-                                source=loaded.source, url=info.url or loaded.url)
+            return _report(info, staged, self.writer.finish(staged), prev_version, loaded)
+
+    def ingest_prepared(self, prepared: list[tuple[DocumentInfo, str, list[Passage]]], *,
+                        progress: Callable[[int], None] | None = None) -> list[IngestReport]:
+        """Write many parsed documents (the CLI's ingest and reindex): every version is staged
+        first, then the engine swaps once to all of them, then the previous rows are deleted.
+        A failure while staging deletes what was staged: the index stays as it was."""
+        with self._lock:
+            staged_all: list[tuple[DocumentInfo, Staged, int | None]] = []
+            try:
+                for info, _text, passages in prepared:
+                    info, passages = self._with_overrides(info, passages)
+                    staged_all.append((info, self.writer.stage(info, passages, progress=progress),
+                                       self._version(info.doc_id)))
+                changed = {info.doc_id: st.passages for info, st, _ in staged_all if st.changed}
+                if changed:
+                    keep = [p for p in self.engine.passages() if p.doc_id not in changed]
+                    self.engine.reload(keep + [p for ps in changed.values() for p in ps])
+            except BaseException:
+                for _, st, _ in staged_all:
+                    self.writer.abort(st)
+                raise
+            return [_report(info, st, self.writer.finish(st), prev, None) for info, st, prev in staged_all]
+
+    def _with_overrides(self, info: DocumentInfo, passages: list[Passage]) -> tuple[DocumentInfo, list[Passage]]:
+        if info.doc_id in self.overrides:
+            info.status, info.status_by = self.overrides[info.doc_id]
+            passages = [_with_status(p, *self.overrides[info.doc_id]) for p in passages]
+        return info, passages
+
+    def _version(self, doc_id: str) -> int | None:
+        previous = self.writer.by_doc.get(doc_id)
+        return max((p.version for p in previous), default=None) if previous else None
 
     def remove(self, doc_id: str) -> int:
         """Remove a source: from answers at once (engine swap), then from the store."""
@@ -201,6 +216,31 @@ class LiveIndex:
 
     def document_ids(self) -> list[str]:
         return sorted(self.writer.by_doc)
+
+
+def _counter(progress: Progress | None, total: int) -> Callable[[int], None]:
+    """IndexWriter's per-batch callback as (stage, done, total) progress."""
+    done = [0]
+    if progress:
+        progress("embed", 0, total)
+
+    def step(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress("embed", done[0], total)
+
+    return step
+
+
+def _report(info: DocumentInfo, staged: Staged, summary: IngestSummary, prev_version: int | None,
+            loaded: LoadedDocument | None) -> IngestReport:
+    source = loaded.source if loaded else (staged.passages[0].source if staged.passages else "")
+    url = info.url or (loaded.url if loaded else None)
+    return IngestReport(summary=summary, doc_type=info.doc_type, recognised=describe(info),
+                        passages=len(staged.passages), previous_version=prev_version if staged.changed else None,
+                        content_hash=set_hash(staged.passages), added_paths=staged.added_paths,
+                        removed_paths=staged.removed_paths, warnings=list(loaded.warnings) if loaded else [],
+                        source=source, url=url)
 
 
 def _with_status(p: Passage, status: str, status_by: str | None) -> Passage:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from datetime import date as _date
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ingest.load import LoadedDocument
+from .document import TXT, LoadedDocument, LoadError
+from .grammar import looks_like_statute
 
 # --------------------------------------------------------------------------------------------
 # Dates
@@ -180,13 +180,10 @@ def _is_caption(paragraph: str) -> bool:
 # Heuristics
 
 
-_PASAL_LINE = re.compile(r"^\s*Pasal\s+\d+[A-Z]?\s*$", re.M)
-
-
 def is_news_text(raw: str) -> bool:
     """Heuristic: does this raw text look like a news article rather than a statute?"""
     head = raw[:4000]
-    if len(_PASAL_LINE.findall(raw[:200_000])) >= 3:
+    if looks_like_statute(raw[:200_000]):
         return False
     if re.match(r"\ufeff?\s*TITLE:", head) and re.search(r"^\s*(?:by|oleh)\s", head, re.M | re.I):
         return True
@@ -211,6 +208,29 @@ def is_news_text(raw: str) -> bool:
 
 # --------------------------------------------------------------------------------------------
 # Cleaning
+
+
+def _take_title(paras: list[str], title: str | None) -> str | None:
+    """The title: given, or a short first block (repeated on Bawaslu page captures). Its
+    repeats at the top of the body are dropped from `paras`."""
+    if title is None and paras:
+        first = paras[0]
+        short = len(first.split()) <= 30 and not first.endswith((".", "!", "?", '"', "”"))
+        repeated = len(paras) > 1 and paras[1] == first
+        if short and (repeated or len(paras) > 1) and not (DATELINE.match(first) and len(first) > 80):
+            title = first
+    if title:
+        title = normalize_ws(title)
+        # Drop the title (and its repeats) at the top of the body.
+        tkey = title.lower()
+        stripped = _SITE_SUFFIX.sub("", title).lower()
+        i = 0
+        while i < min(len(paras), 3):
+            if paras[i].lower() in (tkey, stripped):
+                paras.pop(i)
+            else:
+                i += 1
+    return title
 
 
 def clean_news_blocks(
@@ -239,24 +259,7 @@ def clean_news_blocks(
             continue
         paras.append(p)
 
-    # Title: given, or a short first block (repeated on Bawaslu page captures).
-    if title is None and paras:
-        first = paras[0]
-        short = len(first.split()) <= 30 and not first.endswith((".", "!", "?", '"', "”"))
-        repeated = len(paras) > 1 and paras[1] == first
-        if short and (repeated or len(paras) > 1) and not (DATELINE.match(first) and len(first) > 80):
-            title = first
-    if title:
-        title = normalize_ws(title)
-        # Drop the title (and its repeats) at the top of the body.
-        tkey = title.lower()
-        stripped = _SITE_SUFFIX.sub("", title).lower()
-        i = 0
-        while i < min(len(paras), 3):
-            if paras[i].lower() in (tkey, stripped):
-                paras.pop(i)
-            else:
-                i += 1
+    title = _take_title(paras, title)
 
     # A leading short line that is only a date ("Rabu, 25 September 2024").
     while paras and len(paras[0].split()) <= 6 and parse_date(paras[0]):
@@ -298,10 +301,8 @@ def _blocks_from_text(text: str) -> list[list[str]]:
 _HEADER = re.compile(r"^(TITLE|SOURCE|URL|DATE|PLACE):\s*(.*)$")
 
 
-def clean_news_text(raw: str, *, source: str) -> "LoadedDocument":
+def clean_news_text(raw: str, *, source: str) -> LoadedDocument:
     """Turn a captured news text (page capture or TITLE:/SOURCE: file) into a LoadedDocument."""
-    from ingest.load import LoadedDocument, LoadError
-
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     headers: dict[str, str] = {}
     lines = text.split("\n")
@@ -333,7 +334,7 @@ def clean_news_text(raw: str, *, source: str) -> "LoadedDocument":
     return LoadedDocument(
         text="\n\n".join(paras),
         source=source,
-        media_type="text/plain",
+        media_type=TXT,
         title=title,
         url=url,
         date=date,

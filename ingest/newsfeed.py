@@ -9,8 +9,12 @@ If-None-Match / If-Modified-Since, so an unchanged listing costs a 304 and nothi
 
 New articles are the links of a listing page (site navigation, header, footer and sidebars
 dropped) that point to an article on the same site and were not seen before (nor are already
-in the index). Each is downloaded with `ingest.load.fetch_url` (size cap, content type,
-timeout, redirect limit) and handed to `ingest` (the caller's: it writes to the index).
+in the index). Listings and articles are downloaded through ``ingest.fetch`` (internal addresses
+refused at every hop unless `allow`-listed, byte cap, overall deadline, redirect limit); a
+listing is parsed in a thread. Only news is handed to `ingest` (the caller's: it writes to the
+index): a page that is not news, or that reads like a regulation ("UNDANG-UNDANG ... NOMOR 7
+TAHUN 2017", Pasal headings), is refused, so the news job can never replace a statute; what it
+hands over is always a news item (``is_news``), which the pipeline files under a ``berita-*`` id.
 Articles that fail for good (404, no article body) are remembered and not fetched again;
 timeouts are retried on the next run.
 """
@@ -25,9 +29,10 @@ from pathlib import Path
 from typing import Awaitable, Callable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import httpx
-
-from .load import DEFAULT_MAX_BYTES, USER_AGENT, LoadedDocument, LoadError, fetch_url
+from .document import DEFAULT_MAX_BYTES, USER_AGENT, LoadedDocument, LoadError
+from .fetch import GuardedClient, fetch
+from .grammar import looks_like_statute, regulation_title
+from .load import fetch_url
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +42,17 @@ _CHROME_TOKEN = re.compile(
     r"^(?:nav|navbar|navigation|menu|main-menu|sidebar|widget|footer|site-footer|site-header|breadcrumbs?|"
     r"social|sosial|media-sosial|share|sharing|pagination|pager|konsultasi|tanya|related|terkait)(?:[-_].*)?$", re.I)
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,}", re.I)  # at least three words
-_PERMANENT = {"no_article", "http_error", "bad_content_type", "unsupported_type", "empty", "too_large",
-              "too_many_redirects", "corrupt_pdf", "needs_ocr", "encrypted"}
+_PERMANENT = {"no_article", "not_news", "http_error", "bad_content_type", "unsupported_type", "empty", "too_large",
+              "too_many_redirects", "blocked_address", "corrupt_pdf", "needs_ocr", "encrypted", "too_many_pages",
+              "parse_limit"}
+
+
+def require_news(loaded: LoadedDocument) -> LoadedDocument:
+    """The news job takes news only: LoadError('not_news') for anything else."""
+    head = "\n".join(filter(None, [loaded.title, loaded.text[:1500]]))
+    if not loaded.is_news or regulation_title(head) or looks_like_statute(loaded.text):
+        raise LoadError("not_news", f"Halaman ini bukan berita, jadi tidak dimuat oleh pemantau berita: {loaded.source}.")
+    return loaded
 
 
 @dataclass
@@ -95,7 +109,8 @@ def extract_article_links(html: str | bytes, base_url: str) -> list[str]:
 class NewsFeed:
     def __init__(self, sources: list[str], *, state_path: Path | None = None, delay: float = 2.0,
                  timeout: float = 20.0, max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = 5,
-                 max_articles: int = 20, user_agent: str = USER_AGENT):
+                 max_articles: int = 20, user_agent: str = USER_AGENT, allow=None,
+                 deadline: float | None = None):
         self.sources = list(sources)
         self.state_path = Path(state_path) if state_path else None
         self.delay = delay
@@ -104,6 +119,8 @@ class NewsFeed:
         self.max_redirects = max_redirects
         self.max_articles = max_articles  # per run: a first run on a long listing stays bounded
         self.user_agent = user_agent
+        self.allow = allow  # hosts / networks that may be internal (tests, intranets); see ingest.fetch
+        self.deadline = deadline  # per listing or article; default 4 x timeout
         self.state = self._load_state()
         self._lock = asyncio.Lock()
 
@@ -132,9 +149,8 @@ class NewsFeed:
         async with self._lock:
             result = PollResult()
             seen = set(self.state["seen"]) | set(known_urls or ())
-            headers = {"User-Agent": self.user_agent}
-            async with httpx.AsyncClient(timeout=httpx.Timeout(self.timeout), follow_redirects=False,
-                                         headers=headers) as client:
+            async with GuardedClient(allow=self.allow, timeout=self.timeout,
+                                     headers={"User-Agent": self.user_agent}) as client:
                 first = True
                 for listing in self.sources:
                     if not first:
@@ -147,9 +163,9 @@ class NewsFeed:
                         await asyncio.sleep(self.delay)
                         result.requests += 1
                         try:
-                            loaded = await fetch_url(url, client=client, timeout=self.timeout,
+                            loaded = await fetch_url(url, client=client, timeout=self.timeout, deadline=self.deadline,
                                                      max_bytes=self.max_bytes, max_redirects=self.max_redirects)
-                            result.ingested.append(await ingest(loaded))
+                            result.ingested.append(await ingest(require_news(loaded)))
                         except LoadError as exc:
                             result.failed.append((url, exc.message))
                             if exc.code not in _PERMANENT:
@@ -164,7 +180,7 @@ class NewsFeed:
             self._save_state()
             return result
 
-    async def _listing(self, client: httpx.AsyncClient, url: str, result: PollResult) -> list[str]:
+    async def _listing(self, client: GuardedClient, url: str, result: PollResult) -> list[str]:
         cache = self.state["listings"].get(url, {})
         headers = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}
         if cache.get("etag"):
@@ -174,28 +190,15 @@ class NewsFeed:
         result.listings += 1
         result.requests += 1
         try:
-            current = url
-            for _ in range(self.max_redirects + 1):
-                resp = await client.get(current, headers=headers)
-                if resp.is_redirect and "location" in resp.headers:
-                    current = str(resp.url.join(resp.headers["location"]))
-                    continue
-                break
-            else:
-                result.failed.append((url, "terlalu banyak pengalihan"))
-                return []
-        except httpx.HTTPError as exc:
-            result.failed.append((url, f"halaman daftar berita tidak dapat diunduh ({type(exc).__name__})"))
+            got = await fetch(url, client=client, headers=headers, timeout=self.timeout, deadline=self.deadline,
+                              max_bytes=self.max_bytes, max_redirects=self.max_redirects, ok_status=(200, 304))
+        except LoadError as exc:
+            result.failed.append((url, f"halaman daftar berita: {exc.message}"))
             return []
-        if resp.status_code == 304:
+        if got.status == 304:
             result.not_modified += 1
             return []
-        if resp.status_code != 200:
-            result.failed.append((url, f"halaman daftar berita menjawab HTTP {resp.status_code}"))
-            return []
-        if len(resp.content) > self.max_bytes:
-            result.failed.append((url, "halaman daftar berita terlalu besar"))
-            return []
         self.state["listings"][url] = {k: v for k, v in {
-            "etag": resp.headers.get("etag"), "last_modified": resp.headers.get("last-modified")}.items() if v}
-        return extract_article_links(resp.content, str(resp.url))
+            "etag": got.headers.get("etag"), "last_modified": got.headers.get("last-modified")}.items() if v}
+        # lxml is CPU work on untrusted markup: off the event loop.
+        return await asyncio.to_thread(extract_article_links, got.data, got.url)

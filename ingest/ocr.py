@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
+from .grammar import OCR_AYAT_NUM as _AYAT_NUM
+from .grammar import OCR_PAGE_HEADER as _PAGE_HEADER
+from .grammar import OCR_PASAL_NUM as _PASAL_NUM
+
 _CARET = re.compile(r"\^")
-_PAGE_HEADER = re.compile(r"P\s?R\s?E\s?S\s?I\s?[DO]\s?E\s?N\s+REPUBLIK\s+INDONESIA(?:\s*[-_]\s*\d+\s*[-_])?")
-_PASAL_NUM = re.compile(r"\b[Pp]asal\s+([0-9IlOoSg|]{1,4})(?=[A-Z]?\b)")
 _DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0", "S": "5", "g": "9"})
-_AYAT_NUM = re.compile(r"\(([0-9Il]{1,2})\)")
 
 
 def _fix_pasal(m: re.Match) -> str:

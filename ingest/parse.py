@@ -1,121 +1,33 @@
-"""Parse Indonesian legislation into its structure: title, BAB, Bagian, Paragraf, Pasal, ayat,
-huruf, angka, Penjelasan, and the article-replacing instructions of amendment laws.
+"""PARSE stage: Indonesian legislation into its structure: title, BAB, Bagian, Paragraf, Pasal,
+ayat, huruf, angka, Penjelasan, and the article-replacing instructions of amendment laws.
 
 The parser never rewrites words: every Article's lines are verbatim segments of the input
-(a physical line may be cut where a heading or a closing formula starts inside it).
+(a physical line may be cut where a heading or a closing formula starts inside it). The
+patterns live in ``ingest.grammar``; ``StatuteParser`` has one method per kind of line.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from . import grammar as g
+from .document import Article, Line, ParsedDocument
+from .grammar import ANGKA_START, AYAT_START, HURUF_START  # noqa: F401  (re-exported for chunk)
 
-PASAL_LINE = re.compile(r"^Pasal\s+(\d+[A-Z]?|[IVX]+)\s*$")
-# "Pasal 4 (1) Pemilu ..." or "Pasal 5 Persyaratan ..." glued inside a line (seen in UU 42/2008).
-PASAL_INLINE = re.compile(r"(?<![\w/])(?<!dalam )(?<!pada )(?<!atau )(?<!, )Pasal\s+(\d+[A-Z]?)\.?(?=\s+(?:\(1\)|[A-Z][a-z]))")
-BAB_LINE = re.compile(r"^(?:BAB|Bab)\s+([IVXLC]+[A-Z]?)\b\s*(.*)$")
-BAGIAN_LINE = re.compile(r"^Bagian\s+(Ke[a-z]+)\b\s*(.*)$")
-PARAGRAF_LINE = re.compile(r"^Paragraf\s+(\d+)\b\s*(.*)$")
-AYAT_START = re.compile(r"^\((\d+[a-z]?)\)\s*")
-HURUF_START = re.compile(r"^([a-z]\d?)\.\s")
-ANGKA_START = re.compile(r"^(\d+)\.\s")
-TITLE_RE = re.compile(
-    r"(UNDANG-UNDANG(?: DASAR)?|PERATURAN PEMERINTAH PENGGANTI UNDANG-UNDANG|PERATURAN KOMISI PEMILIHAN UMUM|"
-    r"PERATURAN BADAN PENGAWAS PEMILIHAN UMUM)\s+(?:REPUBLIK INDONESIA\s+)?NOMOR\s+(\d+)\s+TAHUN\s+(\d{4})\s+TENTANG\s+(.+?)"
-    r"(?=\s+DENGAN RAHMAT|\s+Menimbang|\s+BAB I\s|\s+Pasal 1\s|$)",
-    re.S,
-)
-# Amendment instructions inside "Pasal I" of an amendment law.
-INSTRUCTION = re.compile(r"^\d+\.\s+(?=.*\b(?:diubah|disisipkan|dihapus|ditambah(?:kan)?)\b)")
-INSTR_TARGET = re.compile(r"Pasal\s+(\d+[A-Z]?)")
-
-# Markers that start a new logical line even in the middle of a physical one.
-SPLIT_MARKERS = (
-    "PENJELASAN ATAS",
-    "Agar setiap orang mengetahuinya",
-    "TAMBAHAN LEMBARAN NEGARA",
-    "LAMPIRAN UNDANG-UNDANG",
-    "Menetapkan:",
-    "Menetapkan :",
-)
-_SPLIT_RE = re.compile("|".join(re.escape(m) for m in SPLIT_MARKERS))
-
-
-@dataclass
-class Line:
-    text: str  # verbatim segment: doc[start:start + len(text)]
-    start: int  # offset in the document text
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-
-@dataclass
-class Article:
-    """A Pasal (or its Penjelasan) with its verbatim lines."""
-
-    pasal: str | None
-    kind: str  # "pasal" | "penjelasan" | "penjelasan-umum"
-    section: str = ""
-    part: int = 0
-    lines: list[Line] = field(default_factory=list)
-    amends: str | None = None  # base doc id whose article this text replaces (amendment laws)
-    amend_action: str | None = None  # "diubah" | "disisipkan" | "dihapus"
-    instruction: str | None = None  # the verbatim instruction line ("1. Ketentuan Pasal 7 diubah ...")
-
-    doc: str = ""
-
-    @property
-    def text(self) -> str:
-        """The verbatim span of the document from the first to the last line."""
-        if not self.lines:
-            return ""
-        return self.doc[self.lines[0].start : self.lines[-1].end]
-
-    def ayat(self) -> list[tuple[str | None, list[Line]]]:
-        """Split into ayat: [(number or None for lead text, its lines)]."""
-        out: list[tuple[str | None, list[Line]]] = []
-        for ln in self.lines:
-            m = AYAT_START.match(ln.text)
-            if m or not out:
-                out.append((m.group(1) if m else None, [ln]))
-            else:
-                out[-1][1].append(ln)
-        return out
-
-
-@dataclass
-class ParsedDocument:
-    title: str | None
-    kind: str | None  # "UNDANG-UNDANG", ...
-    number: str | None
-    year: int | None
-    articles: list[Article]
-    main_part: int = 0
-
-    def body(self) -> list[Article]:
-        return [a for a in self.articles if a.kind == "pasal"]
-
-    def find(self, pasal: str, kind: str = "pasal") -> Article | None:
-        cands = [a for a in self.articles if a.pasal == pasal and a.kind == kind]
-        main = [a for a in cands if a.part == self.main_part]
-        return (main or cands or [None])[0]
+__all__ = ["Article", "Line", "ParsedDocument", "StatuteParser", "parse", "parse_title"]
 
 
 def parse_title(text: str) -> tuple[str | None, str | None, int | None, str | None]:
-    head = " ".join(text[:1500].split())
-    m = TITLE_RE.search(head)
+    m = g.regulation_title(text)
     if not m:
         return None, None, None, None
     about = m.group(4).strip().rstrip(",.")
     return m.group(1), m.group(2), int(m.group(3)), about
 
 
-def _logical_lines(text: str) -> list[Line]:
+def logical_lines(text: str) -> list[Line]:
+    """Physical lines, cut again where a closing formula or Penjelasan starts inside one."""
     out: list[Line] = []
     pos = 0
     for raw in text.split("\n"):
-        cuts = [0] + [m.start() for m in _SPLIT_RE.finditer(raw) if m.start() > 0] + [len(raw)]
+        cuts = [0] + [m.start() for m in g.SPLIT_RE.finditer(raw) if m.start() > 0] + [len(raw)]
         for a, b in zip(cuts, cuts[1:]):
             seg = raw[a:b]
             stripped = seg.strip()
@@ -125,7 +37,23 @@ def _logical_lines(text: str) -> list[Line]:
     return out
 
 
-def _split_inline_pasal(line: str, expected: set[str]) -> list[tuple[str, int]]:
+def _num(p: str) -> tuple[int, str]:
+    m = g.PASAL_NUMBER.match(p)
+    return (int(m.group(1)), m.group(2)) if m else (0, "")
+
+
+def next_expected(p: str | None, window: int = 4) -> set[str]:
+    """Article numbers that may come next; a small window survives a missed heading."""
+    if p is None:
+        return {str(i) for i in range(1, window + 1)}
+    n, suf = _num(p)
+    nxt = {str(n + i) for i in range(1, window + 1)}
+    letter = chr(ord(suf) + 1) if suf else "A"
+    nxt.add(f"{n}{letter}")
+    return nxt
+
+
+def split_inline_pasal(line: str, expected: set[str]) -> list[tuple[str, int]]:
     """Cut a line before an inline 'Pasal N' heading when N is a plausible next article.
 
     Returns (verbatim piece, offset in line); a heading piece is exactly "Pasal N".
@@ -138,183 +66,203 @@ def _split_inline_pasal(line: str, expected: set[str]) -> list[tuple[str, int]]:
         if seg.strip():
             out.append((seg.strip(), a + len(seg) - len(seg.lstrip())))
 
-    for m in PASAL_INLINE.finditer(line):
+    for m in g.PASAL_INLINE.finditer(line):
         if m.group(1) not in expected:
             continue
         add(last, m.start())
         out.append((f"Pasal {m.group(1)}", m.start()))
         last = m.end()
-        expected = _next_expected(m.group(1))
+        expected = next_expected(m.group(1))
     add(last, len(line))
     return out
 
 
-def _num(p: str) -> tuple[int, str]:
-    m = re.match(r"(\d+)([A-Z]?)", p)
-    return (int(m.group(1)), m.group(2)) if m else (0, "")
+def _instruction_action(piece: str) -> str:
+    low = piece.lower()
+    if g.INSTR_DELETE.search(low) and "sehingga" not in low:
+        return "dihapus"
+    return "disisipkan" if g.INSTR_INSERT.search(low) else "diubah"
 
 
-def _next_expected(p: str | None, window: int = 4) -> set[str]:
-    """Article numbers that may come next; a small window survives a missed heading."""
-    if p is None:
-        return {str(i) for i in range(1, window + 1)}
-    n, suf = _num(p)
-    nxt = {str(n + i) for i in range(1, window + 1)}
-    letter = chr(ord(suf) + 1) if suf else "A"
-    nxt.add(f"{n}{letter}")
-    return nxt
+class StatuteParser:
+    """A line-driven parser: ``feed`` each logical line, then ``result``.
+
+    Modes: preamble (before the body), body, closing (after "Agar setiap orang
+    mengetahuinya"), penjelasan. `amends` is the base doc id when this is an amendment law.
+    """
+
+    def __init__(self, text: str, *, amends: str | None = None):
+        self.text = text
+        self.amends = amends
+        self.articles: list[Article] = []
+        self.mode = "preamble"
+        self.part = -1
+        self.bab = self.bagian = self.paragraf = ""
+        self.current: Article | None = None
+        self.in_amendment = False
+        self.instr_action: str | None = None
+        self.instr_line: str | None = None
+        self.last_body_pasal: str | None = None
+        self.heading: str | None = None  # the structural heading whose title lines may follow
+
+    # -- state helpers ----------------------------------------------------------------------------
+    def section(self) -> str:
+        return " > ".join(s for s in (self.bab, self.bagian, self.paragraf) if s)
+
+    def start(self, pasal: str | None, kind: str) -> Article:
+        self.current = Article(pasal=pasal, kind=kind, section=self.section(), part=max(self.part, 0), doc=self.text)
+        self.heading = None
+        self.articles.append(self.current)
+        return self.current
+
+    def _reset_sections(self) -> None:
+        self.bab = self.bagian = self.paragraf = ""
+
+    # -- logical lines ----------------------------------------------------------------------------
+    def feed(self, ln: Line) -> None:
+        s = ln.text
+        if s.startswith(g.PENJELASAN_START):
+            return self.on_penjelasan_start(ln)
+        if s.startswith(g.CLOSING_START):
+            self.mode, self.current = "closing", None
+            return None
+        if s.startswith(g.ANNEX_STARTS):
+            if self.mode == "penjelasan":
+                self.mode, self.current = "preamble", None
+            return None
+        if s.startswith(g.ENACTING):
+            ln = self.on_enacting(ln)
+            if ln is None:
+                return None
+        if self.mode in ("preamble", "closing") and not self._body_starts_without_enacting(ln.text):
+            return None
+        if self.mode == "body" and not self.in_amendment:
+            pieces = split_inline_pasal(ln.text, next_expected(self.last_body_pasal))
+        else:
+            pieces = [(ln.text, 0)]
+        for piece, offset in pieces:
+            self.on_piece(Line(piece, ln.start + offset))
+        return None
+
+    def on_penjelasan_start(self, ln: Line) -> None:
+        self.mode, self.current = "penjelasan", None
+        self._reset_sections()
+        self.in_amendment = False
+        self.start(None, "penjelasan-umum").lines.append(ln)
+
+    def on_enacting(self, ln: Line) -> Line | None:
+        """'Menetapkan:' opens a body (a new part); the line may carry its first BAB and Pasal."""
+        self.mode, self.current, self.part = "body", None, self.part + 1
+        self._reset_sections()
+        self.last_body_pasal = None
+        s = ln.text
+        rest = g.ENACTED_BODY.search(s)
+        if not rest:
+            return None
+        off = rest.start(1)
+        hm = g.ENACTED_BAB.match(s[off:])
+        if hm:
+            self.bab = hm.group(1)
+            off += hm.end()
+        return Line(s[off:], ln.start + off)
+
+    def _body_starts_without_enacting(self, s: str) -> bool:
+        """A text without "Menetapkan:" (e.g. an extracted UUD) starts its body at 'Pasal N'."""
+        if self.mode == "preamble" and g.PASAL_LINE.match(s) and self.part < 0:
+            self.mode, self.part = "body", 0
+            return True
+        return False
+
+    # -- pieces of a line -------------------------------------------------------------------------
+    def on_piece(self, pline: Line) -> None:
+        piece = pline.text
+        m = g.PASAL_LINE.match(piece)
+        if self.mode == "penjelasan":
+            return self.on_penjelasan_piece(pline, m.group(1) if m else None)
+        if m:
+            return self.on_pasal_heading(m.group(1))
+        if self.in_amendment and g.INSTRUCTION.match(piece):
+            return self.on_instruction(pline)
+        for pattern, level in ((g.BAB_LINE, "bab"), (g.BAGIAN_LINE, "bagian"), (g.PARAGRAF_LINE, "paragraf")):
+            if pattern.match(piece):
+                return self.on_section_heading(level, piece)
+        if self.current is None and self.heading and len(piece) <= 120 and not self.in_amendment:
+            return self.on_heading_title(piece)
+        if self.current is not None:
+            self.current.lines.append(pline)
+        return None
+
+    def on_penjelasan_piece(self, pline: Line, pasal: str | None) -> None:
+        roman = pasal is not None and g.ROMAN.fullmatch(pasal)
+        if pasal is not None and not roman:
+            self.start(pasal, "penjelasan")
+            if self.amends:
+                self.current.amends = self.amends
+        elif g.BAB_LINE.match(pline.text) or g.BAGIAN_LINE.match(pline.text):
+            return
+        elif self.current is not None and not roman:
+            if self.current.kind == "penjelasan" and g.PENJELASAN_ANGKA.fullmatch(pline.text):
+                return
+            self.current.lines.append(pline)
+
+    def on_pasal_heading(self, num: str) -> None:
+        if self.amends and g.ROMAN.fullmatch(num):  # "Pasal I" of an amendment law holds the changes
+            self.in_amendment = num == "I"
+            self.start(num, "pasal")
+            self.last_body_pasal = None
+            return
+        article = self.start(num, "pasal")
+        if self.in_amendment:
+            article.amends = self.amends
+            article.amend_action = self.instr_action or "diubah"
+            article.instruction = self.instr_line
+        else:
+            self.last_body_pasal = num
+
+    def on_instruction(self, pline: Line) -> None:
+        """'1. Ketentuan Pasal 7 diubah ...': the articles that follow replace the base law's."""
+        piece = pline.text
+        self.instr_action = _instruction_action(piece)
+        self.instr_line = piece
+        if self.instr_action == "dihapus":
+            # "5. Pasal 9 dihapus." deletes an article outright: record that as its text.
+            for target in g.INSTR_TARGET.findall(piece):
+                a = self.start(target, "pasal")
+                a.amends, a.amend_action, a.instruction = self.amends, "dihapus", piece
+                a.lines.append(pline)
+        self.current = None
+
+    def on_section_heading(self, level: str, piece: str) -> None:
+        if level == "bab":
+            self.bab, self.bagian, self.paragraf = piece, "", ""
+        elif level == "bagian":
+            self.bagian, self.paragraf = piece, ""
+        else:
+            self.paragraf = piece
+        self.current, self.heading = None, level
+
+    def on_heading_title(self, piece: str) -> None:
+        """'BAB X' on one line, 'WARGA NEGARA' on the next: the title belongs to the heading."""
+        title_text = g.SPACED_LETTERS.sub(r"\1", piece)
+        setattr(self, self.heading, f"{getattr(self, self.heading)} {title_text}")
+
+    # -- result -----------------------------------------------------------------------------------
+    def result(self) -> ParsedDocument:
+        kind, number, year, about = parse_title(self.text)
+        title = f"{kind} NOMOR {number} TAHUN {year} TENTANG {about}" if kind else None
+        # The part with the most articles is the substance (UU 1/2015 carries the Perppu as Lampiran).
+        counts: dict[int, int] = {}
+        for a in self.articles:
+            if a.kind == "pasal":
+                counts[a.part] = counts.get(a.part, 0) + 1
+        main_part = max(counts, key=lambda p: (counts[p], p)) if counts else 0
+        articles = [a for a in self.articles if a.text]
+        return ParsedDocument(title=title, kind=kind, number=number, year=year, articles=articles, main_part=main_part)
 
 
 def parse(text: str, *, amends: str | None = None) -> ParsedDocument:
     """Parse a statute. `amends` is the base doc id when this is an amendment law."""
-    kind, number, year, about = parse_title(text)
-    title = f"{kind} NOMOR {number} TAHUN {year} TENTANG {about}" if kind else None
-
-    articles: list[Article] = []
-    mode = "preamble"  # preamble | body | closing | penjelasan
-    part = -1
-    bab = bagian = paragraf = ""
-    current: Article | None = None
-    in_amendment = False
-    instr_action: str | None = None
-    instr_line: str | None = None
-    instr_targets: list[str] = []
-    last_body_pasal: str | None = None
-    heading: str | None = None  # the structural heading whose title lines may follow
-
-    def section() -> str:
-        return " > ".join(s for s in (bab, bagian, paragraf) if s)
-
-    def start(pasal: str | None, k: str) -> Article:
-        nonlocal current
-        nonlocal heading
-        current = Article(pasal=pasal, kind=k, section=section(), part=max(part, 0), doc=text)
-        heading = None
-        articles.append(current)
-        return current
-
-    for ln in _logical_lines(text):
-        s = ln.text
-        if s.startswith("PENJELASAN ATAS"):
-            mode, current = "penjelasan", None
-            bab = bagian = paragraf = ""
-            in_amendment = False
-            start(None, "penjelasan-umum")
-            current.lines.append(ln)
-            continue
-        if s.startswith("Agar setiap orang mengetahuinya"):
-            mode, current = "closing", None
-            continue
-        if s.startswith("TAMBAHAN LEMBARAN NEGARA") or s.startswith("LAMPIRAN UNDANG-UNDANG"):
-            if mode == "penjelasan":
-                mode, current = "preamble", None
-            continue
-        if s.startswith("Menetapkan"):
-            mode, current, part = "body", None, part + 1
-            bab = bagian = paragraf = ""
-            last_body_pasal = None
-            # "Menetapkan: UNDANG-UNDANG TENTANG ... . BAB I KETENTUAN UMUM Pasal 1 Dalam ..."
-            rest = re.search(r"\.\s+(BAB\s+[IVXLC]+\b.*)$", s)
-            if not rest:
-                continue
-            off = rest.start(1)
-            hm = re.match(r"^(BAB\s+[IVXLC]+\b.*?)\s+(?=Pasal\s+\d)", s[off:])
-            if hm:
-                bab = hm.group(1)
-                off += hm.end()
-            ln = Line(s[off:], ln.start + off)
-            s = ln.text
-        if mode in ("preamble", "closing"):
-            if mode == "preamble" and PASAL_LINE.match(s) and part < 0:
-                mode, part = "body", 0  # a text without "Menetapkan:" (e.g. extracted UUD)
-            else:
-                continue
-
-        if mode == "body" and not in_amendment:
-            raw_pieces = _split_inline_pasal(s, _next_expected(last_body_pasal))
-        else:
-            raw_pieces = [(s, 0)]
-        for piece, poff in raw_pieces:
-            pline = Line(piece, ln.start + poff)
-            m = PASAL_LINE.match(piece)
-            if mode == "penjelasan":
-                if m and not re.fullmatch(r"[IVX]+", m.group(1)):
-                    start(m.group(1), "penjelasan")
-                    if in_amendment_target := amends:
-                        current.amends = in_amendment_target
-                elif BAB_LINE.match(piece) or BAGIAN_LINE.match(piece):
-                    continue
-                elif current is not None and not (m and re.fullmatch(r"[IVX]+", m.group(1))):
-                    if current.kind == "penjelasan" and re.fullmatch(r"Angka \d+", piece):
-                        continue
-                    current.lines.append(pline)
-                continue
-
-            # body
-            if m:
-                num = m.group(1)
-                if amends and re.fullmatch(r"[IVX]+", num):
-                    in_amendment = num == "I"
-                    start(num, "pasal")
-                    last_body_pasal = None
-                    continue
-                start(num, "pasal")
-                if in_amendment:
-                    current.amends = amends
-                    current.amend_action = instr_action or "diubah"
-                    current.instruction = instr_line
-                else:
-                    last_body_pasal = num
-                continue
-            if in_amendment and INSTRUCTION.match(piece):
-                low = piece.lower()
-                instr_action = (
-                    "dihapus" if re.search(r"\bdihapus\.?\s*$", low) and "sehingga" not in low
-                    else "disisipkan" if re.search(r"(disisipkan|ditambahkan)\s+\d+\s+\(\w+\)\s+pasal", low) else "diubah"
-                )
-                instr_line = piece
-                instr_targets = INSTR_TARGET.findall(piece)
-                if instr_action == "dihapus":
-                    # "5. Pasal 9 dihapus." deletes an article outright: record that as its text.
-                    for t in instr_targets:
-                        a = start(t, "pasal")
-                        a.amends, a.amend_action, a.instruction = amends, "dihapus", piece
-                        a.lines.append(pline)
-                    current = None
-                else:
-                    current = None
-                continue
-            bm, gm, pm = BAB_LINE.match(piece), BAGIAN_LINE.match(piece), PARAGRAF_LINE.match(piece)
-            if bm:
-                bab, bagian, paragraf = piece, "", ""
-                current, heading = None, "bab"
-                continue
-            if gm:
-                bagian, paragraf = piece, ""
-                current, heading = None, "bagian"
-                continue
-            if pm:
-                paragraf = piece
-                current, heading = None, "paragraf"
-                continue
-            if current is None and heading and len(piece) <= 120 and not in_amendment:
-                # "BAB X" on one line, "WARGA NEGARA" on the next: the title belongs to the heading
-                title_text = re.sub(r"\b(\w) (?=\w\b)", r"\1", piece)  # "A G A M A" -> "AGAMA"
-                if heading == "bab":
-                    bab = f"{bab} {title_text}"
-                elif heading == "bagian":
-                    bagian = f"{bagian} {title_text}"
-                else:
-                    paragraf = f"{paragraf} {title_text}"
-                continue
-            if current is not None:
-                current.lines.append(pline)
-
-    # The part with the most articles is the substance (UU 1/2015 carries the Perppu as Lampiran).
-    counts: dict[int, int] = {}
-    for a in articles:
-        if a.kind == "pasal":
-            counts[a.part] = counts.get(a.part, 0) + 1
-    main_part = max(counts, key=lambda p: (counts[p], p)) if counts else 0
-    articles = [a for a in articles if a.text]
-    return ParsedDocument(title=title, kind=kind, number=number, year=year, articles=articles, main_part=main_part)
+    parser = StatuteParser(text, amends=amends)
+    for ln in logical_lines(text):
+        parser.feed(ln)
+    return parser.result()

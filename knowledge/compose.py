@@ -1,18 +1,33 @@
-"""Compose the citizen-facing answer: verbatim quotes, citation lines, warnings, disclaimer.
+"""Compose the citizen-facing answer as blocks: message, verbatim quotes with their exact
+citations, warnings, notes and the disclaimer. `bot/` lays the blocks out; nothing here is markup.
 
-The bot never paraphrases an article: every quoted span is a slice of its stored passage, and
-`compose` asserts it.
+The bot never paraphrases an article: every quoted span is a slice of its stored passage (the
+ayat or huruf that answers, see knowledge.spans), and `compose` asserts it.
 """
 from __future__ import annotations
 
-import re
-
-from .model import DICABUT, DIUBAH, Answer, Decision, Quote, Source
-from .text import tokens
+from . import cite
+from .model import (
+    BERLAKU,
+    DICABUT,
+    DIUBAH,
+    WARN_AMENDED,
+    WARN_OCR,
+    WARN_REPEALED,
+    Answer,
+    AnswerWarning,
+    Decision,
+    Note,
+    Quote,
+    Source,
+)
+from .spans import QUOTE_MAX, quote_span
 
 DISCLAIMER = ("Informasi ini bersifat umum dan bukan nasihat hukum. Untuk kasus Anda sendiri, hubungi "
               "Bawaslu setempat atau ketik /petugas.")
-QUOTE_MAX = 900
+LEAD = "Menurut sumber yang saya temukan:"
+URGENT = "Jika mendesak, hubungi kantor Bawaslu terdekat."
+CLOSE = 0.85  # a second source this close to the first (score ratio) is quoted too
 
 MESSAGES = {
     "political_opinion": (
@@ -49,89 +64,97 @@ MESSAGES = {
 }
 
 
-def best_span(passage_text: str, query: str, limit: int = QUOTE_MAX) -> str:
-    """The ayat (or group of lines) of a passage that best matches the query, verbatim."""
-    if len(passage_text) <= limit:
-        return passage_text
-    q = set(tokens(query))
-    # candidate blocks: ayat, else lines
-    starts = [m.start() for m in re.finditer(r"(?m)^\(\d+[a-z]?\)", passage_text)]
-    if len(starts) < 2:
-        starts = [0] + [m.end() for m in re.finditer(r"\n", passage_text)]
-    starts = sorted(set([0] + starts))
-    bounds = list(zip(starts, starts[1:] + [len(passage_text)]))
-    best, best_score = (0, min(limit, len(passage_text))), -1.0
-    for i, (a, _) in enumerate(bounds):
-        # grow a window of consecutive blocks up to the limit
-        end = a
-        for _, b in bounds[i:]:
-            if b - a > limit and end > a:
-                break
-            end = b
-        span = passage_text[a:end]
-        st = set(tokens(span))
-        score = len(q & st) + (0.5 if i == 0 else 0.0)
-        if score > best_score:
-            best, best_score = (a, end), score
-    a, b = best
-    span = passage_text[a:b].strip()
-    if len(span) > limit:  # one huge block: cut at a sentence end
-        cut = span.rfind(". ", 0, limit)
-        span = span[: cut + 1] if cut > limit // 3 else span[:limit]
-    return span
+def message_for(decision: Decision, reason: str) -> str:
+    """What the citizen reads when the engine does not answer with a quote."""
+    msg = MESSAGES.get(reason, MESSAGES["no_match"])
+    if decision == Decision.ESCALATE:
+        # Whether a ticket was opened is the caller's to say (the bot tells the ticket number;
+        # the CLI and the terminal chat open none).
+        msg += "\n\n" + URGENT
+    return msg
 
 
-def compose(answer: Answer, query_for_quote: str) -> Answer:
-    """Fill answer.text (and quotes) from its decision, reason and sources."""
-    if answer.decision != Decision.ANSWER:
-        msg = MESSAGES.get(answer.reason, MESSAGES["no_match"])
-        if answer.decision == Decision.ESCALATE:
-            # Whether a ticket was opened is the caller's to say (the bot tells the ticket number;
-            # the CLI and the terminal chat open none).
-            msg += "\n\nJika mendesak, hubungi kantor Bawaslu terdekat."
-        answer.text = msg
-        return answer
+def quote_of(src: Source, query: str, limit: int = QUOTE_MAX) -> Quote:
+    """The verbatim ayat / huruf of a source that answers `query`, cited exactly."""
+    p = src.passage
+    span = quote_span(p, query, limit)
+    text = p.text[span.start:span.end]
+    lead = p.text[span.lead[0]:span.lead[1]] if span.lead else ""
+    assert text and text in p.text, "a quote must be a verbatim substring of its passage"
+    assert not lead or lead in p.text[: span.start], "a quote's lead must be verbatim, before it"
+    c = src.citation
+    if span.narrowed:
+        c = cite.narrow(c, p, ayat=span.ayat, point=span.point)
+    return Quote(p.id, text, c, lead)
 
-    top = answer.sources[: 2]
-    quotes: list[Quote] = []
-    for i, src in enumerate(top):
-        if i == 1 and (src.score < 0.85 * top[0].score or src.passage.doc_id == top[0].passage.doc_id
-                       and src.passage.pasal == top[0].passage.pasal):
-            break
-        span = best_span(src.passage.text, query_for_quote)
-        assert span and span in src.passage.text, "a quote must be a verbatim substring of its passage"
-        quotes.append(Quote(src.passage.id, span))
-    answer.quotes = quotes
 
-    lines = ["Menurut sumber yang saya temukan:"]
-    by_id = {s.passage.id: s for s in answer.sources}
+def _quoted(sources: list[Source]) -> list[Source]:
+    """The first source, and the second when it is about as good and another article."""
+    top = sources[:2]
+    if len(top) == 2:
+        a, b = top
+        same_article = a.passage.doc_id == b.passage.doc_id and a.passage.pasal == b.passage.pasal
+        if b.score < CLOSE * a.score or same_article:
+            top = top[:1]
+    return top
+
+
+def _in_force_first(quotes: list[Quote]) -> list[Quote]:
+    """Two laws about as good: the one in force is read first."""
+    if len(quotes) == 2 and quotes[0].citation.status != BERLAKU and quotes[1].citation.status == BERLAKU:
+        return [quotes[1], quotes[0]]
+    return quotes
+
+
+def in_force_note(quotes: list[Quote]) -> Note | None:
+    """Say which of two quoted laws is in force."""
+    if len(quotes) < 2 or quotes[0].citation.doc_id == quotes[1].citation.doc_id:
+        return None
+    a, b = quotes[0].citation, quotes[1].citation
+    in_force = [c for c in (a, b) if c.status == BERLAKU]
+    if len(in_force) == 2:
+        text = f"Dua peraturan mengatur hal ini dan keduanya berlaku: {a.label} dan {b.label}."
+    elif len(in_force) == 1:
+        other = b if in_force[0] is a else a
+        text = (f"Dua peraturan mengatur hal ini. Yang berlaku sekarang: {in_force[0].label}. "
+                f"Adapun {other.label} {cite.status_text(other)}.")
+    else:
+        text = (f"Dua peraturan mengatur hal ini, tetapi tidak satu pun berlaku dalam bentuk ini: {a.label} "
+                f"{cite.status_text(a)}; {b.label} {cite.status_text(b)}.")
+    return Note(text, kind="in_force")
+
+
+def warnings_for(quotes: list[Quote], sources: list[Source]) -> list[AnswerWarning]:
+    """Repealed or amended law and OCR text among what is quoted: the citizen must see it first."""
+    quality = {s.passage.id: s.passage.quality for s in sources}
+    out: list[AnswerWarning] = []
     for q in quotes:
-        c = by_id[q.passage_id].citation
-        lines.append("")
-        lines.append(f"«{q.text}»")
-        lines.append(f"— {c.label}")
-        if c.note:
-            lines.append(f"  ({c.note})")
-    lines.append("")
-    lines.append("Sumber:")
-    for n, s in enumerate(answer.sources[:5], 1):
-        c = s.citation
-        tail = f" — {c.url}" if c.url else ""
-        flag = " [DICABUT]" if c.status == DICABUT else " [sudah diubah]" if c.status == DIUBAH else ""
-        lines.append(f"{n}. {c.label}{flag}{tail}")
-    notes = []
-    if any(by_id[q.passage_id].citation.status == DICABUT for q in quotes):
-        notes.append("Perhatian: kutipan di atas berasal dari undang-undang yang sudah dicabut. Aturan yang berlaku "
-                     "sekarang bisa berbeda; tanyakan kepada petugas bila perlu.")
-    if any(by_id[q.passage_id].passage.quality == "ocr" for q in quotes):
-        notes.append("Perhatian: teks sumber hasil OCR dan bisa mengandung salah baca; periksa dokumen resmi.")
-    answer.notes = notes
-    for n in notes:
-        lines.append("")
-        lines.append(n)
-    lines.append("")
-    lines.append(DISCLAIMER)
-    answer.text = "\n".join(lines)
+        c = q.citation
+        if c.status == DICABUT:
+            out.append(AnswerWarning(WARN_REPEALED, (
+                f"{c.label} berasal dari peraturan yang {cite.status_text(c)}. Kutipan ini sejarah hukum, bukan "
+                "aturan yang berlaku; aturan yang berlaku sekarang bisa berbeda, tanyakan kepada petugas bila "
+                "perlu."), c))
+        elif c.status == DIUBAH:
+            out.append(AnswerWarning(WARN_AMENDED, f"{c.label} {cite.status_text(c)}; periksa teks terbarunya.", c))
+        if quality.get(q.passage_id) == "ocr":
+            out.append(AnswerWarning(WARN_OCR, (
+                f"Teks {c.label} hasil pindaian (OCR) dan bisa mengandung salah baca; periksa dokumen resmi."), c))
+    return out
+
+
+def compose(answer: Answer, query_for_quote: str, *, quote_max: int = QUOTE_MAX) -> Answer:
+    """Fill the answer's blocks from its decision, reason and sources."""
+    if answer.decision != Decision.ANSWER:
+        answer.message = message_for(answer.decision, answer.reason)
+        return answer
+    quotes = _in_force_first([quote_of(s, query_for_quote, quote_max) for s in _quoted(answer.sources)])
+    note = in_force_note(quotes)
+    answer.message = LEAD
+    answer.quotes = quotes
+    answer.warnings = warnings_for(quotes, answer.sources)
+    answer.notes = [note] if note else []
+    answer.disclaimer = DISCLAIMER
     return answer
 
 
@@ -140,6 +163,7 @@ def check_quotes(answer: Answer) -> None:
     texts = {s.passage.id: s.passage.text for s in answer.sources}
     for q in answer.quotes:
         assert q.text in texts.get(q.passage_id, ""), f"quote not verbatim: {q.passage_id}"
+        assert q.lead in texts.get(q.passage_id, ""), f"quote lead not verbatim: {q.passage_id}"
 
 
-__all__ = ["compose", "best_span", "check_quotes", "DISCLAIMER", "MESSAGES", "Source"]
+__all__ = ["compose", "quote_of", "check_quotes", "message_for", "DISCLAIMER", "MESSAGES", "Source"]

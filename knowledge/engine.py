@@ -133,8 +133,7 @@ class Engine:
             decision, reason, confidence = Decision.ABSTAIN, "no_match", 1.0 - conf
         else:
             decision, reason, confidence = Decision.ANSWER, "retrieved", conf
-        ans = Answer(question=q, decision=decision, text="", confidence=round(confidence, 3), sources=sources,
-                     reason=reason)
+        ans = Answer(question=q, decision=decision, confidence=round(confidence, 3), sources=sources, reason=reason)
         compose(ans, normalized)
         check_quotes(ans)
         ans.latency_ms = round((time.perf_counter() - t0) * 1000, 2)

@@ -1,4 +1,4 @@
-"""The data model shared by every package: Passage, Citation, Source, Answer.
+"""The data model shared by every package: Passage, Citation, Source, Answer and its blocks.
 
 Plain dataclasses, no I/O. `knowledge/` imports nothing of ours; `ingest/` and
 `bot/` build and consume these.
@@ -31,6 +31,9 @@ KIND_PENJELASAN = "penjelasan"
 KIND_NEWS = "berita"
 KIND_FAQ = "faq"
 KIND_TEXT = "teks"
+
+
+LISTED_SOURCES = 5  # sources listed under an answer
 
 
 class Decision(str, Enum):
@@ -94,21 +97,56 @@ class Passage:
 
 @dataclass(frozen=True)
 class Citation:
-    label: str  # "UU No. 10 Tahun 2016, Pasal 7 ayat (2)"
+    label: str  # "UU No. 10 Tahun 2016, Pasal 7 ayat (2)"; made by knowledge.cite.label only
     doc_id: str
     passage_id: str
     pasal: str | None = None
     ayat: str | None = None
-    point: str | None = None
+    point: str | None = None  # "huruf c", "angka 5", "huruf a-k"
     status: str = BERLAKU
     url: str | None = None
-    note: str | None = None  # "sudah dicabut oleh UU No. 7 Tahun 2017", amendment chain, OCR warning
+    note: str | None = None  # everything said about it in one line: status, amendment chain, OCR
+    status_by: tuple[str, ...] = ()  # doc ids of the amending / repealing laws
+    history: str | None = None  # what it amends and its amendment chain (no warning in it)
 
+
+# Answer blocks ---------------------------------------------------------------------------------
+# The engine hands `bot/` an Answer made of these blocks; the renderers (Telegram HTML, plain
+# text) lay them out and never look inside their text.
 
 @dataclass(frozen=True)
 class Quote:
+    """A verbatim span of a passage and the exact citation of that span (e.g. down to its huruf)."""
+
     passage_id: str
-    text: str  # a verbatim substring of the passage's text
+    text: str  # a verbatim substring of the passage's text: the ayat / huruf that answers
+    citation: Citation
+    lead: str = ""  # verbatim opening words of the ayat when `text` is one of its later items
+
+
+# Warning kinds. A later kind (e.g. "putusan": a court ruling changed the article) carries the
+# ruling's own words in `quote`.
+WARN_REPEALED = "dicabut"
+WARN_AMENDED = "diubah"
+WARN_OCR = "ocr"
+
+
+@dataclass(frozen=True)
+class AnswerWarning:
+    """Something the citizen must not miss before trusting a quote."""
+
+    kind: str  # WARN_REPEALED | WARN_AMENDED | WARN_OCR | ...
+    text: str  # Indonesian, one or two sentences
+    citation: Citation | None = None  # the citation it is about
+    quote: Quote | None = None  # verbatim words that back it (a ruling's amar, say)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A remark about the answer as a whole, e.g. which of two laws quoted is in force."""
+
+    text: str
+    kind: str = ""  # "in_force" (two laws compared), ...
 
 
 @dataclass(frozen=True)
@@ -120,16 +158,60 @@ class Source:
 
 @dataclass
 class Answer:
+    """What the engine answers, as blocks: message, quotes, warnings, notes, sources, disclaimer.
+
+    `message` is the lead-in of an answer ("Menurut sumber ..."), or the whole reply when the
+    engine abstains or escalates. Sources are what retrieval found, best first; only an answer
+    lists them. The bot renders the blocks (Telegram HTML, plain text); nothing parses them back.
+    """
+
     question: str
     decision: Decision
-    text: str  # what the citizen reads, Indonesian, plain text (the bot renders HTML)
     confidence: float
     sources: list[Source] = field(default_factory=list)  # best first
     quotes: list[Quote] = field(default_factory=list)
     reason: str = ""  # machine-readable why: "violation_report", "political_opinion", ...
-    notes: list[str] = field(default_factory=list)  # warnings shown to the citizen
+    message: str = ""
+    warnings: list[AnswerWarning] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    disclaimer: str = ""
     latency_ms: float = 0.0
 
     @property
     def citations(self) -> list[Citation]:
         return [s.citation for s in self.sources]
+
+    def listed_sources(self) -> list[Source]:
+        """The sources a reply lists: an answer's first five. An abstention or escalation lists
+        none: what retrieval looked at would suggest an answer."""
+        return self.sources[:LISTED_SOURCES] if self.decision == Decision.ANSWER else []
+
+    def to_dict(self) -> dict:
+        """JSON-ready: the fields `ask --jsonl` has always written, plus the blocks."""
+        return {
+            "question": self.question,
+            "decision": self.decision.value,
+            "confidence": self.confidence,
+            "latency_ms": self.latency_ms,
+            "reason": self.reason,
+            "message": self.message,
+            "sources": [_source_dict(s) for s in self.sources],
+            "quotes": [_quote_dict(q) for q in self.quotes],
+            "warnings": [{"kind": w.kind, "text": w.text,
+                          "citation": w.citation.label if w.citation else None,
+                          "quote": _quote_dict(w.quote) if w.quote else None} for w in self.warnings],
+            "notes": [{"kind": n.kind, "text": n.text} for n in self.notes],
+            "disclaimer": self.disclaimer,
+        }
+
+
+def _source_dict(s: Source) -> dict:
+    return {"citation": s.citation.label, "doc_id": s.passage.doc_id, "title": s.passage.title,
+            "pasal": s.passage.pasal, "ayat": s.passage.ayat, "status": s.citation.status, "url": s.passage.url,
+            "note": s.citation.note, "passage_id": s.passage.id, "text": s.passage.text, "score": s.score}
+
+
+def _quote_dict(q: Quote) -> dict:
+    return {"passage_id": q.passage_id, "text": q.text, "lead": q.lead, "citation": q.citation.label,
+            "pasal": q.citation.pasal, "ayat": q.citation.ayat, "point": q.citation.point,
+            "status": q.citation.status, "url": q.citation.url}

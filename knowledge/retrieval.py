@@ -1,4 +1,4 @@
-"""Hybrid retrieval over an in-memory passage catalog: BM25 ⊕ dense, fused by weighted RRF,
+"""Hybrid retrieval over an in-memory passage catalog: BM25 ⊕ dense, fused by score (max-normalised BM25 + weighted dense score, times priors),
 plus direct article lookup and amendment awareness.
 
 Plain Python: the dense side is any callable `dense(query, k) -> [(passage_id, similarity)]`.
@@ -14,7 +14,7 @@ from .lexical import LexicalIndex
 from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
 from .text import SLANG, expand_query, normalize_query, stem, tokens
 
-# Measured on the dev set with the bundled English MiniLM (bench/retrieval.py): dense search
+# Measured on the dev set with the bundled English MiniLM (bench/compare.py, `kepemiluan eval` at several KEPEMILUAN_DENSE_WEIGHT values): dense search
 # only adds noise for Indonesian legal text, so by default it gets no weight. With a multilingual
 # model (KEPEMILUAN_DENSE_WEIGHT) it can earn more.
 DEFAULT_DENSE_WEIGHT = 0.0

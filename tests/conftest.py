@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 CORPUS = Path(__file__).resolve().parents[1] / "ingest" / "corpus"

@@ -7,12 +7,14 @@ from __future__ import annotations
 import hashlib
 import html
 import math
+import os
 import threading
 import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from ingest.fetch import ALLOW_ENV
 from ingest.manifest import slug as make_slug
 from ingest.news import clean_news_text
 from tests.conftest import CORPUS
@@ -263,12 +265,20 @@ class BawasluSite:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def __enter__(self) -> "BawasluSite":
+        # Fetches refuse loopback unless allow-listed (ingest.fetch): the site allow-lists itself
+        # for its lifetime, through the variable the bot's settings and ingest.fetch both read.
+        self._allow_before = os.environ.get(ALLOW_ENV)
+        os.environ[ALLOW_ENV] = "127.0.0.1"
         self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        if self._allow_before is None:
+            os.environ.pop(ALLOW_ENV, None)
+        else:
+            os.environ[ALLOW_ENV] = self._allow_before
 
     def hits(self, prefix: str) -> list[tuple[str, dict]]:
         return [r for r in self.requests if r[0].startswith(prefix)]

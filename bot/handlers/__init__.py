@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from ..keyboards import DELETE, FEEDBACK, PASSAGE, STAFF
-from ..services import KEY
-from .callbacks import ESCALATE_QUESTION, on_delete_choice, on_feedback, on_passage, on_stale_button, on_staff_button
-from .commands import on_delete, on_help, on_sources, on_staff, on_start, on_unknown_command
-from .desk import FAQ_BUTTON, TICKET_BUTTON, on_faq_button, on_queue, on_staff_reply, on_ticket, on_ticket_button, on_withdraw_faq
-from .admin import CALLBACK as ADMIN_CALLBACK
+from ..buttons import ADMIN_REMOVE, DELETE, ESCALATE, FAQ, FEEDBACK, PASSAGE, STAFF, TICKET
+from ..settings import Settings
 from .admin import INGEST_CAPTION, on_admin_sources, on_ingest, on_ingest_document, on_remove, on_remove_choice, on_status
+from .callbacks import on_delete_choice, on_feedback, on_passage, on_stale_button, on_staff_button
+from .commands import on_delete, on_help, on_sources, on_staff, on_start, on_unknown_command
+from .desk import on_faq_button, on_queue, on_staff_reply, on_ticket, on_ticket_button, on_withdraw_faq
 from .errors import on_error
 from .media import on_document, on_media
 from .questions import on_group_text, on_tanya
@@ -34,7 +33,7 @@ MEDIA = (
 )
 
 
-def _admin_handlers(app: Application) -> list:
+def _admin_handlers(admin_ids: list[int]) -> list:
     """Admin commands (handlers/admin.py); they refuse non-admins themselves."""
     caption_ingest = PRIVATE & NEW & filters.Document.ALL & filters.CaptionRegex(INGEST_CAPTION)
     out = [
@@ -42,23 +41,22 @@ def _admin_handlers(app: Application) -> list:
         CommandHandler("hapus", on_remove, filters=NEW),
         CommandHandler("status", on_status, filters=NEW),
         MessageHandler(caption_ingest, on_ingest_document),
-        CallbackQueryHandler(on_remove_choice, pattern=ADMIN_CALLBACK),
+        CallbackQueryHandler(on_remove_choice, pattern=ADMIN_REMOVE.pattern),
     ]
-    admin_ids = app.bot_data["services"].settings.admin_ids if "services" in app.bot_data else []
     if admin_ids:  # admins get the detailed /sumber; everyone else the citizen list
         out.insert(0, CommandHandler("sumber", on_admin_sources, filters=NEW & PRIVATE & filters.User(admin_ids)))
     return out
 
 
-def register(app: Application) -> None:
-    staff_chat = app.bot_data[KEY].settings.staff_chat_id
+def register(app: Application, settings: Settings) -> None:
+    staff_chat = settings.staff_chat_id
     desk_replies = (
         [MessageHandler(filters.Chat(staff_chat) & NEW_OR_EDITED & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_staff_reply)]
         if staff_chat is not None
         else []
     )
     app.add_handlers(
-        _admin_handlers(app) + [
+        _admin_handlers(settings.admin_ids) + [
             CommandHandler("start", on_start, filters=NEW),
             CommandHandler(["bantuan", "help"], on_help, filters=NEW),
             CommandHandler("tanya", on_tanya, filters=NEW_OR_EDITED),
@@ -77,13 +75,13 @@ def register(app: Application) -> None:
             MessageHandler(PRIVATE & NEW & filters.Document.ALL, on_document),
             MessageHandler(PRIVATE & NEW & MEDIA, on_media),
             MessageHandler(PRIVATE & NEW & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_media),
-            CallbackQueryHandler(on_ticket_button, pattern=TICKET_BUTTON),
-            CallbackQueryHandler(on_faq_button, pattern=FAQ_BUTTON),
-            CallbackQueryHandler(on_feedback, pattern=FEEDBACK),
-            CallbackQueryHandler(on_passage, pattern=PASSAGE),
-            CallbackQueryHandler(on_staff_button, pattern=STAFF),
-            CallbackQueryHandler(on_staff_button, pattern=ESCALATE_QUESTION),
-            CallbackQueryHandler(on_delete_choice, pattern=DELETE),
+            CallbackQueryHandler(on_ticket_button, pattern=TICKET.pattern),
+            CallbackQueryHandler(on_faq_button, pattern=FAQ.pattern),
+            CallbackQueryHandler(on_feedback, pattern=FEEDBACK.pattern),
+            CallbackQueryHandler(on_passage, pattern=PASSAGE.pattern),
+            CallbackQueryHandler(on_staff_button, pattern=STAFF.pattern),
+            CallbackQueryHandler(on_staff_button, pattern=ESCALATE.pattern),
+            CallbackQueryHandler(on_delete_choice, pattern=DELETE.pattern),
             CallbackQueryHandler(on_stale_button),
         ]
     )

@@ -19,30 +19,30 @@ import re
 import secrets
 import time
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
 from ingest.live import status_label
 from ingest.load import LoadError
-from knowledge.model import DICABUT, DIUBAH, STATUSES
-from knowledge.store import IndexMismatch, StoreError
+from knowledge.model import STATUSES
 
-from .. import admin_messages as am
+from ..application.knowledge_base import IndexFailure
+from ..buttons import ADMIN_REMOVE, remove_keyboard
+from ..context import BotContext
+from ..jobs import JAKARTA
+from ..keyboards import markup
 from ..render import esc, split_html
-from ..services import services
+from ..texts import admin as am
 
 log = logging.getLogger(__name__)
 
-CALLBACK = re.compile(r"^ah:([A-Za-z0-9_-]{1,16}):([yn])$")
 INGEST_CAPTION = re.compile(r"^\s*/ingest(?:@\w+)?(?:\s|$)", re.I)
-PENDING = "admin_pending_removals"
 
 
-def _is_admin(update: Update, context) -> bool:
+def _is_admin(update: Update, context: BotContext) -> bool:
     user = update.effective_user
-    return bool(user and user.id in services(context).settings.admin_ids)
+    return bool(user and user.id in context.services.settings.admin_ids)
 
 
 def actor(update: Update) -> str:
@@ -51,7 +51,7 @@ def actor(update: Update) -> str:
     return f"telegram:{user.id}{name}" if user else "telegram:?"
 
 
-async def _guard(update: Update, context) -> bool:
+async def _guard(update: Update, context: BotContext) -> bool:
     """True when the sender may use admin commands here; otherwise answers why not."""
     msg = update.effective_message
     if not _is_admin(update, context):
@@ -60,7 +60,7 @@ async def _guard(update: Update, context) -> bool:
     if update.effective_chat.type != ChatType.PRIVATE:
         await msg.reply_text(am.PRIVATE_ONLY)
         return False
-    if services(context).live is None:
+    if not context.services.knowledge.can_ingest:
         await msg.reply_text(am.NOT_AVAILABLE)
         return False
     return True
@@ -132,50 +132,42 @@ def _summary(name: str, report) -> str:
     return text
 
 
-async def _run_ingest(update: Update, context, *, name: str, document=None, url: str | None = None) -> None:
-    svc = services(context)
-    msg = update.effective_message
-    limit = svc.settings.ingest_max_bytes
+async def _run_ingest(update: Update, context: BotContext, *, name: str, document=None, url: str | None = None) -> None:
+    svc = context.services
+    kb, msg, limit = svc.knowledge, update.effective_message, svc.settings.ingest_max_bytes
     if document is not None and document.file_size and document.file_size > limit:
         await msg.reply_text(am.TOO_BIG.format(name=esc(name), limit=f"{limit / 1_000_000:g}"))
-        if svc.admin_log:
-            await svc.admin_log.record(actor(update), "ingest-failed", name, "berkas terlalu besar")
+        await kb.record_failure(actor(update), name, am.TOO_BIG_REASON)
         return
     status = await msg.reply_text((am.DOWNLOADING if url else am.STARTED).format(name=esc(name)))
     progress = ProgressMessage(status, name, asyncio.get_running_loop(), svc.settings.ingest_progress_seconds)
     t0 = time.perf_counter()
     try:
         if url:
-            loaded = await svc.live.fetch(url)
+            loaded = await kb.fetch(url)
             await progress.edit(am.STARTED.format(name=esc(name)))
-            report = await asyncio.to_thread(svc.live.ingest_loaded, loaded, progress=progress)
+            report = await kb.ingest(loaded, actor=actor(update), progress=progress)
         else:
-            file = await document.get_file()
-            data = bytes(await file.download_as_bytearray())
-            report = await asyncio.to_thread(svc.live.ingest_bytes, data, document.file_name or name,
-                                             content_type=document.mime_type, progress=progress)
+            data = bytes(await (await document.get_file()).download_as_bytearray())
+            report = await kb.ingest_bytes(data, document.file_name or name, actor=actor(update),
+                                           content_type=document.mime_type, progress=progress)
     except LoadError as exc:
         await progress.finish(am.FAILED.format(name=esc(name), reason=esc(exc.message)))
-        if svc.admin_log:
-            await svc.admin_log.record(actor(update), "ingest-failed", name[:200], exc.message)
+        await kb.record_failure(actor(update), name, exc.message)
         return
-    except StoreError as exc:  # e.g. the index was built with another embedding model
-        log.error("ingestion of %s failed: %s", name, exc)
-        reason = ("indeks tidak cocok dengan model embedding yang dipakai sekarang; operator perlu menjalankan "
-                  "<code>kepemiluan reindex</code>." if isinstance(exc, IndexMismatch) else "indeks tidak dapat dihubungi.")
-        await progress.finish(am.FAILED.format(name=esc(name), reason=reason))
+    except IndexFailure as exc:  # e.g. the index was built with another embedding model
+        log.error("ingestion of %s failed: %s", name, exc.__cause__)
+        await progress.finish(am.FAILED.format(name=esc(name), reason=exc.reason))
         return
     except Exception:
         log.exception("ingestion of %s failed", name)
         await progress.finish(am.ERROR.format(name=esc(name)))
         return
     report.summary.seconds = time.perf_counter() - t0  # the whole job, download included
-    if svc.admin_log:
-        await svc.admin_log.record_ingest(actor(update), report)
     await progress.finish(_summary(name, report))
 
 
-async def on_ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_ingest(update: Update, context: BotContext) -> None:
     """/ingest <url>, or /ingest as a reply to a document."""
     if not await _guard(update, context):
         return
@@ -192,7 +184,7 @@ async def on_ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await msg.reply_text(am.INGEST_USAGE)
 
 
-async def on_ingest_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_ingest_document(update: Update, context: BotContext) -> None:
     """A document sent with the caption /ingest."""
     if not await _guard(update, context):
         return
@@ -206,16 +198,14 @@ async def on_ingest_document(update: Update, context: ContextTypes.DEFAULT_TYPE)
 def _when(dt) -> str:
     if dt is None:
         return am.BUNDLED
-    from ..app import JAKARTA
-
     return dt.astimezone(JAKARTA).strftime("%d-%m-%Y %H:%M WIB")
 
 
-async def on_admin_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    docs = await svc.documents()
-    latest = await svc.admin_log.latest_versions() if svc.admin_log else {}
-    audit = await svc.admin_log.recent(10) if svc.admin_log else []
+async def on_admin_sources(update: Update, context: BotContext) -> None:
+    svc = context.services
+    docs = await svc.knowledge.documents()
+    latest = await svc.admin_log.latest_versions()
+    audit = await svc.admin_log.recent(10)
     lines = [am.SOURCES_HEADER.format(n=len(docs), passages=sum(d["passages"] for d in docs))]
     for d in docs:
         v = latest.get(d["doc_id"])
@@ -238,50 +228,39 @@ async def on_admin_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 # ------------------------------------------------------------------------------ /hapus
 
 
-async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_remove(update: Update, context: BotContext) -> None:
     if not await _guard(update, context):
         return
-    svc = services(context)
-    msg = update.effective_message
+    svc, msg = context.services, update.effective_message
     if not context.args:
         await msg.reply_text(am.REMOVE_USAGE)
         return
     doc_id = context.args[0].strip()
-    doc = next((d for d in await svc.documents() if d["doc_id"] == doc_id), None)
+    doc = next((d for d in await svc.knowledge.documents() if d["doc_id"] == doc_id), None)
     if doc is None:
         await msg.reply_text(am.UNKNOWN_DOC.format(doc_id=esc(doc_id)))
         return
     token = secrets.token_urlsafe(6)
-    pending = context.bot_data.setdefault(PENDING, {})
-    pending[token] = doc_id
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(am.REMOVE_YES, callback_data=f"ah:{token}:y"),
-                                      InlineKeyboardButton(am.REMOVE_NO, callback_data=f"ah:{token}:n")]])
+    svc.pending_removals[token] = doc_id
     await msg.reply_text(am.REMOVE_CONFIRM.format(title=esc(doc["title"][:150]), doc_id=esc(doc_id),
-                                                  passages=doc["passages"]), reply_markup=keyboard)
+                                                  passages=doc["passages"]), reply_markup=markup(remove_keyboard(token)))
 
 
-async def on_remove_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_remove_choice(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if not _is_admin(update, context):
         await query.answer(am.NOT_ADMIN[:190], show_alert=True)
         return
-    m = CALLBACK.match(query.data or "")
-    token, choice = m.group(1), m.group(2)
-    doc_id = context.bot_data.get(PENDING, {}).pop(token, None)
+    token, choice = ADMIN_REMOVE.match(query.data).groups()
+    doc_id = context.services.pending_removals.pop(token, None)
     await query.answer()
     if doc_id is None:
         text = am.CONFIRM_EXPIRED
     elif choice == "n":
         text = am.REMOVE_CANCELLED.format(doc_id=esc(doc_id))
     else:
-        svc = services(context)
-        n = await asyncio.to_thread(svc.live.remove, doc_id)
-        if n:
-            if svc.admin_log:
-                await svc.admin_log.record_remove(actor(update), doc_id, n)
-            text = am.REMOVED.format(doc_id=esc(doc_id), passages=n)
-        else:
-            text = am.REMOVE_GONE.format(doc_id=esc(doc_id))
+        n = await context.services.knowledge.remove(doc_id, actor=actor(update))
+        text = am.REMOVED.format(doc_id=esc(doc_id), passages=n) if n else am.REMOVE_GONE.format(doc_id=esc(doc_id))
     if isinstance(query.message, Message):
         await query.edit_message_text(text)
     else:
@@ -291,34 +270,35 @@ async def on_remove_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 # ------------------------------------------------------------------------------ /status
 
 
-async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def _status_args(args: list[str]) -> tuple[str, str, str | None] | None:
+    if len(args) < 2 or (len(args) > 2 and (args[2].lower() != "oleh" or len(args) != 4)):
+        return None
+    return args[0], args[1].lower(), args[3].strip(",") if len(args) == 4 else None
+
+
+async def on_status(update: Update, context: BotContext) -> None:
     if not await _guard(update, context):
         return
-    svc = services(context)
-    msg = update.effective_message
-    args = context.args or []
-    if len(args) < 2 or (len(args) > 2 and (args[2].lower() != "oleh" or len(args) != 4)):
+    kb, msg = context.services.knowledge, update.effective_message
+    parsed = _status_args(context.args or [])
+    if parsed is None:
         await msg.reply_text(am.STATUS_USAGE)
         return
-    doc_id, status = args[0], args[1].lower()
-    by = args[3].strip(",") if len(args) == 4 else None
+    doc_id, status, by = parsed
     if status not in STATUSES:
         await msg.reply_text(am.STATUS_BAD.format(status=esc(status)))
         return
-    if not svc.live.has(doc_id):
+    if not kb.has(doc_id):
         await msg.reply_text(am.UNKNOWN_DOC.format(doc_id=esc(doc_id)))
         return
-    if status not in (DIUBAH, DICABUT):
-        by = None
-    n = await asyncio.to_thread(svc.live.set_status, doc_id, status, by)
-    if svc.admin_log:
-        await svc.admin_log.set_status(actor(update), doc_id, status, by)
-    text = am.STATUS_DONE.format(doc_id=esc(doc_id), label=esc(status_label(status, by)), passages=n)
-    if by and not all(svc.live.has(b) for b in by.split(",")):
-        text += "\n" + am.STATUS_UNKNOWN_BY.format(by=esc(by))
+    change = await kb.set_status(doc_id, status, by, actor=actor(update))
+    text = am.STATUS_DONE.format(doc_id=esc(doc_id), label=esc(status_label(status, change.status_by)),
+                                 passages=change.passages)
+    if change.unknown_by:
+        text += "\n" + am.STATUS_UNKNOWN_BY.format(by=esc(change.status_by))
     await msg.reply_text(text)
 
 
-async def on_not_admin_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_not_admin_document(update: Update, context: BotContext) -> None:
     """Refusal for /ingest captions from non-admins (nothing is downloaded)."""
     await update.effective_message.reply_text(am.NOT_ADMIN)

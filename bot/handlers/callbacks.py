@@ -5,24 +5,17 @@ Every callback query is answered (Telegram shows a spinner until it is).
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import Message, ReplyParameters, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from .. import desk_messages as dm
-from .. import messages as m
+from ..buttons import DELETE, ESCALATE, FEEDBACK, PASSAGE, STAFF, escalate_keyboard
+from ..context import BotContext
 from ..conversation_sync import forget as forget_conversations
-from ..escalation import desk
-from ..keyboards import DELETE, FEEDBACK, PASSAGE, STAFF, without_feedback
-from ..privacy import erase_user
+from ..keyboards import markup, without_feedback
 from ..render import render_passage
-from ..services import services
-from ..tickets import PERMINTAAN, PERTANYAAN
-from .staff import request_staff
-
-ESCALATE_QUESTION = re.compile(r"^hq:(\d{1,19})$")  # «Teruskan ke petugas» offered after 👎
+from ..texts import citizen as m
+from ..texts import desk as dm
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +25,17 @@ def _message(update: Update) -> Message | None:
     return msg if isinstance(msg, Message) else None
 
 
-async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def _chat_id(update: Update) -> int:
+    msg = _message(update)
+    return msg.chat_id if msg is not None else update.callback_query.from_user.id
+
+
+async def on_feedback(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    match = FEEDBACK.match(query.data or "")
-    conversation_id, sign = int(match.group(1)), match.group(2)
-    db = services(context).db
-    stored = await db.set_feedback(conversation_id, services(context).pseudonym(query.from_user.id), 1 if sign == "+" else -1)
-    if not stored:
-        gone = await db.get_conversation(conversation_id) is None
-        await query.answer(m.GONE if gone else m.FEEDBACK_NOT_YOURS, show_alert=gone)
+    conversation_id, sign = FEEDBACK.match(query.data).groups()
+    refused = await context.services.ask.feedback(int(conversation_id), query.from_user.id, sign == "+")
+    if refused is not None:
+        await query.answer(refused, show_alert=refused == m.GONE)
         return
     await query.answer(m.FEEDBACK_THANKS)
     msg = _message(update)
@@ -50,81 +45,49 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         except BadRequest as exc:  # e.g. "message is not modified" after a double tap
             log.debug("could not update the keyboard: %s", exc)
     if sign == "-":  # 👎: offer to pass the question to staff
-        chat_id = msg.chat_id if msg is not None else query.from_user.id
-        await context.bot.send_message(chat_id, dm.ESCALATE_FEEDBACK, reply_markup=dm.escalate_keyboard(conversation_id))
+        await context.bot.send_message(_chat_id(update), dm.ESCALATE_FEEDBACK,
+                                       reply_markup=markup(escalate_keyboard(int(conversation_id))))
 
 
-async def on_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_passage(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    match = PASSAGE.match(query.data or "")
-    conversation_id, n = int(match.group(1)), int(match.group(2))
-    svc = services(context)
-    verdict = await svc.rate_check(query.from_user.id)  # each view sends messages: same budget as questions
+    conversation_id, n = (int(g) for g in PASSAGE.match(query.data).groups())
+    ask = context.services.ask
+    verdict = await ask.rate_check(query.from_user.id)  # each view sends messages: same budget as questions
     if not verdict.allowed:
         await query.answer(m.RATE_LIMITED_BUTTON.format(seconds=verdict.wait_seconds), show_alert=True)
         return
-    conversation = await svc.db.get_conversation(conversation_id)
-    row = next((s for s in (conversation.sources if conversation else []) if s.get("n") == n), None)
-    if row is None:
-        await query.answer(m.GONE, show_alert=True)
-        return
-    passage = await svc.passage(row["passage_id"])
-    if passage is None:
-        await query.answer(m.PASSAGE_NOT_FOUND, show_alert=True)
+    row, passage = await ask.source(conversation_id, n)
+    if row is None or passage is None:
+        await query.answer(m.GONE if row is None else m.PASSAGE_NOT_FOUND, show_alert=True)
         return
     await query.answer()
     msg = _message(update)
-    chat_id = msg.chat_id if msg is not None else query.from_user.id
     for i, chunk in enumerate(render_passage(passage, label=row.get("label"), url=row.get("url"))):
-        reply = (
-            ReplyParameters(msg.message_id, allow_sending_without_reply=True) if msg is not None and i == 0 else None
-        )
-        await context.bot.send_message(chat_id, chunk, reply_parameters=reply)
+        reply = ReplyParameters(msg.message_id, allow_sending_without_reply=True) if msg is not None and i == 0 else None
+        await context.bot.send_message(_chat_id(update), chunk, reply_parameters=reply)
 
 
-async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_staff_button(update: Update, context: BotContext) -> None:
     """«Tanya petugas» (hp:<id>, a «permintaan petugas») or «Teruskan ke petugas» after 👎 (hq:<id>)."""
     query = update.callback_query
-    data = query.data or ""
-    match = STAFF.match(data) or ESCALATE_QUESTION.match(data)
-    conversation_id = int(match.group(1)) or None
-    kind = PERTANYAAN if data.startswith("hq:") else PERMINTAAN
-    svc = services(context)
-    conversation = await svc.db.get_conversation(conversation_id) if conversation_id else None
-    if conversation is not None and conversation.user_pseudonym != svc.pseudonym(query.from_user.id):
-        conversation = None  # someone else's answer (in a group): a request of one's own, without it
+    after_feedback = ESCALATE.match(query.data) is not None
+    match = ESCALATE.match(query.data) or STAFF.match(query.data)
     msg = _message(update)
-    chat_id = msg.chat_id if msg is not None else query.from_user.id
-    ticket, created = await request_staff(
-        context,
-        kind=kind,
-        user_id=query.from_user.id,
-        chat_id=chat_id,
-        chat_type=msg.chat.type if msg is not None else "private",
-        conversation_id=conversation.id if conversation else None,
-        question=conversation.question if conversation else "",
-        origin=f"petugas:{conversation.id}" if conversation else f"cb:{query.id}",
+    ticket, created = await context.services.ask.staff_from_button(
+        after_feedback=after_feedback, conversation_id=int(match.group(1)) or None, user_id=query.from_user.id,
+        chat_id=_chat_id(update), chat_type=msg.chat.type if msg is not None else "private", query_id=query.id,
     )
     await query.answer(dm.TOAST_TICKET)
     if not created:
-        await context.bot.send_message(chat_id, dm.already_open(ticket))
+        await context.bot.send_message(_chat_id(update), dm.already_open(ticket))
 
 
-async def on_delete_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_delete_choice(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    choice = DELETE.match(query.data or "").group(1)
-    if choice == "y":
-        svc = services(context)
-        user_id = query.from_user.id
-        erased = await erase_user(svc.db, pseudonym=svc.pseudonym(user_id), user_id=user_id,
-                                  data_dir=svc.settings.data_dir)
-        forget_conversations(context.application, user_id)
-        d = desk(context)
-        for faq_id in erased.faq_ids:
-            if d.faq is not None:
-                await d.faq.withdraw(faq_id)
-        d.outbox.wake()  # the staff-group messages about them are deleted / redacted
-        text = m.DELETE_DONE.format(conversations=erased.conversations, requests=erased.staff_requests + erased.tickets)
+    if DELETE.match(query.data).group(1) == "y":
+        text = await context.services.ask.forget(query.from_user.id)
+        forget_conversations(context.application, query.from_user.id)  # a later flush cannot write them back
     else:
         text = m.DELETE_CANCELLED
     await query.answer()
@@ -134,6 +97,6 @@ async def on_delete_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await context.bot.send_message(query.from_user.id, text)
 
 
-async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_stale_button(update: Update, context: BotContext) -> None:
     """Buttons from an older version of the bot, or forged data."""
     await update.callback_query.answer(m.GONE)

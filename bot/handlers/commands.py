@@ -3,63 +3,50 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
 
-from .. import messages as m
-from ..keyboards import delete_keyboard
+from ..buttons import delete_keyboard
+from ..context import BotContext
+from ..keyboards import markup
 from ..render import esc, render_documents
-from ..services import services
-from .. import desk_messages as dm
-from ..tickets import PERMINTAAN
-from .staff import request_staff
+from ..texts import citizen as m
+from ..texts import desk as dm
 
 
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    days = services(context).settings.log_retention_days
+async def on_start(update: Update, context: BotContext) -> None:
+    days = context.services.settings.log_retention_days
     await update.effective_message.reply_text(m.WELCOME.format(days=days))
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_help(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(m.HELP.format(username=esc(context.bot.username or "bot")))
 
 
-async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    documents = await services(context).documents()
+async def on_sources(update: Update, context: BotContext) -> None:
+    documents = await context.services.ask.documents()
     for chunk in render_documents(documents):
         await update.effective_message.reply_text(chunk)
 
 
-async def on_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_staff(update: Update, context: BotContext) -> None:
     """/petugas [pesan]: open a «permintaan petugas» ticket (about the message, else the last question)."""
-    svc = services(context)
-    msg = update.effective_message
-    chat = update.effective_chat
+    msg, chat = update.effective_message, update.effective_chat
     parts = (msg.text or "").split(maxsplit=1)
-    note = parts[1].strip() if len(parts) > 1 else ""
-    latest = None if note else await svc.db.latest_conversation(svc.pseudonym(update.effective_user.id))
-    ticket, created = await request_staff(
-        context,
-        kind=PERMINTAAN,
-        user_id=update.effective_user.id,
-        chat_id=chat.id,
-        chat_type=chat.type,
-        conversation_id=latest.id if latest else None,
-        question=note or (latest.question if latest else ""),
-        origin=f"petugas:{latest.id}" if latest else f"msg:{chat.id}:{msg.message_id}",
-        reply_to=msg.message_id if chat.type != ChatType.PRIVATE else None,
+    ticket, created = await context.services.ask.staff_from_command(
+        user_id=update.effective_user.id, chat_id=chat.id, chat_type=chat.type, message_id=msg.message_id,
+        note=parts[1].strip() if len(parts) > 1 else "",
     )
     if not created:
         await msg.reply_text(dm.already_open(ticket))
 
 
-async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_delete(update: Update, context: BotContext) -> None:
     """/hapusdata: ask for confirmation with Ya / Batal buttons."""
     msg = update.effective_message
     if update.effective_chat.type != ChatType.PRIVATE:
         await msg.reply_text(m.DELETE_PRIVATE_ONLY)
         return
-    await msg.reply_text(m.DELETE_CONFIRM, reply_markup=delete_keyboard())
+    await msg.reply_text(m.DELETE_CONFIRM, reply_markup=markup(delete_keyboard()))
 
 
-async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text("Perintah itu tidak saya kenal. Lihat /bantuan.")
+async def on_unknown_command(update: Update, context: BotContext) -> None:
+    await update.effective_message.reply_text(m.UNKNOWN_COMMAND)

@@ -2,24 +2,22 @@
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 
 from telegram import Update
 from telegram.error import Forbidden, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
 
-from .. import messages as m
+from ..context import BotContext
+from ..texts import citizen as m
 from ..faults import temporary_dependency
 
 log = logging.getLogger(__name__)
 
-REPLIED_KEY = "error_replied_updates"
 REPLIED_MAX = 1_000
 
 
-def _first_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _first_reply(update: Update, context: BotContext) -> bool:
     """True once per update: an update failing in several handler groups gets one error reply."""
-    seen: OrderedDict = context.application.bot_data.setdefault(REPLIED_KEY, OrderedDict())
+    seen = context.services.error_replies
     if update.update_id in seen:
         return False
     seen[update.update_id] = True
@@ -28,7 +26,7 @@ def _first_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return True
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     # No user content in the log line: only ids needed to find the update.
     where = ""
     if isinstance(update, Update):
@@ -37,9 +35,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     down = temporary_dependency(context.error)
     if down is not None:  # a dependency is down for a while: no traceback, a clear reply
         log.warning("%s unavailable while handling an update%s: %s", down, where, context.error)
-        metrics = getattr(context.application.bot_data.get("services"), "metrics", None)
-        if metrics is not None:
-            metrics.temporary_errors.labels(dependency=down).inc()
+        context.services.metrics.temporary_errors.labels(dependency=down).inc()
     else:
         log.error("Exception while handling an update%s", where, exc_info=context.error)
 

@@ -12,13 +12,12 @@ import re
 from datetime import UTC, datetime
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from .. import admin_messages as am
-from .. import messages as m
+from ..context import BotContext
 from ..privacy import inbox_tag
 from ..render import esc
-from ..services import services
+from ..texts import admin as am
+from ..texts import citizen as m
 from .questions import answer_question
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ def _kind_reply(msg) -> str:
     return m.OTHER
 
 
-async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_media(update: Update, context: BotContext) -> None:
     msg = update.effective_message
     await msg.reply_text(_kind_reply(msg))
     if msg.caption and msg.caption.strip():
@@ -56,9 +55,9 @@ def _safe_name(name: str | None) -> str:
     return name.strip("._")[:100] or "berkas"
 
 
-async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_document(update: Update, context: BotContext) -> None:
     msg = update.effective_message
-    svc = services(context)
+    svc = context.services
     if update.effective_user.id not in svc.settings.admin_ids:
         await on_media(update, context)
         return
@@ -70,7 +69,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     inbox.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     # tagged with the uploader's pseudonym: /hapusdata finds their files (bot/privacy.py)
-    target = inbox / f"{stamp}-{inbox_tag(svc.pseudonym(update.effective_user.id))}-{_safe_name(doc.file_name)}"
+    target = inbox / f"{stamp}-{inbox_tag(svc.ask.pseudonym(update.effective_user.id))}-{_safe_name(doc.file_name)}"
     file = await doc.get_file()
     await file.download_to_drive(target)
     size_kb = max(1, round(target.stat().st_size / 1024))

@@ -1,41 +1,28 @@
 """Questions: private text, group mentions/replies, /tanya, edited and forwarded messages.
 
-The engine runs in the services' thread pool (never on the event loop) while a "typing…"
-chat action is shown; the answer is logged, rendered to HTML, split under Telegram's limit
-and sent with the feedback / passage / staff buttons under its last part.
+The use case (bot/application/ask.py) does the work: the engine runs in the thread pool while a
+"typing…" chat action is shown here; the reply's parts are sent with the feedback / passage /
+staff buttons under the last one.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator, Sequence
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from knowledge.model import Decision
-
-from .. import desk_messages as dm
-from .. import messages as m
-from ..escalation import DESK_KEY, kind_for, open_ticket, sources_of
-from ..keyboards import answer_keyboard
-from ..render import answer_messages, esc
-from ..services import services
-from ..text import clean_question, strip_mention, truncate_question
-from ..tickets import LAPORAN, Ticket
+from ..application.ask import Question
+from ..context import BotContext
+from ..keyboards import markup
+from ..text import clean_question, strip_mention
+from ..texts import citizen as m
+from ..tickets import Ticket
 
 log = logging.getLogger(__name__)
-
-try:  # the engine's "bad input" error carries an Indonesian message meant for the citizen
-    from knowledge.engine import QuestionError
-except ImportError:  # pragma: no cover - engine not installed
-
-    class QuestionError(ValueError):
-        pass
 
 TYPING_REFRESH_S = 4.5  # Telegram shows a chat action for ~5 s
 
@@ -70,150 +57,43 @@ async def typing(bot, chat_id: int) -> AsyncIterator[None]:
             await task
 
 
-def _source_rows(answer) -> list[dict]:
-    return [
-        {
-            "n": i,
-            "label": s.citation.label,
-            "passage_id": s.citation.passage_id or s.passage.id,
-            "doc_id": s.citation.doc_id,
-            "url": s.citation.url,
-            "status": s.citation.status,
-        }
-        for i, s in enumerate(answer.sources, 1)
-    ]
-
-
-async def answer_question(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    raw_text: str | None,
-    *,
-    notices: Sequence[str] = (),
-    quote: bool = False,
-) -> Ticket | None:
+async def answer_question(update: Update, context: BotContext, raw_text: str | None, *,
+                          notices: Sequence[str] = (), quote: bool = False) -> Ticket | None:
     """Answer `raw_text` as a question from the update's user, in the update's chat.
 
     Returns the ticket when the engine escalated the message (its reply then goes through the
     outbox with the ticket's acknowledgement), else None.
     """
-    started = time.perf_counter()
-    svc = services(context)
-    settings = svc.settings
-    msg = update.effective_message
-    chat = update.effective_chat
-    user = update.effective_user
+    msg, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if msg is None or chat is None or user is None:
-        return
+        return None
     quote = quote or chat.type != ChatType.PRIVATE
-
-    question = clean_question(raw_text)
-    if not question:
-        await msg.reply_text(m.EMPTY, do_quote=quote)
-        return
-    if update.edited_message is not None and svc.already_answered(chat.id, msg.message_id, question):
-        return  # same text as already answered (e.g. an edit that changed nothing we read)
-
-    verdict = await svc.rate_check(user.id)
-    if not verdict.allowed:
-        if verdict.notify:
-            await msg.reply_text(
-                m.RATE_LIMITED.format(limit=settings.rate_limit_per_minute, seconds=verdict.wait_seconds),
-                do_quote=quote,
-            )
-        return
-
-    svc.remember_answer(chat.id, msg.message_id, question)
-    notices = list(notices)
-    asked, truncated = truncate_question(question, settings.max_question_chars)
-    if truncated:
-        notices.append(m.TOO_LONG.format(length=len(question), limit=settings.max_question_chars))
-
-    try:
-        async with typing(context.bot, chat.id):
-            t0 = time.perf_counter()
-            answer = await svc.answer(asked)
-            engine_ms = (time.perf_counter() - t0) * 1000
-    except QuestionError as exc:
-        await msg.reply_text(esc(str(exc)), do_quote=quote)
-        return
-    except BaseException:
-        svc.answered.pop((chat.id, msg.message_id), None)  # a retry (or re-edit) gets answered
-        raise
-
-    chunks = answer_messages(answer, notices=notices)
-    conversation_id: int | None = None
-    try:
-        conversation_id = await svc.db.log_conversation(
-            user_pseudonym=svc.pseudonym(user.id),
-            chat_type=chat.type,
-            question=asked,
-            question_truncated=truncated,
-            decision=getattr(answer.decision, "value", str(answer.decision)),
-            reason=answer.reason or "",
-            confidence=answer.confidence,
-            sources=_source_rows(answer),
-            engine_ms=engine_ms,
-            latency_ms=(time.perf_counter() - started) * 1000,
-        )
-    except Exception:  # the citizen still gets the answer, without the log-backed buttons
-        log.exception("could not write the conversation log")
-    answered = answer.decision == Decision.ANSWER
-    if answer.decision == Decision.ESCALATE:
-        # the engine tells the citizen the message goes to staff: make that true (a ticket)
-        ticket = await _escalate(update, context, answer, asked, conversation_id, chunks, quote)
-        if ticket is not None:
-            return ticket
-    markup = answer_keyboard(conversation_id, len(answer.sources) if answered else 0)
-
-    for i, chunk in enumerate(chunks):
-        last = i == len(chunks) - 1
-        await msg.reply_text(chunk, reply_markup=markup if last else None, do_quote=quote and i == 0)
+    question = Question(user_id=user.id, chat_id=chat.id, chat_type=chat.type, message_id=msg.message_id,
+                        text=raw_text, edited=update.edited_message is not None, notices=notices, quote=quote)
+    reply = await context.services.ask.ask(question, thinking=lambda: typing(context.bot, chat.id))
+    if reply is None or reply.ticket is not None:
+        return reply.ticket if reply is not None else None
+    last = len(reply.messages) - 1
+    for i, chunk in enumerate(reply.messages):
+        await msg.reply_text(chunk, reply_markup=markup(reply.keyboard) if i == last else None,
+                             do_quote=quote and i == 0)
     return None
 
 
-async def _escalate(update: Update, context, answer, asked: str, conversation_id: int | None,
-                    chunks: list[str], quote: bool) -> Ticket | None:
-    """Open the ticket for an escalated message; its reply, acknowledgement and card go through
-    the outbox (in order, after the ticket is stored). None: reply the usual way instead."""
-    d = context.application.bot_data.get(DESK_KEY)
-    if d is None:
-        return None
-    chat, user, msg = update.effective_chat, update.effective_user, update.effective_message
-    kind = kind_for(answer.reason or "", asked)
-    private = chat.type == ChatType.PRIVATE
-    after: list = []
-    report = None
-    if kind == LAPORAN:
-        if private:
-            after = [dm.intake_start()]
-            report = {"account": asked, "state": "berjalan"}
-        else:
-            after = [(dm.REPORT_IN_GROUP, None)]
-    try:
-        ticket, created = await open_ticket(
-            d, kind=kind, chat_id=chat.id, chat_type=chat.type, pseudonym=services(context).pseudonym(user.id),
-            question=asked, draft=answer.text, sources=sources_of(answer), confidence=answer.confidence,
-            reason=answer.reason or "", conversation_id=conversation_id, origin=f"msg:{chat.id}:{msg.message_id}",
-            report=report, before=chunks, after=after, reply_to=msg.message_id if quote else None,
-        )
-    except Exception:
-        log.exception("could not open a ticket")
-        return None
-    return ticket if created else None
+def _notices(update: Update) -> list[str]:
+    msg = update.effective_message
+    notices = [m.EDITED] if update.edited_message is not None else []
+    if msg.forward_origin is not None:
+        notices.append(m.FORWARDED)
+    return notices
 
 
 # ------------------------------------------------------------------ entry points
 
 
-async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ticket | None:
-    msg = update.effective_message
-    notices: list[str] = []
-    if update.edited_message is not None:
-        notices.append(m.EDITED)
-    if msg.forward_origin is not None:
-        notices.append(m.FORWARDED)
-    return await answer_question(update, context, msg.text, notices=notices, quote=update.edited_message is not None)
+async def on_private_text(update: Update, context: BotContext) -> Ticket | None:
+    return await answer_question(update, context, update.effective_message.text, notices=_notices(update),
+                                 quote=update.edited_message is not None)
 
 
 def _addressed_to_bot(msg: Message, bot) -> bool:
@@ -229,20 +109,16 @@ def _addressed_to_bot(msg: Message, bot) -> bool:
     return False
 
 
-async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_text(update: Update, context: BotContext) -> None:
     """In groups: answer only when mentioned or replied to (or via /tanya)."""
     msg = update.effective_message
     if not _addressed_to_bot(msg, context.bot):
         return
-    notices: list[str] = []
-    if update.edited_message is not None:
-        notices.append(m.EDITED)
-    if msg.forward_origin is not None:
-        notices.append(m.FORWARDED)
-    await answer_question(update, context, strip_mention(msg.text, context.bot.username), notices=notices, quote=True)
+    await answer_question(update, context, strip_mention(msg.text, context.bot.username), notices=_notices(update),
+                          quote=True)
 
 
-async def on_tanya(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_tanya(update: Update, context: BotContext) -> None:
     """/tanya <pertanyaan> (the way to ask in groups; works in private chats too)."""
     msg = update.effective_message
     parts = (msg.text or "").split(maxsplit=1)

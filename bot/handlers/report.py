@@ -19,26 +19,23 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import Any
-
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
 
-from .. import desk_messages as dm
-from ..escalation import desk, open_ticket
-from ..outbox import enqueue
-from ..services import services
-from ..tickets import LAPORAN, SISTEM, WARGA, Ticket, add_note, close, set_report
-from .desk import refresh_card
+from ..application.desk import IN_PROGRESS, NewTicket
+from ..buttons import REPORT, evidence_keyboard, reporter_keyboard
+from ..context import BotContext
+from ..keyboards import markup
+from ..texts import desk as dm
+from ..tickets import LAPORAN, Ticket
 from .questions import on_private_text
 
 log = logging.getLogger(__name__)
@@ -49,34 +46,31 @@ END = ConversationHandler.END
 PRIVATE = filters.ChatType.PRIVATE
 TEXT = PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 EVIDENCE_FILES = PRIVATE & filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Document.ALL)
+REPORT_DECLINED = REPORT.pattern_for("anon")
+REPORT_DONE = REPORT.pattern_for("done", "none")
 OTHER = PRIVATE & filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL
 
 
-async def intake_ticket(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> Ticket | None:
-    """The user's report whose intake is in progress (the newest open one)."""
-    pseudonym = services(context).pseudonym(user_id)
-    for t in reversed(await desk(context).tickets.for_user(pseudonym)):
-        if t.kind == LAPORAN and t.is_open and (t.report or {}).get("state") == "berjalan":
-            return t
-    return None
+def _pseudonym(update: Update, context: BotContext) -> str:
+    return context.services.ask.pseudonym(update.effective_user.id)
 
 
 # ------------------------------------------------------------------ entry points
 
 
-async def on_text_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+async def on_text_entry(update: Update, context: BotContext) -> int | None:
     """Any private text: answered as a question; a violation report starts the intake.
 
     None (not END) for a plain question: it leaves the conversation table alone, so a question
     handled concurrently with a report cannot end that report's intake.
     """
     ticket = await on_private_text(update, context)
-    if ticket is not None and ticket.kind == LAPORAN and (ticket.report or {}).get("state") == "berjalan":
+    if ticket is not None and ticket.kind == LAPORAN and (ticket.report or {}).get("state") == IN_PROGRESS:
         return REPORTER
     return None
 
 
-async def on_report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_report_command(update: Update, context: BotContext) -> int:
     """/lapor: start a report from scratch."""
     msg = update.effective_message
     if update.effective_chat.type != ChatType.PRIVATE:
@@ -89,51 +83,35 @@ async def on_report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 # ------------------------------------------------------------------ steps
 
 
-async def on_account(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_account(update: Update, context: BotContext) -> int:
     msg, chat, user = update.effective_message, update.effective_chat, update.effective_user
     text = msg.text.strip()
     if not text:
         await msg.reply_text(dm.ASK_ACCOUNT)
         return ACCOUNT
-    await open_ticket(
-        desk(context), kind=LAPORAN, chat_id=chat.id, chat_type=chat.type,
-        pseudonym=services(context).pseudonym(user.id), question=text, reason="lapor_command",
-        origin=f"msg:{chat.id}:{msg.message_id}", report={"account": text, "state": "berjalan"},
-        after=[(dm.ASK_REPORTER, dm.reporter_keyboard())],
-    )
+    await context.services.desk.open(NewTicket(
+        kind=LAPORAN, chat_id=chat.id, chat_type=chat.type, pseudonym=context.services.ask.pseudonym(user.id),
+        question=text, reason="lapor_command", origin=f"msg:{chat.id}:{msg.message_id}",
+        report={"account": text, "state": IN_PROGRESS}, after=[(dm.ASK_REPORTER, reporter_keyboard())],
+    ))
     return REPORTER
 
 
-async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, field: str, value: Any) -> Ticket | None:
-    ticket = await intake_ticket(context, update.effective_user.id)
+async def _save(update: Update, context: BotContext, name: str, value: str | dict[str, str]) -> Ticket | None:
+    ticket = await context.services.desk.report_step(_pseudonym(update, context), name, value)
     if ticket is None:
-        await update.effective_message.reply_text(
-            "Laporan ini sudah tidak aktif (mungkin sudah ditutup petugas). Mulai lagi dengan /lapor."
-        )
-        return None
-    d = desk(context)
-    report = dict(ticket.report or {})
-    if field == "evidence":
-        report["evidence"] = list(report.get("evidence") or []) + [value]
-        note = f"bukti: {value['type']}"
-    else:
-        report[field] = value
-        note = f"{field}: {value}"
-    async with d.db.sessions.begin() as s:
-        await set_report(s, ticket.id, report)
-        await add_note(s, ticket.id, WARGA, note)
-    ticket.report = report
+        await update.effective_message.reply_text(dm.REPORT_INACTIVE)
     return ticket
 
 
-async def on_reporter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_reporter(update: Update, context: BotContext) -> int:
     if await _save(update, context, "reporter", update.effective_message.text.strip()) is None:
         return END
     await update.effective_message.reply_text(dm.ASK_REPORTED)
     return REPORTED
 
 
-async def on_reporter_declined(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_reporter_declined(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
     if await _save(update, context, "reporter", dm.DECLINED) is None:
@@ -142,21 +120,21 @@ async def on_reporter_declined(update: Update, context: ContextTypes.DEFAULT_TYP
     return REPORTED
 
 
-async def on_reported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_reported(update: Update, context: BotContext) -> int:
     if await _save(update, context, "reported", update.effective_message.text.strip()) is None:
         return END
     await update.effective_message.reply_text(dm.ASK_WHEN_WHERE)
     return WHEN_WHERE
 
 
-async def on_when_where(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_when_where(update: Update, context: BotContext) -> int:
     if await _save(update, context, "when_where", update.effective_message.text.strip()) is None:
         return END
-    await update.effective_message.reply_text(dm.ASK_EVIDENCE, reply_markup=dm.evidence_keyboard())
+    await update.effective_message.reply_text(dm.ASK_EVIDENCE, reply_markup=markup(evidence_keyboard()))
     return EVIDENCE
 
 
-async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_evidence(update: Update, context: BotContext) -> int:
     msg = update.effective_message
     if msg.photo:
         item = {"type": "photo", "file_id": msg.photo[-1].file_id}
@@ -165,74 +143,41 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     ticket = await _save(update, context, "evidence", item)
     if ticket is None:
         return END
-    await msg.reply_text(dm.EVIDENCE_GOT.format(n=len(ticket.report["evidence"])), reply_markup=dm.evidence_keyboard())
+    await msg.reply_text(dm.EVIDENCE_GOT.format(n=len(ticket.report["evidence"])), reply_markup=markup(evidence_keyboard()))
     return EVIDENCE
 
 
-async def on_evidence_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_evidence_text(update: Update, context: BotContext) -> int:
     if update.effective_message.text.strip().lower() in ("selesai", "tidak ada", "tidak ada bukti"):
         return await _finish(update, context)
-    await update.effective_message.reply_text(dm.EVIDENCE_ONLY, reply_markup=dm.evidence_keyboard())
+    await update.effective_message.reply_text(dm.EVIDENCE_ONLY, reply_markup=markup(evidence_keyboard()))
     return EVIDENCE
 
 
-async def on_evidence_done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_evidence_done(update: Update, context: BotContext) -> int:
     await update.callback_query.answer()
     return await _finish(update, context)
 
 
-async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """The facts are complete: tell staff (follow-up + evidence under the card) and the citizen."""
-    ticket = await intake_ticket(context, update.effective_user.id)
-    if ticket is None:
-        return END
-    d = desk(context)
-    n = ticket.id
-    report = dict(ticket.report or {})
-    report["state"] = "lengkap"
-    ticket.report = report
-    async with d.db.sessions.begin() as s:
-        await set_report(s, n, report)
-        await add_note(s, n, SISTEM, "keterangan laporan lengkap")
-        if d.staff_chat_id is not None:
-            await enqueue(s, f"t{n}:report", d.staff_chat_id, dm.report_followup(ticket), purpose="staff",
-                          ticket_id=n, reply_to_card=n)
-            for i, item in enumerate(report.get("evidence") or []):
-                method = "sendPhoto" if item["type"] == "photo" else "sendDocument"
-                await enqueue(s, f"t{n}:evidence:{i}", d.staff_chat_id, f"Bukti {i + 1} tiket #{n}", method=method,
-                              purpose="evidence", ticket_id=n, reply_to_card=n, file_id=item["file_id"])
-        await enqueue(s, f"t{n}:report-done", ticket.chat_id, dm.report_done(ticket), purpose="notice", ticket_id=n)
-    d.outbox.wake()
-    await refresh_card(d, n)
+async def _finish(update: Update, context: BotContext) -> int:
+    """The facts are complete: staff get the follow-up and the evidence, the citizen a notice."""
+    await context.services.desk.finish_report(_pseudonym(update, context))
     return END
 
 
-async def on_text_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+async def on_text_only(update: Update, context: BotContext) -> int | None:
     await update.effective_message.reply_text(dm.TEXT_ONLY)
     return None  # stay in the same step
 
 
-async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+async def on_cancel(update: Update, context: BotContext) -> int:
     """/batal: the report is withdrawn; staff are told; the ticket is closed."""
-    ticket = await intake_ticket(context, update.effective_user.id)
-    if ticket is not None:
-        d = desk(context)
-        n = ticket.id
-        report = dict(ticket.report or {}, state="dibatalkan")
-        async with d.db.sessions.begin() as s:
-            await set_report(s, n, report)
-            await close(s, n)
-            await add_note(s, n, WARGA, "laporan dibatalkan oleh pelapor")
-            if d.staff_chat_id is not None:
-                await enqueue(s, f"t{n}:cancelled", d.staff_chat_id, dm.report_cancelled_staff(ticket),
-                              purpose="staff", ticket_id=n, reply_to_card=n)
-        d.outbox.wake()
-        await refresh_card(d, n)
+    await context.services.desk.cancel_report(_pseudonym(update, context))
     await update.effective_message.reply_text(dm.REPORT_CANCELLED)
     return END
 
 
-async def on_cancel_outside(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_cancel_outside(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(dm.NOTHING_TO_CANCEL)
 
 
@@ -248,13 +193,13 @@ def report_conversation(*, persistent: bool) -> ConversationHandler:
             ],
             states={
                 ACCOUNT: [MessageHandler(TEXT, on_account)],
-                REPORTER: [MessageHandler(TEXT, on_reporter), CallbackQueryHandler(on_reporter_declined, pattern="^rp:anon$")],
+                REPORTER: [MessageHandler(TEXT, on_reporter), CallbackQueryHandler(on_reporter_declined, pattern=REPORT_DECLINED)],
                 REPORTED: [MessageHandler(TEXT, on_reported)],
                 WHEN_WHERE: [MessageHandler(TEXT, on_when_where)],
                 EVIDENCE: [
                     MessageHandler(EVIDENCE_FILES, on_evidence),
                     MessageHandler(TEXT, on_evidence_text),
-                    CallbackQueryHandler(on_evidence_done, pattern="^rp:(done|none)$"),
+                    CallbackQueryHandler(on_evidence_done, pattern=REPORT_DONE),
                 ],
             },
             fallbacks=[

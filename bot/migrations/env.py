@@ -15,8 +15,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot import audit  # noqa: F401  (registers the admin tables on Base.metadata)
-from bot.db import Base
+from bot.schema import Base  # every table
 
 config = context.config
 target_metadata = Base.metadata

@@ -5,21 +5,21 @@ long-polling the stand-in (tests/telegram_stub.py) over real HTTP on 127.0.0.1.
 """
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
+import secrets
 from dataclasses import dataclass
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import text
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from bot.app import build_application, start_application, stop_application  # noqa: E402
+from bot.composition import BotServices  # noqa: E402
+from bot.context import services_of  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from tests.telegram_stub import SentMessage, TelegramStub  # noqa: E402
+from standins.bot_api import SentMessage, TelegramStub  # noqa: E402
 
 from .fakes import FakeEngine  # noqa: E402
 
@@ -33,7 +33,7 @@ GROUP = -100555
 # ------------------------------------------------------------------ network guard
 
 
-from tests.conftest import NetworkBlocked  # noqa: E402,F401  (the guard itself is in tests/conftest.py)
+from tests.conftest import NetworkBlocked, skip_without_postgres  # noqa: E402,F401  (the guard itself is in tests/conftest.py)
 
 
 # ------------------------------------------------------------------ stand-in and bot
@@ -77,6 +77,10 @@ class Harness:
     engine: object
     settings: Settings
 
+    @property
+    def services(self) -> BotServices:
+        return services_of(self.app)
+
     async def ask(self, user_id: int, text: str, *, chat_id: int | None = None, timeout: float = 5.0, **kw) -> list[SentMessage]:
         """Send a question and return the bot's new messages up to the final answer part."""
         chat = chat_id if chat_id is not None else user_id
@@ -107,9 +111,9 @@ def is_answer(msg: SentMessage) -> bool:
     return any((b.get("callback_data") or "").startswith("hp:") for b in msg.buttons())
 
 
-async def start_bot(stub, settings, engine, **kw) -> Harness:
+async def start_bot(stub, settings, engine, *, store=None, **kw) -> Harness:
     db = Database(settings.db_url)
-    app = build_application(settings, engine, db=db, **kw)
+    app = build_application(settings, engine, store=store, db=db, **kw)
     await start_application(app, poll_timeout=1.0)
     return Harness(stub, app, db, engine, settings)
 
@@ -123,7 +127,56 @@ async def bot(stub, settings, fake_engine):
         await stop_application(harness.app)
 
 
-# ------------------------------------------------------------------ the real engine
+# ------------------------------------------------------------------ one database, SQLite and PostgreSQL
+# PostgreSQL: a database of our own (kep_tickets_<random>) per module on the local server
+# (KEPEMILUAN_TEST_PG_HOST, default 127.0.0.1:5432, user postgres), dropped afterwards. Unreachable:
+# the PostgreSQL cases skip (fail with KEPEMILUAN_REQUIRE_PG=1, as .ci/run sets).
+
+PG_HOST = os.environ.get("KEPEMILUAN_TEST_PG_HOST", "127.0.0.1")
+PG_ADMIN_DSN = f"postgresql://postgres@{PG_HOST}:5432/test"
+
+
+def pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_DSN, connect_timeout=3, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    """One database of our own on the local server for this module; dropped at the end."""
+    name = f"kep_tickets_{secrets.token_hex(4)}"
+    try:
+        pg_admin(f'CREATE DATABASE "{name}"')
+    except Exception as exc:  # psycopg.OperationalError: no server
+        skip_without_postgres(f"PostgreSQL not reachable on {PG_HOST}:5432: {exc}")
+    try:
+        yield f"postgresql+asyncpg://postgres@{PG_HOST}:5432/{name}"
+    finally:
+        pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request, tmp_path):
+    if request.param == "sqlite":
+        database = Database(f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3")
+        await database.migrate()
+        yield database
+        await database.close()
+        return
+    database = Database(request.getfixturevalue("pg_url"))
+    try:
+        await database.migrate()
+        async with database.engine.begin() as conn:  # each test starts empty
+            await conn.execute(text(
+                "TRUNCATE tickets, ticket_messages, outbox, processed_updates, faq_entries, conversation_states, "
+                "staff_requests, conversations RESTART IDENTITY CASCADE"
+            ))
+        yield database
+    finally:
+        await database.close()
+
 
 
 @pytest.fixture(scope="session")

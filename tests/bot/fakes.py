@@ -4,12 +4,14 @@
     passage(passage_id) -> Passage | None
     documents() -> list[dict]
 
-Answers are built from knowledge.model dataclasses with real law text, and the reply
-depends on keywords in the question, so tests can pick the kind of answer they need:
+The decision and the sources depend on keywords in the question, so tests can pick the kind of
+answer they need; the answer itself (quotes down to the huruf, citations, warnings, disclaimer)
+is made by the real composer, knowledge.compose, exactly as the engine makes it:
 
-    "pendidikan" / "syarat"   → ANSWER quoting UU 10/2016 Pasal 7 ayat (2) (with a URL)
+    "pendidikan" / "syarat"   → ANSWER quoting UU 10/2016 Pasal 7 ayat (2) huruf c (with a URL)
     "hak memilih" / "umur"    → ANSWER from UU 8/2012, repealed: a warning note
-    "panjang"                 → ANSWER with a ~9000-character quote (must be split)
+    "panjang"                 → ANSWER quoting a ~9000-character ayat whole (the composer's quote
+                                limit raised, so the reply must be split)
     "id panjang"              → ANSWER whose passage id is longer than 64 bytes
     "menang" / "pendapat"     → ABSTAIN (political opinion)
     "lapor" / "politik uang"  → ESCALATE (violation report)
@@ -17,7 +19,7 @@ depends on keywords in the question, so tests can pick the kind of answer they n
     "sambungkan"              → ESCALATE (a person asked for)
     "lambat"                  → like "pendidikan" but takes `slow_seconds`
     "###"                     → raises knowledge.engine.QuestionError (bad input, message for the user)
-    anything else             → ABSTAIN that echoes the question (for escaping tests)
+    anything else             → ABSTAIN, nothing found (no_match)
 
 `fail_next = n` makes the next n calls raise RuntimeError (error handler tests).
 """
@@ -33,19 +35,10 @@ except ImportError:  # engine not there yet
     class QuestionError(ValueError):
         pass
 
-from knowledge.model import (
-    BERLAKU,
-    DICABUT,
-    UU,
-    Answer,
-    Citation,
-    Decision,
-    Passage,
-    Quote,
-    Source,
-)
-
-DISCLAIMER = "Informasi ini bersifat umum dan bukan nasihat hukum."
+from knowledge.cite import citation
+from knowledge.compose import compose
+from knowledge.spans import QUOTE_MAX
+from knowledge.model import BERLAKU, DICABUT, UU, Answer, Decision, Passage, Source
 
 P7 = Passage(
     id="uu-10-2016@v1#pasal-7/ayat-2",
@@ -62,7 +55,16 @@ P7 = Passage(
         "a. bertakwa kepada Tuhan Yang Maha Esa;\n"
         "b. setia kepada Pancasila, Undang-Undang Dasar Negara Republik Indonesia Tahun 1945, cita-cita "
         "Proklamasi Kemerdekaan 17 Agustus 1945, dan Negara Kesatuan Republik Indonesia;\n"
-        "c. berpendidikan paling rendah sekolah lanjutan tingkat atas atau sederajat;"
+        "c. berpendidikan paling rendah sekolah lanjutan tingkat atas atau sederajat;\n"
+        "d. dihapus;\n"
+        "e. berusia paling rendah 30 (tiga puluh) tahun untuk Calon Gubernur dan Calon Wakil Gubernur serta 25 "
+        "(dua puluh lima) tahun untuk Calon Bupati dan Calon Wakil Bupati serta Calon Walikota dan Calon Wakil "
+        "Walikota;\n"
+        "f. mampu secara jasmani, rohani, dan bebas dari penyalahgunaan narkotika berdasarkan hasil pemeriksaan "
+        "kesehatan menyeluruh dari tim;\n"
+        "g. tidak pernah sebagai terpidana berdasarkan putusan pengadilan yang telah memperoleh kekuatan hukum "
+        "tetap atau bagi mantan terpidana telah secara terbuka dan jujur mengemukakan kepada publik bahwa yang "
+        "bersangkutan mantan terpidana;"
     ),
     doc_type=UU,
     number="10",
@@ -90,7 +92,7 @@ P_REPEALED = Passage(
     status=DICABUT,
     status_by="uu-7-2017",
 )
-REPEALED_NOTE = "UU No. 8 Tahun 2012 sudah dicabut oleh UU No. 7 Tahun 2017."
+REPEALED_NOTE = "sudah dicabut oleh UU No. 7 Tahun 2017"  # what a citizen must read about P_REPEALED
 
 _LONG_ITEMS = "\n".join(
     f"{i}. ketentuan uji nomor {i} mengenai tahapan, jadwal, dan tata cara penyelenggaraan pemilihan "
@@ -123,33 +125,22 @@ P_LONG_ID = Passage(
 PASSAGES = {p.id: p for p in (P7, P_REPEALED, P_LONG, P_LONG_ID)}
 
 
-def label_of(p: Passage) -> str:
-    out = f"{p.doc_type} No. {p.number} Tahun {p.year}, Pasal {p.pasal}"
-    return out + (f" ayat ({p.ayat})" if p.ayat else "")
+def source_of(p: Passage, score: float = 0.8) -> Source:
+    by = [d for d in (p.status_by or "").split(",") if d]
+    return Source(passage=p, citation=citation(p, status=p.status, status_by=by), score=score)
 
 
-def source_of(p: Passage, score: float = 0.8, note: str | None = None) -> Source:
-    return Source(
-        passage=p,
-        citation=Citation(
-            label=label_of(p), doc_id=p.doc_id, passage_id=p.id, pasal=p.pasal, ayat=p.ayat,
-            status=p.status, url=p.url, note=note,
-        ),
-        score=score,
-    )
-
-
-def compose(intro: str, quotes: list[tuple[Passage, str]], sources: list[Source], extra: str = "") -> str:
-    parts = [intro]
-    parts += [f"“{q}”" for _, q in quotes]
-    lines = ["Sumber:"]
-    for i, s in enumerate(sources, 1):
-        lines.append(f"[{i}] {s.citation.label} ({s.citation.status})")
-    parts.append("\n".join(lines))
-    if extra:
-        parts.append(extra)
-    parts.append(DISCLAIMER)
-    return "\n\n".join(parts)
+# keywords -> (decision, reason, sources); the first that matches wins
+_ROUTES: list[tuple[tuple[str, ...], Decision, str, tuple[tuple[Passage, float], ...]]] = [
+    (("id panjang",), Decision.ANSWER, "retrieved", ((P_LONG_ID, 0.7),)),
+    (("panjang",), Decision.ANSWER, "retrieved", ((P_LONG, 0.7),)),
+    (("pendidikan", "syarat", "lambat"), Decision.ANSWER, "retrieved", ((P7, 0.91),)),
+    (("hak memilih", "umur"), Decision.ANSWER, "retrieved", ((P_REPEALED, 0.6),)),
+    (("menang", "pendapat"), Decision.ABSTAIN, "political_opinion", ()),
+    (("kasus saya",), Decision.ESCALATE, "own_case", ()),
+    (("sambungkan",), Decision.ESCALATE, "human_requested", ()),
+    (("lapor", "politik uang"), Decision.ESCALATE, "violation_report", ()),
+]
 
 
 class FakeEngine:
@@ -159,6 +150,7 @@ class FakeEngine:
         self.fail_next = 0
         self.fail_message = "simulated engine failure"
         self.questions: list[str] = []
+        self.extra: list[Passage] = []  # passages written through the knowledge base (staff FAQ answers)
         self._lock = threading.Lock()
 
     # -------------------------------------------------------------- interface
@@ -193,47 +185,40 @@ class FakeEngine:
              "status_by": "uu-7-2017", "passages": 250},
         ]
 
+    # -------------------------------------------------------------- the writer's side
+    # (bot.application.ports.Engine): staff FAQ passages are kept, the answers above stay canned
+
+    def passages(self) -> list[Passage]:
+        return list(self.extra)
+
+    def reload(self, passages: list[Passage]) -> None:
+        self.extra = list(passages)
+
+    def replace_document(self, doc_id: str, passages: list[Passage]) -> None:
+        self.extra = [p for p in self.extra if p.doc_id != doc_id] + list(passages)
+
+    def remove_document(self, doc_id: str) -> int:
+        before = len(self.extra)
+        self.extra = [p for p in self.extra if p.doc_id != doc_id]
+        return before - len(self.extra)
+
+    def set_status(self, doc_id: str, status: str, status_by: str | None = None) -> int:
+        return 0
+
+    @property
+    def size(self) -> int:
+        return len(self.extra)
+
     # -------------------------------------------------------------- answers
 
     def _answer(self, question: str, q: str) -> Answer:
-        if "id panjang" in q:
-            src = source_of(P_LONG_ID)
-            quote = P_LONG_ID.text[4:]
-            return Answer(question, Decision.ANSWER, compose("Menurut PKPU:", [(P_LONG_ID, quote)], [src]), 0.7,
-                          sources=[src], quotes=[Quote(P_LONG_ID.id, quote)])
-        if "panjang" in q:
-            src = source_of(P_LONG)
-            quote = _LONG_ITEMS
-            return Answer(question, Decision.ANSWER, compose("Ketentuan lengkapnya:", [(P_LONG, quote)], [src]), 0.7,
-                          sources=[src], quotes=[Quote(P_LONG.id, quote)])
-        if "pendidikan" in q or "syarat" in q or "lambat" in q:
-            src = source_of(P7, 0.91)
-            text = compose(
-                f"Menurut {src.citation.label}, calon kepala daerah harus memenuhi persyaratan, antara lain:",
-                [(P7, QUOTE_P7)], [src],
-            )
-            return Answer(question, Decision.ANSWER, text, 0.91, sources=[src], quotes=[Quote(P7.id, QUOTE_P7)])
-        if "hak memilih" in q or "umur" in q:
-            src = source_of(P_REPEALED, 0.6, note="sudah dicabut oleh UU No. 7 Tahun 2017")
-            quote = P_REPEALED.text[4:]
-            text = compose(f"Menurut {src.citation.label}:", [(P_REPEALED, quote)], [src])
-            return Answer(question, Decision.ANSWER, text, 0.6, sources=[src],
-                          quotes=[Quote(P_REPEALED.id, quote)], notes=[REPEALED_NOTE])
-        if "menang" in q or "pendapat" in q:
-            return Answer(question, Decision.ABSTAIN,
-                          "Maaf, saya tidak memberikan pendapat atau prediksi politik. Saya hanya menjelaskan "
-                          "aturan kepemiluan.", 0.0, reason="political_opinion")
-        if "kasus saya" in q:
-            return Answer(question, Decision.ESCALATE,
-                          "Pertanyaan Anda menyangkut kasus Anda sendiri. Pesan Anda diteruskan ke petugas Bawaslu.",
-                          0.85, reason="own_case")
-        if "sambungkan" in q:
-            return Answer(question, Decision.ESCALATE, "Baik, permintaan Anda diteruskan ke petugas.", 0.95,
-                          reason="human_requested")
-        if "lapor" in q or "politik uang" in q:
-            return Answer(question, Decision.ESCALATE,
-                          "Laporan dugaan pelanggaran sebaiknya disampaikan langsung ke Bawaslu. Pertanyaan Anda "
-                          "dapat diteruskan kepada petugas.", 0.3, reason="violation_report")
-        return Answer(question, Decision.ABSTAIN,
-                      f"Maaf, saya belum menemukan dasar hukum yang cukup untuk menjawab: \"{question}\"",
-                      0.1, reason="low_confidence")
+        decision, reason, sources = Decision.ABSTAIN, "no_match", ()
+        for words, decision_, reason_, sources_ in _ROUTES:
+            if any(w in q for w in words):
+                decision, reason, sources = decision_, reason_, sources_
+                break
+        ans = Answer(question, decision, 0.9 if decision == Decision.ANSWER else 0.3,
+                     sources=[source_of(p, score) for p, score in sources], reason=reason)
+        # the long passage is quoted whole: a reply the bot must split over several messages
+        long = any(p is P_LONG for p, _ in sources)
+        return compose(ans, question, quote_max=len(P_LONG.text) if long else QUOTE_MAX)

@@ -15,7 +15,7 @@ async def test_thumbs_up_is_stored_and_buttons_update(bot):
     await bot.stub.wait_for(lambda: answer.edits == 1)
     assert "👍" not in [b["text"] for b in answer.buttons()]
     assert "🙋 Tanya petugas" in [b["text"] for b in answer.buttons()]
-    [row] = await bot.db.conversations_for(bot.app.bot_data["services"].pseudonym(USER))
+    [row] = await bot.db.conversations_for(bot.services.ask.pseudonym(USER))
     assert row.feedback == 1 and row.feedback_at is not None
 
 
@@ -25,7 +25,7 @@ async def test_thumbs_down_and_only_the_asker_can_rate(bot):
     assert (await bot.stub.wait_for_answer(qid))["text"] == "Hanya penanya yang dapat menilai jawaban ini."
     qid = await bot.stub.click(USER, answer, "👎")
     await bot.stub.wait_for_answer(qid)
-    [row] = await bot.db.conversations_for(bot.app.bot_data["services"].pseudonym(USER))
+    [row] = await bot.db.conversations_for(bot.services.ask.pseudonym(USER))
     assert row.feedback == -1
 
 
@@ -62,7 +62,7 @@ async def test_tanya_petugas_button_opens_one_ticket(bot):
         assert (await bot.stub.wait_for_answer(qid))["text"] == "Diteruskan ke petugas."
         msgs = await bot.stub.wait_for_messages(USER, before + 1)
         texts.append(msgs[-1].text)
-    [ticket] = await bot.app.bot_data["desk"].tickets.for_user(bot.app.bot_data["services"].pseudonym(USER))
+    [ticket] = await bot.services.desk.tickets.for_user(bot.services.ask.pseudonym(USER))
     assert ticket.chat_id == USER and ticket.question == "syarat pendidikan calon bupati" and ticket.conversation_id
     assert ticket.kind == "permintaan petugas"
     assert f"Nomor tiket Anda: #{ticket.id}" in texts[0]
@@ -72,7 +72,7 @@ async def test_tanya_petugas_button_opens_one_ticket(bot):
 
 async def test_buttons_of_deleted_data_answer_politely(bot):
     [answer] = await bot.ask(USER, "syarat pendidikan calon bupati")
-    await bot.db.delete_user_data(bot.app.bot_data["services"].pseudonym(USER))
+    await bot.db.delete_user_data(bot.services.ask.pseudonym(USER))
     qid = await bot.stub.click(USER, answer, "📖")
     assert "sudah tidak tersedia" in (await bot.stub.wait_for_answer(qid))["text"]
     qid = await bot.stub.press(USER, answer, "zz:forged")

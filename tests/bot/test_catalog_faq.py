@@ -6,15 +6,10 @@ index really changed, and it brings in FAQ entries another replica added or with
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from bot.catalog_sync import sync_catalog
+from bot.application.knowledge_base import KnowledgeBase
 from bot.db import Database
-from bot.escalation import DESK_KEY
-from bot.faq import FaqIndex
-from bot.services import KEY
 from bot.tickets import TicketStore
 
 pytest.importorskip("knowledge.engine")
@@ -24,7 +19,7 @@ ANSWER = "Ponsel sebaiknya dimatikan atau dititipkan kepada KPPS sebelum masuk b
 
 
 class FakeChroma:
-    """What sync_catalog reads from the shared index: ids() and all()."""
+    """What the catalog sync reads from the shared index: ids() and all()."""
 
     def __init__(self, passages):
         self.passages = list(passages)
@@ -48,22 +43,18 @@ async def test_catalog_sync_keeps_faq_answers_and_follows_other_replicas(tmp_pat
     try:
         chroma = FakeChroma(fixture_passages[:-1])
         engine = Engine(chroma.passages)
-        engine.store = chroma
         tickets = TicketStore(db)
-        faq = FaqIndex(engine, tickets)
-        app = SimpleNamespace(bot_data={KEY: SimpleNamespace(engine=engine, executor=None),
-                                        DESK_KEY: SimpleNamespace(faq=faq)})
-        ctx = SimpleNamespace(application=app)
+        kb = KnowledgeBase(engine, shared=chroma, faq_entries=tickets.faq_entries)
 
         first, _ = await tickets.add_faq(ticket_id=None, question=QUESTION, answer=ANSWER, role="Petugas Bawaslu")
-        await faq.add(first)  # «Jadikan FAQ» on this replica
+        await kb.put_faq(first)  # «Jadikan FAQ» on this replica
         size = engine.size
-        assert not await sync_catalog(ctx)  # nothing changed: the FAQ passage is not a stale index
+        assert not await kb.sync()  # nothing changed: the FAQ passage is not a stale index
         assert faq_ids(engine) == {f"faq-{first.id}"} and engine.size == size
 
         # another process ingests into the shared index: reloaded, and the FAQ answer stays
         chroma.passages = list(fixture_passages)
-        assert await sync_catalog(ctx)
+        assert await kb.sync()
         assert engine.size == size + 1 and faq_ids(engine) == {f"faq-{first.id}"}
         hits = engine.answer(QUESTION)
         assert any(q.passage_id.startswith(f"faq-{first.id}@") for q in hits.quotes)  # cited
@@ -72,8 +63,8 @@ async def test_catalog_sync_keeps_faq_answers_and_follows_other_replicas(tmp_pat
         second, _ = await tickets.add_faq(ticket_id=None, question="apa itu DPTb?", answer="Daftar pemilih tambahan.",
                                           role="Petugas Bawaslu")
         assert await tickets.withdraw_faq(first.id)
-        assert await sync_catalog(ctx)
+        assert await kb.sync()
         assert faq_ids(engine) == {f"faq-{second.id}"}
-        assert not await sync_catalog(ctx)  # and then it is quiet again
+        assert not await kb.sync()  # and then it is quiet again
     finally:
         await db.close()

@@ -39,7 +39,7 @@ async def test_unknown_command_points_to_help(bot):
 async def test_petugas_opens_a_ticket_and_says_what_happens_next(bot):
     await bot.ask(USER, "syarat pendidikan calon bupati")
     msgs = await bot.reply_to(USER, lambda: bot.stub.send_text(USER, "/petugas"))
-    [ticket] = await bot.app.bot_data["desk"].tickets.for_user(bot.app.bot_data["services"].pseudonym(USER))
+    [ticket] = await bot.services.desk.tickets.for_user(bot.services.ask.pseudonym(USER))
     assert ticket.chat_id == USER and ticket.question == "syarat pendidikan calon bupati"
     assert ticket.kind == "permintaan petugas" and ticket.status == "baru"
     assert QUOTE_P7 in ticket.draft_answer  # staff get the bot's draft
@@ -52,7 +52,7 @@ async def test_petugas_opens_a_ticket_and_says_what_happens_next(bot):
 
 
 async def test_hapusdata_confirm_deletes_only_my_rows(bot):
-    svc = bot.app.bot_data["services"]
+    svc = bot.services.ask
     await bot.ask(USER, "syarat pendidikan calon bupati")
     await bot.ask(USER, "umur hak memilih")
     await bot.ask(OTHER_USER, "syarat pendidikan calon bupati")

@@ -22,7 +22,7 @@ from .test_desk import STAFF_A, STAFF_GROUP
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
-from bot.app import run_polling
+from bot.main import run_polling
 from bot.settings import Settings
 from tests.bot.fakes import FakeEngine
 run_polling(Settings(_env_file=None), FakeEngine())

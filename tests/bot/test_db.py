@@ -5,7 +5,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot.db import Base, Database, pseudonymize
+from bot.db import Database, pseudonymize
+from bot.schema import Base
 
 
 async def test_migrations_match_models_and_are_idempotent(tmp_path):

@@ -36,7 +36,7 @@ async def desk_bot(stub, tmp_path, fake_engine):
 
 
 def tickets(bot):
-    return bot.app.bot_data["desk"].tickets
+    return bot.services.desk.tickets
 
 
 async def wait_card(stub, n: int, timeout: float = 5.0):
@@ -69,7 +69,7 @@ async def test_escalated_question_reaches_staff_who_claim_and_answer(desk_bot):
     await stub.send_text(USER, "Nama saya hilang dari DPT padahal tahun lalu ada, ini kasus saya, harus bagaimana?")
     ack = await wait_text(stub, USER, "Nomor tiket Anda: #1")
     assert "Perkiraan waktu tanggapan" in ack.text and "pertanyaan" in ack.text
-    [ticket] = await tickets(bot).for_user(bot.app.bot_data["services"].pseudonym(USER))
+    [ticket] = await tickets(bot).for_user(bot.services.ask.pseudonym(USER))
     assert ticket.kind == "pertanyaan" and ticket.status == "baru" and ticket.reason == "own_case"
 
     card = await wait_card(stub, 1)
@@ -176,32 +176,26 @@ async def test_reminder_for_overdue_ticket_once_per_interval_across_restarts(stu
         await wait_card(stub, 2)
         [job] = bot.app.job_queue.get_jobs_by_name("ticket-reminders")
         assert job.callback.__wrapped__ is remind_overdue  # wrapped in leader_only
-        assert await remind_overdue(_Ctx(bot.app)) == 0  # nothing overdue yet
+        assert await bot.services.desk.remind_overdue() == 0  # nothing overdue yet
         async with bot.db.sessions.begin() as s:
             (await s.get(Ticket, 1)).created_at = utcnow() - timedelta(hours=3)
         await job.run(bot.app)
         reminder = await wait_text(stub, STAFF_GROUP, "Pengingat")
         assert "#1 ·" in reminder.text and "#2 ·" not in reminder.text and "umur 3 jam" in reminder.text
-        assert await remind_overdue(_Ctx(bot.app)) == 0  # not again within the interval
+        assert await bot.services.desk.remind_overdue() == 0  # not again within the interval
     finally:
         await stop_application(bot.app)
 
     bot = await start_bot(stub, settings, fake_engine)  # a restart: the state is in the database
     try:
-        assert await remind_overdue(_Ctx(bot.app)) == 0
+        assert await bot.services.desk.remind_overdue() == 0
         async with bot.db.sessions.begin() as s:
             t = await s.get(Ticket, 1)
             t.last_reminded_at = utcnow() - timedelta(minutes=31)
-        assert await remind_overdue(_Ctx(bot.app)) == 1
+        assert await bot.services.desk.remind_overdue() == 1
         await stub.wait_for(lambda: len([m for m in stub.messages(STAFF_GROUP) if "Pengingat" in m.text]) == 2, 5, "2nd")
     finally:
         await stop_application(bot.app)
-
-
-class _Ctx:
-    def __init__(self, app):
-        self.application = app
-        self.bot = app.bot
 
 
 async def test_thumbs_down_offers_escalation(desk_bot):
@@ -271,7 +265,7 @@ async def test_undeliverable_message_fails_without_blocking_other_chats(desk_bot
 
     from bot.outbox import FAILED, OutboxMessage, enqueue
 
-    db, d = desk_bot.db, desk_bot.app.bot_data["desk"]
+    db, d = desk_bot.db, desk_bot.services.desk
     async with db.sessions.begin() as s:
         await enqueue(s, "x:gone", 987654, "untuk chat yang tidak ada", purpose="relay")
         row = (await s.execute(select(OutboxMessage))).scalar_one()
@@ -332,7 +326,7 @@ async def test_a_staff_member_removed_from_the_group_can_no_longer_claim_or_answ
 
 
 async def test_a_long_staff_answer_reaches_the_citizen_in_parts_and_staff_are_told_once_sent(desk_bot):
-    from tests.telegram_stub import utf16_len
+    from standins.bot_api import utf16_len
 
     stub = desk_bot.stub
     await stub.send_text(USER, "tolong sambungkan ke petugas")

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from bot.app import stop_application
 from bot.outbox import FAILED, OutboxMessage
-from tests.telegram_stub import utf16_len
+from standins.bot_api import utf16_len
 
 from .conftest import OTHER_USER, USER, start_bot
 from .test_desk import STAFF_GROUP, desk_settings, wait_card, wait_text

@@ -1,4 +1,4 @@
-"""The production entry point, `bot.app.run_polling`, in its own process against the stand-in."""
+"""The production entry point, `bot.main.run_polling`, in its own process against the stand-in."""
 from __future__ import annotations
 
 import asyncio
@@ -14,7 +14,7 @@ from .fakes import QUOTE_P7
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
-from bot.app import run_polling
+from bot.main import run_polling
 from bot.settings import Settings
 from tests.bot.fakes import FakeEngine
 run_polling(Settings(_env_file=None), FakeEngine())

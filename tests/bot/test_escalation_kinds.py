@@ -47,7 +47,7 @@ async def test_escalations_open_tickets_of_the_right_kind(stub, tmp_path, real_e
         await stub.wait_for(lambda: all(stub.messages(u) for u in users.values()), 30, "a reply to everyone")
         await asyncio.sleep(0.5)
         await stub.settle()
-        svc, desk = bot.app.bot_data["services"], bot.app.bot_data["desk"]
+        svc, desk = bot.services.ask, bot.services.desk
         for text, kind in cases:
             got = await desk.tickets.for_user(svc.pseudonym(users[text]))
             assert [t.kind for t in got] == ([kind] if kind else []), text

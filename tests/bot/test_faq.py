@@ -6,7 +6,7 @@ import pytest
 from bot.app import stop_application
 
 from .conftest import OTHER_USER, USER, start_bot
-from .test_desk import STAFF_A, STAFF_GROUP, desk_settings, press, wait_card, wait_text
+from .test_desk import STAFF_A, STAFF_GROUP, desk_settings, press, tickets, wait_card, wait_text
 
 pytest.importorskip("knowledge.engine")
 
@@ -38,11 +38,11 @@ async def test_answer_marked_faq_is_cited_for_a_similar_question_and_can_be_with
         toast = await press(stub, STAFF_A, card, "⭐ Jadikan FAQ")
         assert "tinjau" in toast["text"].lower()  # nothing goes live before staff review it
         review = await wait_text(stub, STAFF_GROUP, "Tinjau FAQ dari tiket #1")
-        assert [e.question for e in await bot.app.bot_data["desk"].tickets.faq_entries()] == []
-        await stub.send_group_text(STAFF_GROUP, STAFF_A, "Bolehkah membawa ponsel ke bilik suara?", reply_to=review)
+        assert [e.question for e in await tickets(bot).faq_entries()] == []
+        await stub.send_group_text(STAFF_GROUP, STAFF_A, "Apakah boleh membawa ponsel atau hp ke dalam bilik suara saat mencoblos?", reply_to=review)
         await wait_text(stub, STAFF_GROUP, "disimpan sebagai FAQ #1")
-        [entry] = await bot.app.bot_data["desk"].tickets.faq_entries()
-        assert entry.question == "Bolehkah membawa ponsel ke bilik suara?"
+        [entry] = await tickets(bot).faq_entries()
+        assert entry.question == "Apakah boleh membawa ponsel atau hp ke dalam bilik suara saat mencoblos?"
         assert len([m for m in stub.messages(USER) if "Jawaban petugas" in m.text]) == 1  # the review reply is not relayed
 
         similar = await bot.ask(OTHER_USER, "bolehkah bawa hp ke bilik suara saat nyoblos?", timeout=20)
@@ -78,11 +78,11 @@ async def test_faq_review_hides_the_citizens_name_and_number(stub, tmp_path, fak
         await press(stub, STAFF_A, card, "⭐ Jadikan FAQ")
         review = await wait_text(stub, STAFF_GROUP, "Tinjau FAQ dari tiket #1")
         assert "081234567890" not in review.text and "Halo Pak Budi" not in review.text
-        assert await bot.app.bot_data["desk"].tickets.faq_entries() == []
+        assert await tickets(bot).faq_entries() == []
         await press(stub, STAFF_A, review, "✅ Terbitkan")
         await wait_text(stub, STAFF_GROUP, "disimpan sebagai FAQ #1")
-        [entry] = await bot.app.bot_data["desk"].tickets.faq_entries()
-        assert "081234567890" not in entry.question + entry.answer and "Budi" not in entry.answer
+        [entry] = await tickets(bot).faq_entries()
+        assert "081234567890" not in entry.question + entry.answer and "Budi" not in entry.question + entry.answer
         assert entry.answer.startswith("bisa: urus formulir")
     finally:
         await stop_application(bot.app)

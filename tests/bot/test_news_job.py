@@ -29,7 +29,7 @@ async def news_bot(stub, tmp_path, fixture_passages):
     engine = seeded_engine(tmp_path / "chroma", fixture_passages, embedder=embedder)
     settings = make_settings(stub, tmp_path, news_sources=[f"{site.url}/berita"], news_delay_seconds=0.01,
                              news_interval_minutes=30)
-    harness = await start_bot(stub, settings, engine)
+    harness = await start_bot(stub, settings, engine, store=engine.store)
     harness.site = site
     try:
         yield harness
@@ -54,7 +54,7 @@ async def test_news_job_ingests_new_articles_once(news_bot):
     # polite: our User-Agent on every request; no navigation, widget or pagination link fetched
     assert all(h.get("User-Agent", "").startswith("KonsultasiHukumKepemiluanBot") for _, h in site.requests)
     assert sorted(p for p, _ in site.requests) == sorted(["/berita"] + [f"/berita/{s}" for s, _, _ in site.articles])
-    audit = await bot.app.bot_data["services"].admin_log.recent(10)
+    audit = await bot.services.admin_log.recent(10)
     assert [a.actor for a in audit].count("news-job") == 2
 
     # second run: the listing is unchanged (304), nothing is fetched or ingested again

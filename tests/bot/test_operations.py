@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app import purge_old_conversations, stop_application
+from bot.app import stop_application
 from bot.db import Conversation, utcnow
-from bot.services import KEY
+from bot.context import services_of
 from bot.settings import Settings
 
 from .conftest import is_answer, make_settings, start_bot
@@ -108,7 +108,7 @@ def test_pool_size_workers_and_flood_limit_come_from_the_environment(monkeypatch
     app = build_application(settings, fake_engine)
     limiter = app.bot.rate_limiter
     assert limiter._base_limiter.max_rate == 12.5  # noqa: SLF001 - PTB keeps it private
-    assert app.bot_data[KEY].executor._max_workers == 3  # noqa: SLF001
+    assert services_of(app).executor._max_workers == 3  # noqa: SLF001
     limits = app.bot.request._client_kwargs["limits"]  # noqa: SLF001 - the httpx pool PTB builds
     assert limits.max_connections == 7
     # defaults: Telegram's ~30 msg/s, 16 connections, min(4, CPUs) engine threads
@@ -117,7 +117,7 @@ def test_pool_size_workers_and_flood_limit_come_from_the_environment(monkeypatch
     app = build_application(Settings(_env_file=None, data_dir=tmp_path), fake_engine)
     assert app.bot.rate_limiter._base_limiter.max_rate == 30  # noqa: SLF001
     assert app.bot.request._client_kwargs["limits"].max_connections == 16  # noqa: SLF001
-    assert 1 <= app.bot_data[KEY].executor._max_workers <= 4  # noqa: SLF001
+    assert 1 <= services_of(app).executor._max_workers <= 4  # noqa: SLF001
 
 
 async def test_retention_setting_decides_what_the_purge_deletes(stub, tmp_path, fake_engine):
@@ -137,7 +137,7 @@ async def test_retention_setting_decides_what_the_purge_deletes(stub, tmp_path, 
         kept = {age for age, cid in ids.items() if await bot.db.get_conversation(cid) is not None}
         assert kept == {6, 0}  # older than 7 days: gone; younger: kept
         bot.settings.log_retention_days = 1  # the setting, not a constant, decides
-        await purge_old_conversations(type("Ctx", (), {"application": bot.app})())
+        await job.run(bot.app)
         assert await bot.db.get_conversation(ids[6]) is None
         assert await bot.db.get_conversation(ids[0]) is not None
     finally:

@@ -27,7 +27,7 @@ async def test_real_engine_answers_with_quote_and_citation(real_bot):
     assert any(e["type"] == "text_link" for e in entities)
     assert "UU No." in text and "Sumber" in text
     assert [c for c in real_bot.stub.calls if c.status != 200] == []
-    [row] = await real_bot.db.conversations_for(real_bot.app.bot_data["services"].pseudonym(USER))
+    [row] = await real_bot.db.conversations_for(real_bot.services.ask.pseudonym(USER))
     assert row.decision == "answer" and row.sources and row.sources[0]["passage_id"]
 
     # the full passage behind citation 1
@@ -57,7 +57,7 @@ async def test_real_engine_political_question_is_declined(real_bot):
 def test_real_engine_output_renders_to_valid_telegram_html(real_engine, question):
     from bot.render import answer_messages
     from knowledge.model import Decision
-    from tests.telegram_stub import parse_html
+    from standins.bot_api import parse_html
 
     answer = real_engine.answer(question)
     chunks = answer_messages(answer)

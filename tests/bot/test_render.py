@@ -1,24 +1,32 @@
-"""Unit tests for the pure parts: rendering, splitting, input cleaning, rate limit, keyboards."""
+"""Unit tests for the pure parts: rendering answers (HTML and plain text), splitting, input
+cleaning, rate limit, keyboards.
+
+Answers come from FakeEngine, whose blocks are made by the real composer (knowledge.compose).
+"""
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 
 from bot.keyboards import answer_keyboard
 from bot.ratelimit import UserRateLimiter
 from bot.render import (
-    DISCLAIMER,
     answer_messages,
     esc,
     render_answer,
     render_documents,
     render_passage,
+    render_plain,
     split_html,
 )
 from bot.text import clean_question, strip_mention, truncate_question, utf16_len
-from knowledge.model import Answer, Decision
-from tests.telegram_stub import parse_html
+from knowledge.cite import label
+from knowledge.compose import DISCLAIMER, compose
+from knowledge.model import DICABUT, Answer, AnswerWarning, Decision, Passage, Quote
+from standins.bot_api import parse_html
 
-from .fakes import P7, P_LONG, QUOTE_P7, REPEALED_NOTE, FakeEngine
+from .fakes import P7, P_LONG, P_REPEALED, QUOTE_P7, REPEALED_NOTE, FakeEngine, source_of
 
 
 def valid(chunk: str, limit: int = 4096) -> str:
@@ -29,40 +37,87 @@ def valid(chunk: str, limit: int = 4096) -> str:
     return plain
 
 
-def test_answer_has_blockquote_link_and_disclaimer(fake_engine):
+def entities(chunk: str, kind: str) -> list[str]:
+    """The visible text of every entity of one kind ("blockquote", "text_link", ...)."""
+    plain, ents = parse_html(chunk)
+    units = plain.encode("utf-16-le")
+    return [units[2 * e["offset"]: 2 * (e["offset"] + e["length"])].decode("utf-16-le")
+            for e in ents if e["type"] == kind]
+
+
+def test_answer_quotes_the_huruf_that_answers_with_its_exact_citation_linked(fake_engine):
     html = render_answer(fake_engine.answer("syarat pendidikan calon bupati"))
-    assert f"<blockquote>{esc(QUOTE_P7)}</blockquote>" in html
-    assert f'<a href="{P7.url}">UU No. 10 Tahun 2016, Pasal 7 ayat (2)</a>' in html
-    assert "bukan nasihat hukum" in valid(html)
-
-
-def test_repealed_warning_comes_first_and_is_visible(fake_engine):
-    html = render_answer(fake_engine.answer("umur hak memilih"))
-    plain = valid(html)
-    assert plain.index("Perhatian") < plain.index("Menurut")
-    assert REPEALED_NOTE in plain
-
-
-def test_everything_from_outside_is_escaped():
-    evil = '<script>alert(1)</script> <b>x</b> & *bold* _i_ [a](http://x) ‮kanan'
-    ans = Answer(evil, Decision.ABSTAIN, f"Pertanyaan: {evil}", 0.0)
-    html = render_answer(ans, notices=["<i>catatan</i>"])
-    plain = valid(html)
-    assert "<script>alert(1)</script>" in plain and "<b>x</b>" in plain
-    assert "<script>" not in html
-
-
-def test_numbered_source_list_added_when_text_has_none(fake_engine):
-    ans = fake_engine.answer("syarat pendidikan")
-    bare = Answer(ans.question, ans.decision, "Calon harus berpendidikan SLTA.", 0.9, sources=ans.sources)
-    html = render_answer(bare)
-    assert "<b>Sumber:</b>\n1. <a href=" in html
+    [quote] = entities(html, "blockquote")
+    assert quote.endswith(QUOTE_P7) and quote.startswith("(2) Calon Gubernur")  # the ayat's opening, then c
+    assert "a. bertakwa" not in quote and "e. berusia" not in quote  # not the whole list
+    _, ents = parse_html(html)
+    links = {e["url"] for e in ents if e["type"] == "text_link"}
+    assert "UU No. 10 Tahun 2016, Pasal 7 ayat (2) huruf c" in entities(html, "text_link") and links == {P7.url}
     assert DISCLAIMER in valid(html)
 
 
-def test_quote_lines_fallback_when_quotes_not_echoed():
-    ans = Answer("q", Decision.ANSWER, "Pasal berbunyi:\n“Setiap warga negara berhak memilih.”\nSelesai. bukan nasihat hukum", 0.5)
-    assert "<blockquote>Setiap warga negara berhak memilih.</blockquote>" in render_answer(ans)
+def test_repealed_warning_comes_before_the_quote(fake_engine):
+    ans = fake_engine.answer("umur hak memilih")
+    for text in (valid(render_answer(ans)), render_plain(ans)):
+        assert text.index("Perhatian") < text.index("genap berumur 17")
+        assert REPEALED_NOTE in text.split("genap berumur 17")[0]
+
+
+def test_plain_text_and_html_show_the_same_blocks(fake_engine):
+    for q in ("syarat pendidikan calon bupati", "umur hak memilih", "pendapat kamu?", "kasus saya", "halo"):
+        ans = fake_engine.answer(q)
+        html, plain = valid(render_answer(ans)), render_plain(ans)
+        assert "<" not in plain.replace("<", "")  # nothing to escape, no markup
+        blocks = [ans.message, ans.disclaimer, *(w.text for w in ans.warnings), *(n.text for n in ans.notes),
+                  *(q.text for q in ans.quotes), *(q.citation.label for q in ans.quotes),
+                  *(s.citation.label for s in ans.listed_sources())]
+        for text in filter(None, blocks):
+            assert text in html and text in plain, (q, text)
+
+
+def test_everything_from_outside_is_escaped():
+    evil = Passage(id="x@v1#pasal-1", doc_id="x", text='<script>alert(1)</script> & <b>x</b> ‮kanan',
+                   title='Judul <i>miring</i>', doc_type="lainnya", pasal="1", url='javascript:alert("x")')
+    ans = compose(Answer("q", Decision.ANSWER, 0.9, sources=[source_of(evil)]), "script")
+    html = render_answer(ans, notices=["<i>catatan</i>"])
+    plain = valid(html)
+    assert '<script>alert(1)</script> & <b>x</b>' in plain and "<i>catatan</i>" in plain
+    assert "<script>" not in html and "<b>x</b>" not in html
+    assert entities(html, "text_link") == []  # a javascript: URL is never a link
+
+
+def test_numbered_sources_only_under_an_answer(fake_engine):
+    sources = fake_engine.answer("umur hak memilih").sources  # a repealed law
+    answered = compose(Answer("q", Decision.ANSWER, 0.9, sources=sources + [source_of(P7, 0.2)]), "hak memilih")
+    plain = valid(render_answer(answered))
+    assert "Sumber:\n1. UU No. 8 Tahun 2012, Pasal 19 ayat (1) (sudah dicabut" in plain
+    assert "\n2. UU No. 10 Tahun 2016, Pasal 7 ayat (2) (berlaku)" in plain
+    abstained = compose(Answer("q", Decision.ABSTAIN, 0.9, sources=sources, reason="out_of_scope"), "q")
+    plain = valid(render_answer(abstained))
+    assert "Sumber" not in plain and "Perhatian" not in plain and "dicabut" not in plain
+    assert "Tanya petugas" in plain  # the staff button is pointed at
+
+
+def test_a_warning_with_its_own_verbatim_words_shows_them():
+    # a later kind of warning (a court ruling that changed the article) quotes the ruling itself
+    ans = FakeEngine().answer("syarat pendidikan")
+    ruling = Quote("mk@v1#amar", "menyatakan Pasal 7 ... tidak mempunyai kekuatan hukum mengikat", ans.quotes[0].citation)
+    ans.warnings = [AnswerWarning("putusan", "Pasal ini sudah diuji di Mahkamah Konstitusi.", quote=ruling)]
+    html, plain = render_answer(ans), render_plain(ans)
+    assert ruling.text in entities(html, "blockquote")[0] and ruling.text in plain
+    assert valid(html).index("Mahkamah Konstitusi") < valid(html).index(QUOTE_P7)
+
+
+def test_two_laws_quoted_say_which_is_in_force():
+    in_force = dataclasses.replace(P_REPEALED, id="uu-7-2017@v1#pasal-198/ayat-1", doc_id="uu-7-2017", number="7",
+                                   year=2017, pasal="198", status="berlaku", status_by=None)
+    ans = compose(Answer("q", Decision.ANSWER, 0.9, sources=[source_of(P_REPEALED, 0.9), source_of(in_force, 0.88)]),
+                  "hak memilih")
+    for text in (valid(render_answer(ans)), render_plain(ans)):
+        assert "Yang berlaku sekarang: UU No. 7 Tahun 2017, Pasal 198 ayat (1)" in text
+        # the law in force is read first, the repealed one is still flagged
+        assert text.index("— UU No. 7 Tahun 2017, Pasal 198") < text.index("— UU No. 8 Tahun 2012, Pasal 19")
+        assert REPEALED_NOTE in text
 
 
 @pytest.mark.parametrize("limit", [4096, 1000, 300])
@@ -73,9 +128,9 @@ def test_split_long_answer_every_chunk_valid(fake_engine, limit):
     for c in chunks:
         seen += valid(c, limit)
         assert c.count("<blockquote>") == c.count("</blockquote>")
-    # nothing lost: every numbered item of the quote is somewhere in the output
+    # nothing lost: every numbered item of the quote is somewhere in the output, once
     for i in (1, 27, 55):
-        assert f"ketentuan uji nomor {i} mengenai" in seen
+        assert seen.count(f"ketentuan uji nomor {i} mengenai") == 1
     assert "KPU & diawasi oleh Bawaslu <sesuai>" in seen
 
 
@@ -93,10 +148,11 @@ def test_split_hard_cuts_a_giant_word_never_inside_an_entity():
         assert set(valid(c, 1000)) == {"&"}
 
 
-def test_split_counts_utf16_units():
-    doc = "🗳️ " * 2000  # emoji are 2 UTF-16 units (+ variation selector)
-    for c in split_html(doc, 4096):
-        assert utf16_len(c) <= 4096
+def test_split_counts_utf16_units_not_code_points():
+    doc = "🗳 " * 1500  # 3000 code points, but 4500 UTF-16 units: too long for one message
+    chunks = split_html(doc, 4096)
+    assert len(chunks) == 2 and all(utf16_len(c) <= 4096 for c in chunks)
+    assert "".join(chunks).count("🗳") == 1500
 
 
 def test_message_cap_marks_truncation(fake_engine):
@@ -108,9 +164,13 @@ def test_message_cap_marks_truncation(fake_engine):
 def test_passage_and_documents_render_valid():
     chunks = render_passage(P_LONG)
     assert len(chunks) >= 2 and all(valid(c) for c in chunks)
+    assert valid(chunks[0]).startswith(f"📖 {label(P_LONG)}")  # the one citation format
+    repealed = valid(render_passage(P_REPEALED)[0])
+    assert "Status: ⛔ dicabut (oleh UU No. 7 Tahun 2017)" in repealed and "sudah dicabut" in repealed
     docs = FakeEngine().documents()
     text = "".join(valid(c) for c in render_documents(docs))
     assert "Sudah dicabut" in text and "dicabut oleh uu-7-2017" in text
+    assert P_REPEALED.status == DICABUT
 
 
 def test_clean_question_strips_bidi_and_invisibles_keeps_emoji():
@@ -147,10 +207,3 @@ def test_callback_data_short_even_with_huge_ids():
     for row in markup.inline_keyboard:
         for b in row:
             assert len(b.callback_data.encode()) <= 64
-
-
-def test_abstention_never_lists_sources_or_their_warnings(fake_engine):
-    sources = fake_engine.answer("umur hak memilih").sources  # a repealed law, with a note
-    ans = Answer("q", Decision.ABSTAIN, "Maaf, di luar cakupan saya.", 0.9, sources=sources)
-    plain = valid(render_answer(ans))
-    assert "Sumber" not in plain and "Perhatian" not in plain and "dicabut" not in plain

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, inspect, select, text
+from sqlalchemy import insert, inspect, select
 
-from bot import desk_messages as dm
+from bot.texts import desk as dm
 from bot.db import Database, StaffRequest, utcnow
 from bot.dedupe import ProcessedUpdate, UpdateDeduper
 from bot.outbox import OutboxMessage, enqueue
@@ -30,60 +29,18 @@ from bot.tickets import (
     add_ticket,
     close,
 )
-from tests.conftest import skip_without_postgres
-from tests.telegram_stub import parse_html
-
-PG_HOST = os.environ.get("KEPEMILUAN_TEST_PG_HOST", "127.0.0.1")
-PG_ADMIN_DSN = f"postgresql://postgres@{PG_HOST}:5432/test"
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_DSN, connect_timeout=3, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    """One database of our own on the local server for this module; dropped at the end."""
-    name = f"kep_tickets_{secrets.token_hex(4)}"
-    try:
-        _pg_admin(f'CREATE DATABASE "{name}"')
-    except Exception as exc:  # psycopg.OperationalError: no server
-        skip_without_postgres(f"PostgreSQL not reachable on {PG_HOST}:5432: {exc}")
-    try:
-        yield f"postgresql+asyncpg://postgres@{PG_HOST}:5432/{name}"
-    finally:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db(request, tmp_path):
-    if request.param == "sqlite":
-        database = Database(f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3")
-        await database.migrate()
-        yield database
-        await database.close()
-        return
-    database = Database(request.getfixturevalue("pg_url"))
-    try:
-        await database.migrate()
-        async with database.engine.begin() as conn:  # each test starts empty
-            await conn.execute(text(
-                "TRUNCATE tickets, ticket_messages, outbox, processed_updates, faq_entries, conversation_states, "
-                "staff_requests, conversations RESTART IDENTITY CASCADE"
-            ))
-        yield database
-    finally:
-        await database.close()
-
+from tests.bot.conftest import pg_admin as _pg_admin
+from standins.bot_api import parse_html
 
 def _values(**kw):
     values = dict(kind=PERTANYAAN, chat_id=1001, chat_type="private", user_pseudonym="p1", question="q?", draft_answer="",
                   sources=[], confidence=0.2, reason="", report={})
     values.update(kw)
     return values
+
+
+
+# ------------------------------------------------------------------ the real engine
 
 
 async def _open(db, **kw) -> Ticket:
@@ -221,7 +178,7 @@ def test_desk_messages_are_valid_telegram_html():
                assignee_name="Sari <admin>", created_at=utcnow() - timedelta(hours=2))
     for html in (dm.card(t), dm.queue([t]), dm.reminder([t]), dm.report_followup(t), dm.relay(t, "<i>ok</i> & ya", "Petugas"),
                  dm.ack(t, 24), dm.closed_notice(t, "Petugas & Co"), dm.report_done(t), dm.already_open(t),
-                 dm.intake_start()[0], dm.REPORT_INTRO, dm.ASK_EVIDENCE):
+                 dm.INTAKE_START, dm.REPORT_INTRO, dm.ASK_EVIDENCE):
         plain, _ = parse_html(html)
         assert len(plain) <= 4096
     assert "Umur: 2 jam" in parse_html(dm.card(t))[0]

@@ -44,7 +44,7 @@ def test_reingest_switches_atomically_while_questions_run(live):
     # make version 2 big enough to take a while: extra articles in several embedding batches
     extra = "\n\n".join(f"Pasal {i}\nKetentuan tambahan nomor {i} tentang pengawasan kampanye." for i in range(4, 200))
     v2 = perbawaslu(2).replace("Pasal 3\nPeraturan Badan ini mulai berlaku pada tanggal diundangkan.", extra)
-    seen: list[tuple[float, set[int], str]] = []  # (asked at, versions cited, answer text)
+    seen: list[tuple[float, set[int], str]] = []  # (asked at, versions cited, quoted text)
     errors: list[BaseException] = []
     stop = threading.Event()
 
@@ -58,7 +58,7 @@ def test_reingest_switches_atomically_while_questions_run(live):
                 errors.append(e)
                 return
             versions = {s.passage.version for s in ans.sources if s.passage.doc_id == DOC_ID}
-            seen.append((started, versions, ans.text))  # classified by when the question was asked
+            seen.append((started, versions, " ".join(q.text for q in ans.quotes)))  # by when it was asked
             i += 1
 
     threads = [threading.Thread(target=ask_forever) for _ in range(2)]
@@ -123,7 +123,7 @@ def test_remove_and_status(live):
     live.ingest_loaded(_load(perbawaslu(1)))
     assert live.set_status(DOC_ID, "dicabut", "uu-7-2017") == 3
     ans = live.engine.answer(QUESTIONS[0])
-    assert "dicabut" in ans.text
+    assert [w.kind for w in ans.warnings] == ["dicabut"] and "dicabut" in ans.warnings[0].text
     assert live.set_status(DOC_ID, "berlaku") == 3
     assert {p.status_by for p in live.store.all()[0] if p.doc_id == DOC_ID} == {None}
     assert live.remove(DOC_ID) == 3

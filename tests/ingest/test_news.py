@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 from ingest.load import LoadError  # noqa: E402
 from ingest.news import (  # noqa: E402

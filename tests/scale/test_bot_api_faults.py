@@ -13,9 +13,9 @@ from pydantic import SecretStr
 from bot.web import WebhookRunner
 from tests.bot.conftest import TOKEN, make_settings
 from tests.bot.fakes import QUOTE_P7, FakeEngine
-from tests.telegram_stub import TelegramStub
+from standins.bot_api import TelegramStub
 
-from .servers import free_port
+from standins.servers import free_port
 
 USERS = list(range(7001, 7013))
 

@@ -15,13 +15,13 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot import messages as m
+from bot.texts import citizen as m
 from bot.web import WebhookRunner
-from bot.wiring import build_engine
+from bot.wiring import build_engine, build_store
 from tests.bot.conftest import TOKEN, make_settings
-from tests.telegram_stub import TelegramStub
+from standins.bot_api import TelegramStub
 
-from .servers import free_port
+from standins.servers import free_port
 
 USER = 5001
 QUESTION = "apa syarat pendidikan calon bupati?"
@@ -37,7 +37,8 @@ async def _runner(stub, tmp_path, chroma, dense_weight):
     settings = make_settings(stub, tmp_path, chroma_url=chroma.url, dense_weight=dense_weight,
                              webhook_url="https://bot.contoh.go.id/kait", webhook_secret=SecretStr(SECRET),
                              webhook_listen="127.0.0.1", webhook_port=port, rate_limit_per_minute=100)
-    runner = WebhookRunner(settings, build_engine(settings))
+    store = build_store(settings)
+    runner = WebhookRunner(settings, build_engine(settings, store), store)
     await runner.start()
     stub.deliver_by_webhook([f"http://127.0.0.1:{port}/kait"])
     return runner, f"http://127.0.0.1:{port}"
@@ -98,7 +99,7 @@ async def test_replica_follows_an_ingest_made_by_another_process(chroma, tmp_pat
     """`docker compose run --rm ingest` writes to the Chroma server; running replicas pick it up."""
     from tests.conftest import CORPUS
 
-    from .servers import ingest_fixture
+    from standins.servers import ingest_fixture
 
     async with TelegramStub(TOKEN) as stub:
         runner, _base = await _runner(stub, tmp_path, chroma, dense_weight=0.0)

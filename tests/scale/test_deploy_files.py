@@ -53,7 +53,7 @@ def test_services_healthchecks_restart_policies_and_volumes():
 
 
 def test_chroma_command_is_the_one_the_tests_run():
-    from .servers import ChromaServer
+    from standins.servers import ChromaServer
 
     cmd = SERVICES["chroma"]["command"]
     assert cmd[0] == "run"

@@ -11,7 +11,7 @@ from telegram import Bot
 from bot.db import Database
 from bot.outbox import SENT, OutboxMessage, OutboxWorker, enqueue, pending_count
 from tests.bot.conftest import TOKEN
-from tests.telegram_stub import TelegramStub
+from standins.bot_api import TelegramStub
 
 CHATS = [9101, 9102, 9103, 9104, 9105, 9106]
 PER_CHAT = 8

@@ -19,16 +19,16 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot import messages as m
+from bot.texts import citizen as m
 from bot.db import Conversation, Database
 from bot.outbox import pending_count
 from bot.tickets import Ticket
 from bot.web import WebhookRunner
 from tests.bot.conftest import TOKEN, make_settings
 from tests.bot.fakes import QUOTE_P7, FakeEngine
-from tests.telegram_stub import TelegramStub
+from standins.bot_api import TelegramStub
 
-from .servers import free_port
+from standins.servers import free_port
 
 USER = 9001
 

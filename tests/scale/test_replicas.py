@@ -16,14 +16,14 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot import messages as m
+from bot.texts import citizen as m
 from bot.db import Conversation, Database
 from bot.shared import Lease
 from bot.tickets import Ticket
 from tests.bot.conftest import TOKEN
-from tests.telegram_stub import TelegramStub
+from standins.bot_api import TelegramStub
 
-from .servers import Replica, free_port
+from standins.servers import Replica, free_port
 
 SECRET = "rahasia-replika_02"
 HOOK = "https://bot.contoh.go.id/kait"

@@ -73,35 +73,29 @@ async def test_lease_has_one_holder_at_a_time_and_moves_on_expiry(db_url):
             await db.close()
 
 
-class _App:
-    def __init__(self, leases):
-        self.bot_data = {"leases": leases}
-
-
-class _Ctx:
-    def __init__(self, leases):
-        self.application = _App(leases)
-
-
 async def test_leader_only_job_runs_on_one_replica_per_tick(db_url):
     clock = Clock()
     dbs = await _replicas(db_url, 2)
     runs: list[str] = []
 
-    @leader_only("reminders", ttl=150)
-    async def reminders(context):
-        runs.append(context.application.bot_data["leases"].holder)
+    def replica_job(leases: Leases):
+        @leader_only("reminders", 150, leases)
+        async def reminders(context):
+            runs.append(leases.holder)
+
+        return reminders
 
     try:
-        ctx = [_Ctx(Leases(db, f"r{i}", clock=clock)) for i, db in enumerate(dbs)]
+        leases = [Leases(db, f"r{i}", clock=clock) for i, db in enumerate(dbs)]
+        jobs = [replica_job(lease) for lease in leases]
         for _tick in range(5):  # every replica's JobQueue fires every 60 s
-            await asyncio.gather(*[reminders(c) for c in ctx])
+            await asyncio.gather(*[job(None) for job in jobs])
             clock.t += 60
         assert len(runs) == 5 and len(set(runs)) == 1
-        survivor = ctx[1] if runs[0] == "r0" else ctx[0]
+        survivor = 1 if runs[0] == "r0" else 0
         clock.t += 200  # the leader is gone: the other replica takes over
-        await reminders(survivor)
-        assert runs[-1] == survivor.application.bot_data["leases"].holder
+        await jobs[survivor](None)
+        assert runs[-1] == leases[survivor].holder
     finally:
         for db in dbs:
             await db.close()

@@ -22,6 +22,22 @@ TS = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    _tickets()
+    _ticket_messages()
+    _faq_entries()
+    _outbox()
+    _states()
+    # The old "recorded" staff requests become tickets, so no request is lost.
+    op.execute(
+        "INSERT INTO tickets (created_at, updated_at, kind, status, chat_id, chat_type, user_pseudonym, origin, "
+        "conversation_id, question, draft_answer, sources, confidence, reason, report) "
+        "SELECT created_at, created_at, 'permintaan petugas', 'baru', chat_id, 'private', user_pseudonym, "
+        "'staff_request:' || CAST(id AS VARCHAR(20)), conversation_id, message, '', '[]', 0.0, 'staff_request', '{}' "
+        "FROM staff_requests WHERE status <> 'selesai'"
+    )
+
+
+def _tickets() -> None:
     op.create_table(
         "tickets",
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
@@ -58,6 +74,8 @@ def upgrade() -> None:
     op.create_index(op.f("ix_tickets_status"), "tickets", ["status"])
     op.create_index(op.f("ix_tickets_user_pseudonym"), "tickets", ["user_pseudonym"])
 
+
+def _ticket_messages() -> None:
     op.create_table(
         "ticket_messages",
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
@@ -74,6 +92,8 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_ticket_messages_ticket_id"), "ticket_messages", ["ticket_id"])
 
+
+def _faq_entries() -> None:
     op.create_table(
         "faq_entries",
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
@@ -90,6 +110,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("ticket_id", name=op.f("uq_faq_entries_ticket_id")),
     )
 
+
+def _outbox() -> None:
     op.create_table(
         "outbox",
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
@@ -114,6 +136,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_outbox_status"), "outbox", ["status"])
     op.create_index(op.f("ix_outbox_ticket_id"), "outbox", ["ticket_id"])
 
+
+def _states() -> None:
+    """Processed updates (once-only handling) and the report intake's conversation states."""
     op.create_table(
         "processed_updates",
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -129,15 +154,6 @@ def upgrade() -> None:
         sa.Column("state", sa.JSON(), nullable=True),
         sa.Column("updated_at", TS, nullable=False),
         sa.PrimaryKeyConstraint("name", "key", name=op.f("pk_conversation_states")),
-    )
-
-    # The old "recorded" staff requests become tickets, so no request is lost.
-    op.execute(
-        "INSERT INTO tickets (created_at, updated_at, kind, status, chat_id, chat_type, user_pseudonym, origin, "
-        "conversation_id, question, draft_answer, sources, confidence, reason, report) "
-        "SELECT created_at, created_at, 'permintaan petugas', 'baru', chat_id, 'private', user_pseudonym, "
-        "'staff_request:' || CAST(id AS VARCHAR(20)), conversation_id, message, '', '[]', 0.0, 'staff_request', '{}' "
-        "FROM staff_requests WHERE status <> 'selesai'"
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from tests.telegram_stub import TelegramStub
+from standins.bot_api import TelegramStub
 
 TOKEN = "123456789:AAHstubTESTtoken_0123456789abcdefgh"
 USER = 5001

@@ -91,7 +91,7 @@ def ingest_fixture(url: str, doc_ids: list[str], paths: list[Path] = ()) -> int:
     from bot.settings import Settings
     from bot.wiring import build_store
     from ingest.manifest import load_manifest
-    from tests.conftest import CORPUS
+    from ingest.manifest import CORPUS_DIR as CORPUS
 
     infos = {d.doc_id: d for d in load_manifest()}
     settings = Settings(_env_file=None, chroma_url=url, data_dir=Path("/nonexistent-not-used"))

@@ -76,3 +76,7 @@ SOURCES_NO_AUDIT = "Belum ada perubahan oleh admin."
 BUNDLED = "korpus bawaan"
 
 NEWS_DONE = "📰 Berita baru dimuat: {title} (<code>{doc_id}</code>)"
+INDEX_MISMATCH = ("indeks tidak cocok dengan model embedding yang dipakai sekarang; operator perlu menjalankan "
+                  "<code>kepemiluan reindex</code>.")
+INDEX_DOWN = "indeks tidak dapat dihubungi."
+TOO_BIG_REASON = "berkas terlalu besar"

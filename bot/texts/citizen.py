@@ -5,8 +5,6 @@ All strings are Telegram HTML (the application's default parse mode): literal `<
 """
 from __future__ import annotations
 
-from telegram import BotCommand
-
 COMMANDS: list[tuple[str, str]] = [
     ("start", "Mulai dan kenali layanan ini"),
     ("bantuan", "Cara bertanya dan contoh pertanyaan"),
@@ -18,9 +16,6 @@ COMMANDS: list[tuple[str, str]] = [
     ("hapusdata", "Hapus semua data Anda yang tersimpan"),
 ]
 
-
-def bot_commands() -> list[BotCommand]:
-    return [BotCommand(c, d) for c, d in COMMANDS]
 
 
 WELCOME = (
@@ -131,3 +126,4 @@ BTN_DOWN = "👎"
 BTN_PASSAGE = "📖 Lihat pasal lengkap"
 BTN_PASSAGE_N = "📖 Pasal lengkap [{n}]"
 BTN_STAFF = "🙋 Tanya petugas"
+UNKNOWN_COMMAND = "Perintah itu tidak saya kenal. Lihat /bantuan."

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
-from .render import TELEGRAM_MAX, esc, split_html
-from .text import utf16_len
-from .tickets import BARU, DIAMBIL, DIJAWAB, DITUTUP, LAPORAN, PERMINTAAN, Ticket, aware
+from ..render import esc
+from ..render.split import TELEGRAM_MAX, split_html
+from ..text import utf16_len
+from ..tickets import BARU, DIAMBIL, DIJAWAB, DITUTUP, LAPORAN, PERMINTAAN, Ticket, aware
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 CARD_TEXT_MAX = 900  # UTF-16 units (as Telegram counts) of the question / draft shown on a card
@@ -241,23 +240,6 @@ def _card(ticket: Ticket, limit: int, now: datetime | None) -> str:
     return "\n".join(parts)
 
 
-def card_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
-    n = ticket.id
-    if ticket.status == DITUTUP:
-        return InlineKeyboardMarkup([[InlineKeyboardButton("⭐ Jadikan FAQ", callback_data=f"tk:f:{n}")]])
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("🙋 Ambil", callback_data=f"tk:a:{n}"),
-                InlineKeyboardButton("✍️ Jawab", callback_data=f"tk:j:{n}"),
-            ],
-            [
-                InlineKeyboardButton("🔒 Tutup", callback_data=f"tk:t:{n}"),
-                InlineKeyboardButton("⭐ Jadikan FAQ", callback_data=f"tk:f:{n}"),
-            ],
-        ]
-    )
-
 
 def queue(tickets: list[Ticket], *, now: datetime | None = None) -> str:
     if not tickets:
@@ -294,6 +276,7 @@ def reminder(tickets: list[Ticket], *, now: datetime | None = None) -> str:
 
 
 STAFF_ONLY = "Maaf, tombol dan perintah ini hanya untuk petugas."
+REDACTED = "🗑️ Pesan ini dihapus atas permintaan warga (penghapusan data pribadi, UU No. 27 Tahun 2022)."
 STAFF_CHAT_ONLY = "Demi privasi warga, perintah ini hanya dapat dipakai di grup petugas atau chat pribadi dengan saya."
 CLAIMED = "Tiket #{n} sekarang Anda tangani."
 CLAIMED_BY = "Tiket #{n} sudah diambil oleh {name}."
@@ -328,24 +311,13 @@ TICKET_USAGE = "Gunakan: /tiket &lt;nomor&gt;, misalnya /tiket 12"
 TARIKFAQ_USAGE = "Gunakan: /tarikfaq &lt;nomor FAQ&gt;"
 BTN_WITHDRAW_FAQ = "↩️ Tarik FAQ"
 
-
-def reporter_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(BTN_DECLINE, callback_data="rp:anon")]])
-
-
-def evidence_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(BTN_DONE, callback_data="rp:done"), InlineKeyboardButton(BTN_NO_EVIDENCE, callback_data="rp:none")]]
-    )
-
-
-def escalate_keyboard(conversation_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(BTN_ESCALATE, callback_data=f"hq:{conversation_id}")]])
-
-
-def intake_start() -> tuple[str, InlineKeyboardMarkup]:
-    """The first intake question, sent right after a report's ticket acknowledgement."""
-    return REPORT_INTRO + "\n\n" + ASK_REPORTER, reporter_keyboard()
+BTN_CLAIM = "🙋 Ambil"
+BTN_ANSWER = "✍️ Jawab"
+BTN_CLOSE = "🔒 Tutup"
+BTN_MAKE_FAQ = "⭐ Jadikan FAQ"
+REPORT_INACTIVE = "Laporan ini sudah tidak aktif (mungkin sudah ditutup petugas). Mulai lagi dengan /lapor."
+INTAKE_START = REPORT_INTRO + "\n\n" + ASK_REPORTER  # the first intake question, after the acknowledgement
+EVIDENCE_CAPTION = "Bukti {i} tiket #{n}"
 
 
 # ----------------------------------------------------------------- FAQ review («Jadikan FAQ»)
@@ -381,7 +353,3 @@ def faq_review(ticket_id: int, faq_id: int, question: str, answer: str) -> str:
         "<i>Balas (reply) pesan ini dengan pertanyaan FAQ yang umum, tanpa nama atau nomor warga, untuk "
         "menerbitkannya; atau tekan «Terbitkan» bila usulan sudah tepat.</i>"
     ))
-
-
-def faq_review_keyboard(faq_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(BTN_PUBLISH_FAQ, callback_data=f"fq:p:{faq_id}")]])
