@@ -150,7 +150,7 @@ class LiveIndex:
             staged = self.writer.stage(info, passages, progress=step)
             if staged.changed:
                 try:
-                    self.engine.replace_document(info.doc_id, staged.passages)
+                    self.engine.replace_document(info.doc_id, staged.passages, questions=staged.questions)
                 except BaseException:
                     self.writer.abort(staged)
                     raise
