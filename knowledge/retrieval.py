@@ -448,7 +448,7 @@ class Retriever:
         np.maximum(sig, 0.0, out=sig)
         idx = np.flatnonzero(sig.any(axis=1))
         sig = sig[idx]
-        top = sig.max(axis=0)
+        top = sig.max(axis=0) if len(idx) else np.zeros(len(SIGNALS))
         sig = sig / np.where(top > 0, top, 1.0)
         lex_top = float(top[0]) if len(top) and top[0] > 0 else 1.0
         # prior features of the candidates

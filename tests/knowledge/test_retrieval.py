@@ -199,3 +199,7 @@ def test_bundled_questions_match_the_bundled_passages(doc):
     assert table, f"no questions for {doc}"
     matched = {q.passage_id for q in questions_for(passages, table)}
     assert len(matched) >= 0.95 * len(table)
+
+
+def test_a_question_with_no_match_anywhere_gets_no_sources():
+    assert retriever([IN_FORCE] + FILLER).search("resep rendang padang yang enak") == []
