@@ -13,7 +13,7 @@ from .compose import check_quotes, compose
 from .decide import asks_current_fact, classify, in_domain, retrieval_confidence
 from .lexical import LexicalIndex
 from .model import BERITA, Answer, Decision, Passage, Source
-from .retrieval import DEFAULT_DENSE_WEIGHT, Catalog, DenseFn, Retriever
+from .retrieval import Catalog, DenseFn, Question, Retriever
 from .text import clean_input, tokens
 
 MAX_QUESTION_CHARS = 4000
@@ -32,9 +32,14 @@ class _State:
 
 class Engine:
     def __init__(self, passages: list[Passage], *, dense: DenseFn | None = None,
-                 dense_weight: float | None = None, top_k: int = 10):
+                 dense_weight: float | None = None, top_k: int = 10, questions: list[Question] | None = None,
+                 question_dense: DenseFn | None = None):
+        """`questions`: generated citizen questions (a hit on one is a hit on its parent passage);
+        `question_dense(query, k)` -> [(question id, cosine)]. `dense_weight` None = the fitted weight."""
         self.dense = dense
-        self.dense_weight = DEFAULT_DENSE_WEIGHT if dense_weight is None else dense_weight
+        self.question_dense = question_dense
+        self.dense_weight = dense_weight
+        self.questions: list[Question] = list(questions or [])
         self.top_k = top_k
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()  # one writer at a time (the swap itself takes _lock)
@@ -43,11 +48,15 @@ class Engine:
     def _build(self, passages: list[Passage]) -> _State:
         catalog = Catalog(passages)
         lexical = LexicalIndex(passages, sections=catalog.sections())
-        return _State(catalog, Retriever(catalog, lexical, self.dense, self.dense_weight))
+        return _State(catalog, Retriever(catalog, lexical, self.dense, self.dense_weight, questions=self.questions,
+                                         question_dense=self.question_dense))
 
-    def reload(self, passages: list[Passage]) -> None:
-        """Swap in a new passage set at once: a question sees the old set or the new, never a mix."""
+    def reload(self, passages: list[Passage], questions: list[Question] | None = None) -> None:
+        """Swap in a new passage set at once: a question sees the old set or the new, never a mix.
+        `questions`: a new set of generated questions (default: keep those whose passage stays)."""
         with self._write_lock:
+            if questions is not None:
+                self.questions = list(questions)
             state = self._build(passages)
             with self._lock:
                 self._state = state
@@ -56,11 +65,16 @@ class Engine:
     # Each builds a whole new snapshot (catalog + lexical index) off to the side and swaps one
     # reference: a question in flight keeps the snapshot it started with. Writers are serialised.
 
-    def replace_document(self, doc_id: str, passages: list[Passage]) -> None:
-        """Make `passages` the whole passage set of `doc_id` (added if new), in one swap."""
+    def replace_document(self, doc_id: str, passages: list[Passage], questions: list[Question] | None = None) -> None:
+        """Make `passages` the whole passage set of `doc_id` (added if new), in one swap.
+        `questions`: the generated questions of these passages (questions of passages no longer
+        present are dropped either way)."""
         if any(p.doc_id != doc_id for p in passages):
             raise ValueError(f"every passage must belong to {doc_id!r}")
         with self._write_lock:
+            if questions is not None:
+                ids = {p.id for p in passages}
+                self.questions = [q for q in self.questions if q.passage_id not in ids] + list(questions)
             keep = [p for p in self._state.catalog.passages if p.doc_id != doc_id]
             state = self._build(keep + list(passages))
             with self._lock:
