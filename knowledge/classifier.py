@@ -1,7 +1,7 @@
 """The message-kind classifier: is a message a question about the rules, a report of a violation,
 a question about today's facts (office holders, results), or something outside election law?
 
-A linear model (logistic regression) over hashed word and character n-grams with TF-IDF
+Linear models (logistic regression) over hashed word and character n-grams with TF-IDF
 weights, trained by `bench/train_classifier.py` and shipped as one small JSON file
 (`knowledge/data/decide-model.json`): the hashed columns that were kept, their IDF, and the
 coefficients. Nothing is fitted at run time, and a rebuild from the same inputs writes the same
@@ -25,6 +25,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from .text import tokens
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_FILE = DATA_DIR / "decide-model.json"
 REPORTS_FILE = DATA_DIR / "laporan-2014-train.jsonl"
@@ -34,7 +36,10 @@ QUESTION, REPORT, CURRENT_FACT, OUT_OF_SCOPE = "question", "report", "current_fa
 KINDS = (QUESTION, REPORT, CURRENT_FACT)
 
 N_FEATURES = 2 ** 18
-BLOCKS = (("word", (1, 2)), ("char_wb", (2, 5)))
+# Two views of a message. "raw": its words as typed, which is how a report reads differently from
+# a question. "content": its stemmed content words only (stopwords and question words gone), so
+# that whether a message is about election law rests on its topic, never on its register.
+VIEWS = {"raw": (("word", (1, 2)), ("char_wb", (2, 5))), "content": (("word", (1, 2)), ("char_wb", (3, 5)))}
 MIN_DF = 2
 _DIGITS = re.compile(r"\d")
 _WS = re.compile(r"(?:\\[nrt]|\s)+")
@@ -46,16 +51,21 @@ def prep(text: str) -> str:
     return _WS.sub(" ", _DIGITS.sub("0", (text or "").lower())).strip()
 
 
+def content(text: str) -> str:
+    return _DIGITS.sub("0", " ".join(tokens(_WS.sub(" ", text or ""))))
+
+
 @lru_cache(maxsize=None)
-def _hasher(analyzer: str, ngram: tuple[int, int]) -> HashingVectorizer:
+def _hasher(view: str, analyzer: str, ngram: tuple[int, int]) -> HashingVectorizer:
     kw = {"token_pattern": r"(?u)\b\w+\b|\?"} if analyzer == "word" else {}
     return HashingVectorizer(analyzer=analyzer, ngram_range=ngram, n_features=N_FEATURES, alternate_sign=False,
-                             norm=None, lowercase=False, preprocessor=prep, dtype=np.float64, **kw)
+                             norm=None, lowercase=False, preprocessor=prep if view == "raw" else content,
+                             dtype=np.float64, **kw)
 
 
-def counts(texts: list[str]) -> list[sp.csr_matrix]:
-    """Raw hashed n-gram counts, one matrix per block."""
-    return [_hasher(a, n).transform(texts).tocsr() for a, n in BLOCKS]
+def counts(texts: list[str], view: str) -> list[sp.csr_matrix]:
+    """Raw hashed n-gram counts, one matrix per block of `view`."""
+    return [_hasher(view, a, n).transform(texts).tocsr() for a, n in VIEWS[view]]
 
 
 @dataclass
@@ -86,8 +96,12 @@ class Block:
         return sp.csr_matrix(sp.diags(1.0 / norms) @ out)
 
 
-def features(blocks: list[Block], texts: list[str]) -> sp.csr_matrix:
-    return sp.hstack([b.apply(x) for b, x in zip(blocks, counts(texts))], format="csr")
+def features(blocks: list[Block], texts: list[str], view: str) -> sp.csr_matrix:
+    return sp.hstack([b.apply(x) for b, x in zip(blocks, counts(texts, view))], format="csr")
+
+
+def _views() -> dict:
+    return {v: [[a, n[0], n[1]] for a, n in bs] for v, bs in VIEWS.items()}
 
 
 def _round32(a: np.ndarray) -> np.ndarray:
@@ -129,18 +143,19 @@ class Head:
 
 KIND, DOMAIN = "kind", "domain"  # the heads: question/report/current_fact; in/out of election law
 IN, OUT = "in", "out"
+HEAD_VIEW = {KIND: "raw", DOMAIN: "content"}
 
 
 @dataclass
 class TextModel:
-    """The fitted classifier: shared n-gram features, one head per decision.
+    """The fitted classifier: n-gram features per view, one head per decision.
     `probs(text)` -> {label: probability} over every head's labels."""
-    blocks: list[Block]
+    blocks: dict[str, list[Block]]
     heads: dict[str, Head]
 
     def probs_many(self, texts: list[str]) -> dict[str, np.ndarray]:
-        x = features(self.blocks, texts)
-        return {name: h.probs(x) for name, h in self.heads.items()}
+        return {name: h.probs(features(self.blocks[HEAD_VIEW[name]], texts, HEAD_VIEW[name]))
+                for name, h in self.heads.items()}
 
     def probs(self, text: str) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -150,18 +165,18 @@ class TextModel:
 
     def to_dict(self) -> dict:
         return {
-            "n_features": N_FEATURES, "blocks": [list(map(str, (a, *n))) for a, n in BLOCKS], "min_df": MIN_DF,
-            "kept": [_enc(b.kept, "<i4") for b in self.blocks],
-            "idf": [_enc(b.idf, "<f4") for b in self.blocks],
+            "n_features": N_FEATURES, "views": _views(), "min_df": MIN_DF,
+            "kept": {v: [_enc(b.kept, "<i4") for b in bs] for v, bs in sorted(self.blocks.items())},
+            "idf": {v: [_enc(b.idf, "<f4") for b in bs] for v, bs in sorted(self.blocks.items())},
             "heads": {k: h.to_dict() for k, h in sorted(self.heads.items())},
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> "TextModel":
-        if d["n_features"] != N_FEATURES or [tuple(b) for b in d["blocks"]] != [
-                (a, str(n[0]), str(n[1])) for a, n in BLOCKS]:
+        if d["n_features"] != N_FEATURES or d.get("views") != _views():
             raise ValueError("decide-model.json was built with other feature settings: rebuild it")
-        blocks = [Block(_dec(k, "<i4"), _dec(i, "<f4")) for k, i in zip(d["kept"], d["idf"])]
+        blocks = {v: [Block(_dec(k, "<i4"), _dec(i, "<f4")) for k, i in zip(d["kept"][v], d["idf"][v])]
+                  for v in d["kept"]}
         return cls(blocks, {k: Head.from_dict(h) for k, h in d["heads"].items()})
 
 
@@ -170,14 +185,16 @@ def fit_text_model(texts: list[str], heads: dict[str, list[str | None]], *, C: f
     Deterministic: the caller passes the texts in a fixed order."""
     from sklearn.linear_model import LogisticRegression
 
-    raw = counts(texts)
-    blocks = [Block.fit(x) for x in raw]
-    x = sp.hstack([b.apply(r) for b, r in zip(blocks, raw)], format="csr")
+    blocks, xs = {}, {}
+    for view in sorted({HEAD_VIEW[h] for h in heads}):
+        raw = counts(texts, view)
+        blocks[view] = [Block.fit(x) for x in raw]
+        xs[view] = sp.hstack([b.apply(r) for b, r in zip(blocks[view], raw)], format="csr")
     fitted = {}
     for name, labels in heads.items():
         rows = [i for i, y in enumerate(labels) if y is not None]
         lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, tol=1e-6)
-        lr.fit(x[rows], [labels[i] for i in rows])
+        lr.fit(xs[HEAD_VIEW[name]][rows], [labels[i] for i in rows])
         # float16 coefficients: the artefact stays small and a rebuild rounds to the same bits
         fitted[name] = Head(tuple(str(c) for c in lr.classes_), lr.coef_.astype(np.float16).astype(np.float64),
                             np.round(lr.intercept_, 6))
