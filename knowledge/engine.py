@@ -10,14 +10,13 @@ from dataclasses import dataclass
 
 from .cite import citation
 from .compose import check_quotes, compose
-from .decide import asks_current_fact, classify, in_domain, retrieval_confidence
+from .decide import decide
 from .lexical import LexicalIndex
-from .model import BERITA, Answer, Decision, Passage, Source
+from .model import Answer, Passage, Source
 from .retrieval import Catalog, DenseFn, Question, Retriever
-from .text import clean_input, tokens
+from .text import clean_input
 
 MAX_QUESTION_CHARS = 4000
-MIN_CONFIDENCE = 0.15  # below this, abstain rather than quote something weakly related
 
 
 class QuestionError(ValueError):
@@ -120,7 +119,6 @@ class Engine:
                 f"Pertanyaan terlalu panjang ({len(q)} karakter; batas {MAX_QUESTION_CHARS}). "
                 "Persingkat pertanyaan Anda.")
         state = self._state  # one consistent snapshot for the whole question
-        verdict = classify(q)
         retriever = state.retriever
         expanded = retriever.expand(q)  # typo fixing is the costly part: done once per question
         normalized = f"{expanded[0]} {expanded[1]}".strip()
@@ -130,24 +128,10 @@ class Engine:
             status, by = state.catalog.status(s.passage)
             sources.append(Source(s.passage, citation(s.passage, status=status, status_by=by,
                                                       chain=state.catalog.chain(s.passage)), round(s.score, 6)))
-        direct = bool(scored and scored[0].direct)
-        n_terms = len(set(tokens(normalized)))
-        top_lex = max((s.lexical for s in scored[:3]), default=0.0)
-        conf = retrieval_confidence(top_lex, n_terms, direct)
-
-        if verdict is not None:
-            decision, reason, confidence = verdict.decision, verdict.reason, verdict.confidence
-        elif not scored:
-            decision, reason, confidence = Decision.ABSTAIN, "no_match", 0.9
-        elif asks_current_fact(q) and not direct and scored[0].passage.doc_type != BERITA:
-            decision, reason, confidence = Decision.ABSTAIN, "current_fact", 0.8
-        elif not in_domain(normalized) and not direct and conf < 0.5:
-            decision, reason, confidence = Decision.ABSTAIN, "out_of_scope", 0.8
-        elif conf < MIN_CONFIDENCE:
-            decision, reason, confidence = Decision.ABSTAIN, "no_match", 1.0 - conf
-        else:
-            decision, reason, confidence = Decision.ANSWER, "retrieved", conf
-        ans = Answer(question=q, decision=decision, confidence=round(confidence, 3), sources=sources, reason=reason)
+        verdict = decide(q, expanded[0], scored, retriever.lexical)
+        decision, reason, confidence = verdict.decision, verdict.reason, verdict.confidence
+        ans = Answer(question=q, decision=decision, confidence=round(confidence, 3), sources=sources,
+                     reason=reason)
         compose(ans, normalized)
         check_quotes(ans)
         ans.latency_ms = round((time.perf_counter() - t0) * 1000, 2)
