@@ -66,8 +66,7 @@ def _live_index(settings: Settings, engine: Engine, store: ChromaStore) -> LiveI
     from ingest.live import LiveIndex
 
     return LiveIndex(engine, store, max_bytes=settings.ingest_max_bytes, fetch_timeout=settings.fetch_timeout_seconds,
-                     max_redirects=settings.fetch_max_redirects,
-                    allow=settings.fetch_allow)
+                     max_redirects=settings.fetch_max_redirects)
 
 
 def _news_feed(settings: Settings) -> NewsFeed:
@@ -75,7 +74,8 @@ def _news_feed(settings: Settings) -> NewsFeed:
 
     return NewsFeed(settings.news_sources, state_path=settings.data_dir / "news_state.json",
                     delay=settings.news_delay_seconds, timeout=settings.fetch_timeout_seconds,
-                    max_bytes=settings.ingest_max_bytes, max_redirects=settings.fetch_max_redirects)
+                    max_bytes=settings.ingest_max_bytes, max_redirects=settings.fetch_max_redirects,
+                    allow=settings.fetch_allow)
 
 
 def compose(app: Application, settings: Settings, engine: Engine, *, bot: Bot, store: ChromaStore | None, db: Database,

@@ -20,9 +20,29 @@ def build_store(settings: Settings, embedder: Embedder | None = None) -> ChromaS
     return ChromaStore(embedder, path=settings.chroma_path, url=settings.chroma_url, collection=settings.collection)
 
 
-def dense_fn(store: ChromaStore):
+def _embed_once(store: ChromaStore):
+    """The query's vector, computed once for both dense searches (passages and questions)."""
+    from functools import lru_cache
+
+    @lru_cache(maxsize=64)
+    def embed(query: str) -> tuple[float, ...]:
+        return tuple(store.embedder.embed_query(query))
+    return embed
+
+
+def dense_fn(store: ChromaStore, embed=None):
+    embed = embed or _embed_once(store)
+
     def dense(query: str, k: int):
-        return [(h.id, h.score) for h in store.query(store.embedder.embed_query(query), k)]
+        return [(h.id, h.score) for h in store.query(list(embed(query)), k)]
+    return dense
+
+
+def question_dense_fn(store: ChromaStore, embed=None):
+    embed = embed or _embed_once(store)
+
+    def dense(query: str, k: int):
+        return store.query_questions(list(embed(query)), k)
     return dense
 
 
@@ -31,4 +51,7 @@ def build_engine(settings: Settings, store: ChromaStore | None = None) -> Engine
     passages, _ = store.all()
     weight = settings.dense_weight
     use_dense = weight is None or weight > 0
-    return Engine(passages, dense=dense_fn(store) if use_dense else None, dense_weight=weight)
+    embed = _embed_once(store)
+    return Engine(passages, dense=dense_fn(store, embed) if use_dense else None, dense_weight=weight,
+                    questions=store.questions({p.id for p in passages}),
+                    question_dense=question_dense_fn(store, embed) if use_dense else None)

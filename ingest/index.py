@@ -19,6 +19,7 @@ from knowledge.lexical import index_text
 from knowledge.model import Passage
 
 from .manifest import DocumentInfo
+from .questions import Table, load_table, questions_for
 
 
 @dataclass
@@ -32,6 +33,8 @@ class IngestSummary:
     embedded: int
     seconds: float
     state: str  # "baru" | "diperbarui" | "tidak berubah"
+    questions: int = 0  # generated questions now indexed for this document
+    questions_embedded: int = 0
 
 
 def _sig(p: Passage) -> tuple:
@@ -49,6 +52,11 @@ class Staged:
     changed: bool
     added_paths: list[str]  # passage paths new or with changed text
     removed_paths: list[str]  # passage paths gone or with changed text
+    questions: list = dataclasses.field(default_factory=list)  # knowledge.retrieval.Question of the new set
+
+    @property
+    def question_ids(self) -> set[str]:
+        return {q.id for q in self.questions}
 
 
 def _path(pid: str) -> str:
@@ -60,9 +68,11 @@ def embed_text(p: Passage) -> str:
 
 
 class IndexWriter:
-    def __init__(self, store, embedder):
+    def __init__(self, store, embedder, questions: Table | None = None):
+        """`questions`: generated questions by passage (default: the bundled ones, ingest/questions.py)."""
         self.store = store
         self.embedder = embedder
+        self.questions = load_table() if questions is None else questions
         passages, _ = store.all()
         self.by_doc: dict[str, list[Passage]] = defaultdict(list)
         for p in passages:
@@ -88,8 +98,10 @@ class IndexWriter:
         if old and old_sig == new_sig and old_meta == new_meta:
             summary = IngestSummary(info.doc_id, info.title, old[0].version, 0, 0, len(old), 0,
                                     time.perf_counter() - t0, "tidak berubah")
-            return Staged(summary, list(old), [], changed=False,
-                          added_paths=[], removed_paths=[])
+            staged = Staged(summary, list(old), [], changed=False, added_paths=[], removed_paths=[])
+            self._stage_questions(staged)
+            summary.seconds = time.perf_counter() - t0
+            return staged
         version = (max(p.version for p in old) + 1) if old else 1
         fresh = [dataclasses.replace(p, id=re.sub(r"@v\d+#", f"@v{version}#", p.id), version=version) for p in passages]
         cached = self.store.embeddings_by_hash({p.hash for p in fresh})
@@ -107,12 +119,37 @@ class IndexWriter:
                                 unchanged, len(todo), time.perf_counter() - t0, "diperbarui" if old else "baru")
         old_paths = {_path(p.id): p.hash for p in old}
         new_paths = {_path(p.id): p.hash for p in fresh}
-        return Staged(summary, fresh, [p.id for p in old], changed=True,
-                      added_paths=sorted(k for k, h in new_paths.items() if old_paths.get(k) != h),
-                      removed_paths=sorted(k for k, h in old_paths.items() if new_paths.get(k) != h))
+        staged = Staged(summary, fresh, [p.id for p in old], changed=True,
+                        added_paths=sorted(k for k, h in new_paths.items() if old_paths.get(k) != h),
+                        removed_paths=sorted(k for k, h in old_paths.items() if new_paths.get(k) != h))
+        self._stage_questions(staged)
+        summary.seconds = time.perf_counter() - t0
+        return staged
+
+    def _stage_questions(self, staged: "Staged") -> None:
+        """Write the questions of the staged passages that the store lacks (embedding each new text once)."""
+        want = questions_for(staged.passages, self.questions)
+        staged.questions = want
+        have = set(self.store.question_ids(staged.summary.doc_id))
+        todo = [q for q in want if q.id not in have]
+        staged.summary.questions = len(want)
+        if not todo:
+            return
+        from knowledge.model import content_hash
+
+        cached = self.store.question_embeddings_by_hash({content_hash(q.text) for q in todo})
+        fresh = list(dict.fromkeys(q.text for q in todo if content_hash(q.text) not in cached))
+        embed = getattr(self.embedder, "embed_queries", None) or self.embedder.embed_documents
+        vecs = dict(zip(fresh, embed(fresh))) if fresh else {}
+        doc_of = {p.id: p.doc_id for p in staged.passages}
+        self.store.add_questions(todo, doc_of, [vecs.get(q.text) or cached[content_hash(q.text)] for q in todo])
+        staged.summary.questions_embedded = len(fresh)
 
     def finish(self, staged: "Staged") -> IngestSummary:
-        """Readers use the new set now: delete the previous version's rows."""
+        """Readers use the new set now: delete the previous version's rows (passages and questions)."""
+        stale = [i for i in self.store.question_ids(staged.summary.doc_id) if i not in staged.question_ids]
+        if stale:
+            self.store.delete_questions(stale)
         if staged.changed:
             if staged.old_ids:
                 self.store.delete(staged.old_ids)
@@ -123,6 +160,9 @@ class IndexWriter:
         """Drop a staged version's rows (the old version stays)."""
         if staged.changed:
             self.store.delete([p.id for p in staged.passages])
+            new = {p.id for p in staged.passages}
+            self.store.delete_questions([q for q in self.store.question_ids(staged.summary.doc_id)
+                                         if q.split("?q=", 1)[0] in new])
 
     def write(self, info: DocumentInfo, passages: list[Passage],
               progress: Callable[[int], None] | None = None) -> IngestSummary:
@@ -133,4 +173,5 @@ class IndexWriter:
         old = self.by_doc.pop(doc_id, [])
         if old:
             self.store.delete([p.id for p in old])
+        self.store.delete_questions(self.store.question_ids(doc_id))
         return len(old)

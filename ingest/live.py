@@ -138,7 +138,7 @@ class LiveIndex:
             staged = self.writer.stage(info, passages, progress=_counter(progress, len(passages)))
             if staged.changed:
                 try:
-                    self.engine.replace_document(info.doc_id, staged.passages)
+                    self.engine.replace_document(info.doc_id, staged.passages, questions=staged.questions)
                 except BaseException:
                     self.writer.abort(staged)
                     raise

@@ -1,85 +1,64 @@
 """Decide what to do with a message: answer, abstain or escalate, with a confidence.
 
-Rules over the kind of message, not over particular questions:
-- escalate: a report of a concrete violation that happened, a request for a person, or a request
-  for help with the sender's own case;
-- abstain: a request for a political opinion or a prediction about candidates or parties, or a
-  question outside election law that the corpus does not answer;
-- answer: everything else that retrieval supports.
+Explicit intents are rules, because their wording is the intent:
+- a request for a person ("hubungkan dengan petugas", "/petugas") -> escalate, human_requested;
+- a first-person "saya mau lapor ..." -> escalate, violation_report;
+- a request for help with the sender's own case ("saya dipanggil Bawaslu ...") -> escalate, own_case;
+- a request for an opinion or prediction about candidates or parties -> abstain, political_opinion.
+
+Everything else is decided by trained models (`knowledge.classifier`, built by
+`python -m bench.train_classifier`), not by word lists:
+- the message-kind classifier reads a third-person report of a violation (a complaint, often a
+  headline) -> escalate, violation_report; a question about today's office holders or results
+  -> abstain, current_fact;
+- the answerability calibration turns the classifier's domain score and the retrieval strength
+  (best BM25 per query term, share of the query's terms the corpus has) into a probability that
+  the corpus answers the question. That probability is the answer's `confidence`; below
+  `ABSTAIN_BELOW` (the threshold stored in the artefact, 0.5: "more likely not answered than
+  answered") the engine abstains rather than quote something weakly related.
 """
 from __future__ import annotations
 
+import math
 import re
+import weakref
 from dataclasses import dataclass
 
-from .model import Decision
+from . import classifier as clf
+from .model import BERITA, Decision
+from .text import tokens
 
-_Q_START = re.compile(
-    r"^\s*(apa|apakah|siapa|siapakah|bagaimana|gimana|bgmn|kapan|dimana|di mana|mengapa|kenapa|berapa|bolehkah|"
-    r"bisakah|dapatkah|haruskah|mana|jelaskan|sebutkan|tolong jelaskan|mohon (?:penjelasan|info)|boleh|bisa|"
-    r"kalau|kalo|jika|bila|seandainya|misal(?:nya)?|syarat|bunyi|isi)\b", re.I)
-_Q_INLINE = re.compile(r"\b(apakah|bolehkah|bisakah|gimana|bagaimana|boleh (?:nggak|gak|ga|tidak|ngga)|bisa (?:nggak|gak|ga|tidak)|"
-                       r"harus (?:mundur|nggak|gak|ga)|(?:nggak|gak|ga|tidak)\s*\?|apa (?:saja|aja|sanksi|hukuman))\b", re.I)
-
+_PERSON = r"(?:admin|staf|staff|petugas|operator|manusia|orang asli|cs|customer service|pegawai bawaslu)"
+# a person of the election machinery is a subject of questions, not whom the sender wants to talk to
+_NOT_DESK = r"(?!\s+(?:kpps|pps|ppk|ppl|tps|pemilu|pemilihan|kpu|bawaslu|panwas\w*|pengawas|pemutakhiran|desa|kelurahan))"
 _HUMAN = re.compile(
-    r"\b(sambung(?:kan)?|hubung(?:kan|i)|bicara|ngobrol|chat|minta|ingin|mau|butuh|perlu|tolong)\b.{0,40}\b"
-    r"(admin|staf|staff|petugas|operator|manusia|orang|cs|customer service|pegawai bawaslu|pengawas)\b"
-    r"|\b(petugas|admin|staf)\s+(dong|tolong|please|pls)\b|^\s*/?petugas\s*$", re.I)
+    rf"\b(?:sambung(?:kan)?|hubung(?:kan|i)|terhubung|bicara|berbicara|ngobrol|chat|dilayani|diladeni)\b"
+    rf"[^.?!]{{0,30}}\b{_PERSON}\b{_NOT_DESK}"
+    rf"|\b(?:minta|butuh|perlu|mau|ingin|pengen)\s+(?:dengan |sama |ke )?{_PERSON}\b{_NOT_DESK}(?!\s+\w+kan\b)"
+    rf"|\b(?:petugas|admin|staf)\s+(?:dong|tolong|please|pls)\b|^\s*/?(?:petugas|admin)\s*[.!]?\s*$", re.I)
 _OWN_CASE = re.compile(
-    r"\b(kasus saya|masalah saya|perkara saya|saya (?:di|ter)laporkan|saya digugat|saya dipecat|saya diberhentikan|"
-    r"saya dicoret|\b(?:saya|aku)\b[^.?!]{0,40}\b(?:di|ter)(?:panggil|periksa|tuduh|ancam|intimidasi|polisikan|tangkap|somasi)|"
-    r"saya (?:sedang |lagi )?(?:di|ter)proses|bantu saya (?:melapor|menggugat|banding|mengajukan|membuat laporan)|(?:dampingi|damping) saya|"
-    r"saya (?:ingin|mau|akan) (?:melapor|melaporkan|lapor|mengadu|mengadukan|menggugat)|mau lapor|ingin lapor|"
-    r"saya (?:telah|sudah) melapor|laporan saya)\b", re.I)
-
-# "saya mau lapor ...": the sender wants to report something, which is report intake, not a question
-_WANTS_TO_REPORT = re.compile(r"\b(?:saya |aku |kami )?(?:ingin|mau|akan|pengen|hendak) (?:melapor|melaporkan|lapor|mengadu|mengadukan)\b", re.I)
-
-_REPORT_WORDS = re.compile(
-    r"\b(dugaan pelanggaran|ditemukan (?:dugaan )?pelanggaran|telah ditemukan|temuan pelanggaran|pelanggaran (?:dilakukan|yang dilakukan)|"
-    r"melakukan pelanggaran|telah melanggar|(?:pelanggaran|kecurangan)\b[^.?!]{0,60}\bdilakukan oleh|penggelembungan suara|kecurangan|dicurangi|masih (?:setia )?(?:terpasang|nangkring|dipasang|ada)|"
-    r"(?:saya|kami) (?:di)?tolak|kehilangan hak pilih|tidak (?:diberi|mendapat) (?:undangan|surat suara)|"
-    r"membagi(?:-|kan )?(?:bagikan )?(?:uang|sembako|amplop)|bagi-bagi (?:uang|sembako|amplop)|"
-    r"ada (?:yang|orang) (?:membagikan|bagi|memberi|ngasih)|melihat (?:ada )?(?:yang|orang)|"
-    r"bagi2|bagi(?:-| )bagi|(?:saya|aku|kami) (?:lihat|liat|melihat|menyaksikan|mendapati|menemukan|memergoki|dapat|dapet|menerima|nerima)\b"
-    r"[^.?!]{0,60}\b(?:amplop|uang|sembako|kampanye|baliho|spanduk|poster|coblos|suara|timses|tim sukses|paslon|caleg|calon))\b", re.I)
-_CONCRETE = [
-    re.compile(r"\b\d{1,2}\s+(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember)\s+\d{4}\b", re.I),
-    re.compile(r"\(\d{1,2}/\d{1,2}/\d{2,4}\)|\b\d{1,2}/\d{1,2}/\d{4}\b"),
-    re.compile(r"\b(hari ini|kemarin|tadi (?:pagi|siang|malam)|semalam|pagi ini)\b", re.I),
-    re.compile(r"\b(jalan|jl|kelurahan|kecamatan|kabupaten|kab|kota|desa|dusun|rt|rw|perumahan|blok|dapil|tps \d+|lokasi)\b", re.I),
-    re.compile(r"\b(nomor urut|nomor \d+|no\.? urut|bernama|atas nama|caleg \w+|partai [A-Z]\w+|dari partai)\b", re.I),
-    re.compile(r"\b(di (?:pohon|tiang|belakang|depan|dekat|pinggir|samping)|dipasang|memasang|terpasang|ditemukan)\b", re.I),
-]
+    r"\b(?:kasus saya|masalah saya|perkara saya|saya (?:di|ter)laporkan|saya digugat|saya dipecat|saya diberhentikan|"
+    r"saya dicoret|(?:saya|aku)\b[^.?!]{0,40}\b(?:di|ter)(?:panggil|periksa|tuduh|ancam|intimidasi|polisikan|tangkap|somasi)|"
+    r"saya (?:sedang |lagi )?(?:di|ter)proses|bantu saya (?:melapor|menggugat|banding|mengajukan|membuat laporan)|"
+    r"(?:dampingi|damping) saya|saya (?:telah|sudah) melapor|laporan saya)\b", re.I)
+# "saya mau lapor ...", "mau lapor, ...": the sender is reporting, which is report intake
+_WANTS_TO_REPORT = re.compile(
+    r"(?:\b(?:saya|aku|kami|sy|gw|gue)\s+|^\W*)(?:ingin|mau|akan|pengen|hendak)\s+(?:melapor|melaporkan|lapor|mengadu|mengadukan)\b",
+    re.I)
+# ... unless it is a question about how or where to report ("kalau saya mau lapor, ke mana?")
+_HOW_TO = re.compile(r"\b(?:kalau|kalo|jika|bila|apabila|seandainya|bagaimana|gimana|cara(?:nya)?|ke ?mana|di ?mana|"
+                     r"prosedur|syarat(?:nya)?|apa saja)\b", re.I)
 
 _OPINION = re.compile(
     r"\b(menurut (?:kamu|anda|mu|bot|pendapatmu|pendapat kamu|pendapat anda)|pendapat(?:mu| kamu| anda)|"
     r"(?:paling|lebih) (?:bagus|baik|layak|pantas|bersih|jujur|hebat|buruk|jelek|korup)|terbaik|terburuk|"
     r"(?:sebaiknya|harus(?:nya)?|enaknya|mending) (?:saya |aku |kita )?(?:pilih|coblos|dukung)|pilih siapa|coblos siapa|dukung siapa|"
-    r"siapa yang (?:akan |bakal )?menang|siapa yang pantas|(?:akan|bakal) menang|prediksi|ramal|elektabilitas|survei|"
+    r"siapa yang (?:akan |bakal )?menang|siapa yang pantas|(?:akan|bakal) menang|(?:prediksi|ramal)\w* (?:siapa|pemenang|hasil)|"
+    r"elektabilitas (?:siapa|paling|tertinggi)|"
     r"partai (?:mana|apa) yang (?:bagus|baik|terbaik)|rekomendasi(?:kan)? (?:calon|partai|capres|paslon))\b", re.I)
-_POLITICAL_TARGET = re.compile(r"\b(calon|capres|cawapres|cagub|cabup|paslon|partai|kandidat|caleg|presiden|gubernur|bupati|walikota|pasangan)\b", re.I)
+_POLITICAL_TARGET = re.compile(r"\b(calon|capres|cawapres|cagub|cabup|paslon|partai|kandidat|caleg|presiden|gubernur|bupati|walikota|pasangan|menang|pilih|coblos|dukung)\b", re.I)
 
-# Words of the election-law domain: a message with none of them, and with weak retrieval, is out of scope.
-_DOMAIN = re.compile(
-    r"\b(pemilu\w*|pemilih\w*|pilih|memilih|dipilih|pilkada|pemilukada|pileg|pilpres|pilgub|pilbup|calon|caleg|capres|cawapres|cagub|cabup|paslon|"
-    r"kampanye|tps|suara|coblos|nyoblos|kpu|bawaslu|panwaslu|panwas|dkpp|kpps|pps|ppk|partai|parpol|dpr|dpd|dprd|mpr|presiden|"
-    r"gubernur|bupati|walikota|wali kota|kepala daerah|petahana|dpt|dps|daftar pemilih|hak pilih|golput|politik uang|"
-    r"money politic\w*|serangan fajar|pelanggaran|sengketa|mahkamah konstitusi|mk|konstitusi|uud|undang[- ]undang|uu|pasal|ayat|"
-    r"peraturan|pkpu|perbawaslu|asn|pns|tni|polri|netralitas|penyelenggara|pengawas|rekapitulasi|penghitungan|"
-    r"pemungutan|surat suara|ktp|dapil|kursi|legislatif|warga negara|hak asasi|pidana|sanksi|demokrasi|bawaslu)\b", re.I)
-
-
-# "siapa ketua KPU sekarang?", "siapa pemenang pilkada Jakarta?": a fact about people or results
-# today, which laws do not hold (news might).
-_CURRENT_FACT = re.compile(
-    r"\bsiapa(?:kah)?\b.*\b(sekarang|saat ini|terkini|terbaru|periode ini|tahun ini|kini)\b|"
-    r"\b(siapa|partai apa|berapa)\b.*\b(pemenang|menang|peraih suara|perolehan suara|hasil (?:akhir|resmi|hitung|quick count))\b|"
-    r"\bquick count\b|\bhasil survei\b", re.I)
-
-
-def asks_current_fact(text: str) -> bool:
-    return bool(_CURRENT_FACT.search(text))
+DIRECT_CONFIDENCE = 0.95
 
 
 @dataclass
@@ -89,48 +68,75 @@ class Verdict:
     confidence: float
 
 
-def is_question(text: str) -> bool:
-    t = text.strip()
-    return t.endswith("?") or bool(_Q_START.match(t)) or bool(_Q_INLINE.search(t))
+def wants_to_report(text: str) -> bool:
+    m = _WANTS_TO_REPORT.search(text)
+    return bool(m) and not _HOW_TO.search(text[:m.start()]) and not (
+        text.rstrip().endswith("?") and _HOW_TO.search(text[m.end():]))
 
 
-def report_score(text: str) -> int:
-    """How strongly a message reads as a report of a concrete violation that happened."""
-    score = 2 * len(_REPORT_WORDS.findall(text))
-    score += sum(1 for rx in _CONCRETE if rx.search(text))
-    if len(text) > 250:
-        score += 1
-    if is_question(text):
-        score -= 3
-    return score
-
-
-def classify(text: str) -> Verdict | None:
-    """The decision that the message's kind dictates before retrieval, or None to retrieve and answer."""
+def explicit_intent(text: str) -> Verdict | None:
+    """The decision an explicit intent dictates, or None."""
     t = text.strip()
     if _HUMAN.search(t):
         return Verdict(Decision.ESCALATE, "human_requested", 0.95)
-    rs = report_score(t)
-    if _WANTS_TO_REPORT.search(t):
-        return Verdict(Decision.ESCALATE, "violation_report", 0.85)
+    if wants_to_report(t):
+        return Verdict(Decision.ESCALATE, "violation_report", 0.9)
     if _OWN_CASE.search(t):
         return Verdict(Decision.ESCALATE, "own_case", 0.85)
-    if rs >= 3:
-        return Verdict(Decision.ESCALATE, "violation_report", min(0.99, 0.6 + 0.07 * rs))
-    if _OPINION.search(t) and (_POLITICAL_TARGET.search(t) or re.search(r"\b(menang|pilih|coblos|dukung)\b", t, re.I)):
+    if _OPINION.search(t) and _POLITICAL_TARGET.search(t):
         return Verdict(Decision.ABSTAIN, "political_opinion", 0.9)
     return None
 
 
-def in_domain(text: str) -> bool:
-    return bool(_DOMAIN.search(text))
+_VOCAB: "weakref.WeakKeyDictionary[object, frozenset[str]]" = weakref.WeakKeyDictionary()
 
 
-def retrieval_confidence(top_lexical: float, n_query_terms: int, direct: bool) -> float:
-    """Map the best BM25 score to 0..1 (scores grow with the number of matched query terms)."""
-    if direct:
-        return 0.95
-    if n_query_terms == 0:
-        return 0.0
-    per_term = top_lexical / max(1, n_query_terms)
-    return max(0.0, min(0.95, per_term / 4.0))
+def _index_vocabulary(lexical) -> frozenset[str]:
+    v = _VOCAB.get(lexical)
+    if v is None:
+        v = frozenset(t for doc in lexical.doc_tokens for t in doc)
+        _VOCAB[lexical] = v
+    return v
+
+
+def retrieval_features(lexical, core: str) -> tuple[float, float]:
+    """(log(1 + best BM25 score per query term), share of the query's terms the index holds)."""
+    toks = set(tokens(core))
+    if not toks or lexical is None or not lexical.passages:
+        return 0.0, 0.0
+    vocab = _index_vocabulary(lexical)
+    coverage = sum(1 for t in toks if t in vocab) / len(toks)
+    hits = lexical.search(core, k=1)
+    top = hits[0][1] if hits else 0.0
+    return math.log1p(top / len(toks)), coverage
+
+
+def answer_features(probs: dict[str, float], lexical, core: str) -> tuple[float, float, float]:
+    return (clf.domain_score(probs), *retrieval_features(lexical, core))
+
+
+def decide(question: str, core: str, scored: list, lexical, model: clf.DecideModel | None = None) -> Verdict:
+    """answer / abstain / escalate for `question`.
+
+    `core`: the question as the retriever expanded it (slang and typos fixed); `scored`: the
+    ranked hits (objects with .passage and .direct); `lexical`: the passage index (BM25 and its
+    vocabulary)."""
+    verdict = explicit_intent(question)
+    if verdict is not None:
+        return verdict
+    model = model or clf.shipped()
+    probs = model.text.probs(question)
+    if probs.get(clf.REPORT, 0.0) >= model.report_threshold:
+        return Verdict(Decision.ESCALATE, "violation_report", probs[clf.REPORT])
+    if scored and scored[0].direct:
+        return Verdict(Decision.ANSWER, "retrieved", DIRECT_CONFIDENCE)
+    if not scored:
+        return Verdict(Decision.ABSTAIN, "no_match", 0.9)
+    p_now = probs.get(clf.CURRENT_FACT, 0.0)
+    if p_now >= model.current_fact_threshold and scored[0].passage.doc_type != BERITA:
+        return Verdict(Decision.ABSTAIN, "current_fact", p_now)
+    conf = model.calibration.prob(answer_features(probs, lexical, core))
+    if conf < model.calibration.threshold:
+        reason = "out_of_scope" if probs.get(clf.OUT, 0.0) >= 0.5 else "no_match"
+        return Verdict(Decision.ABSTAIN, reason, 1.0 - conf)
+    return Verdict(Decision.ANSWER, "retrieved", conf)

@@ -65,6 +65,16 @@ class Embedder:
                                      normalize_embeddings=True, show_progress_bar=False)
         return vecs.tolist()
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Question-like texts (the generated questions): embedded as queries, so that e5's
+        question-to-question similarity compares like with like ("query: " on both sides)."""
+        if not texts:
+            return []
+        with self._lock:
+            vecs = self.model.encode([self._prefix[0] + t for t in texts], batch_size=self.batch_size,
+                                     normalize_embeddings=True, show_progress_bar=False)
+        return vecs.tolist()
+
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
             vec = self.model.encode([self._prefix[0] + text], normalize_embeddings=True, show_progress_bar=False)

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 
 from .cite import citation
 from .compose import check_quotes, compose
-from .decide import asks_current_fact, classify, in_domain, retrieval_confidence
+from .decide import decide
 from .lexical import LexicalIndex
-from .model import BERITA, Answer, Decision, Passage, Source
-from .retrieval import DEFAULT_DENSE_WEIGHT, Catalog, DenseFn, Retriever
-from .text import clean_input, tokens
+from .model import Answer, Passage, Source
+from .retrieval import Catalog, DenseFn, Question, Retriever
+from .text import clean_input
 
 MAX_QUESTION_CHARS = 4000
-MIN_CONFIDENCE = 0.15  # below this, abstain rather than quote something weakly related
 
 
 class QuestionError(ValueError):
@@ -32,9 +31,14 @@ class _State:
 
 class Engine:
     def __init__(self, passages: list[Passage], *, dense: DenseFn | None = None,
-                 dense_weight: float | None = None, top_k: int = 10):
+                 dense_weight: float | None = None, top_k: int = 10, questions: list[Question] | None = None,
+                 question_dense: DenseFn | None = None):
+        """`questions`: generated citizen questions (a hit on one is a hit on its parent passage);
+        `question_dense(query, k)` -> [(question id, cosine)]. `dense_weight` None = the fitted weight."""
         self.dense = dense
-        self.dense_weight = DEFAULT_DENSE_WEIGHT if dense_weight is None else dense_weight
+        self.question_dense = question_dense
+        self.dense_weight = dense_weight
+        self.questions: list[Question] = list(questions or [])
         self.top_k = top_k
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()  # one writer at a time (the swap itself takes _lock)
@@ -43,11 +47,15 @@ class Engine:
     def _build(self, passages: list[Passage]) -> _State:
         catalog = Catalog(passages)
         lexical = LexicalIndex(passages, sections=catalog.sections())
-        return _State(catalog, Retriever(catalog, lexical, self.dense, self.dense_weight))
+        return _State(catalog, Retriever(catalog, lexical, self.dense, self.dense_weight, questions=self.questions,
+                                         question_dense=self.question_dense))
 
-    def reload(self, passages: list[Passage]) -> None:
-        """Swap in a new passage set at once: a question sees the old set or the new, never a mix."""
+    def reload(self, passages: list[Passage], questions: list[Question] | None = None) -> None:
+        """Swap in a new passage set at once: a question sees the old set or the new, never a mix.
+        `questions`: a new set of generated questions (default: keep those whose passage stays)."""
         with self._write_lock:
+            if questions is not None:
+                self.questions = list(questions)
             state = self._build(passages)
             with self._lock:
                 self._state = state
@@ -56,11 +64,16 @@ class Engine:
     # Each builds a whole new snapshot (catalog + lexical index) off to the side and swaps one
     # reference: a question in flight keeps the snapshot it started with. Writers are serialised.
 
-    def replace_document(self, doc_id: str, passages: list[Passage]) -> None:
-        """Make `passages` the whole passage set of `doc_id` (added if new), in one swap."""
+    def replace_document(self, doc_id: str, passages: list[Passage], questions: list[Question] | None = None) -> None:
+        """Make `passages` the whole passage set of `doc_id` (added if new), in one swap.
+        `questions`: the generated questions of these passages (questions of passages no longer
+        present are dropped either way)."""
         if any(p.doc_id != doc_id for p in passages):
             raise ValueError(f"every passage must belong to {doc_id!r}")
         with self._write_lock:
+            if questions is not None:
+                ids = {p.id for p in passages}
+                self.questions = [q for q in self.questions if q.passage_id not in ids] + list(questions)
             keep = [p for p in self._state.catalog.passages if p.doc_id != doc_id]
             state = self._build(keep + list(passages))
             with self._lock:
@@ -106,7 +119,6 @@ class Engine:
                 f"Pertanyaan terlalu panjang ({len(q)} karakter; batas {MAX_QUESTION_CHARS}). "
                 "Persingkat pertanyaan Anda.")
         state = self._state  # one consistent snapshot for the whole question
-        verdict = classify(q)
         retriever = state.retriever
         expanded = retriever.expand(q)  # typo fixing is the costly part: done once per question
         normalized = f"{expanded[0]} {expanded[1]}".strip()
@@ -116,24 +128,10 @@ class Engine:
             status, by = state.catalog.status(s.passage)
             sources.append(Source(s.passage, citation(s.passage, status=status, status_by=by,
                                                       chain=state.catalog.chain(s.passage)), round(s.score, 6)))
-        direct = bool(scored and scored[0].direct)
-        n_terms = len(set(tokens(normalized)))
-        top_lex = max((s.lexical for s in scored[:3]), default=0.0)
-        conf = retrieval_confidence(top_lex, n_terms, direct)
-
-        if verdict is not None:
-            decision, reason, confidence = verdict.decision, verdict.reason, verdict.confidence
-        elif not scored:
-            decision, reason, confidence = Decision.ABSTAIN, "no_match", 0.9
-        elif asks_current_fact(q) and not direct and scored[0].passage.doc_type != BERITA:
-            decision, reason, confidence = Decision.ABSTAIN, "current_fact", 0.8
-        elif not in_domain(normalized) and not direct and conf < 0.5:
-            decision, reason, confidence = Decision.ABSTAIN, "out_of_scope", 0.8
-        elif conf < MIN_CONFIDENCE:
-            decision, reason, confidence = Decision.ABSTAIN, "no_match", 1.0 - conf
-        else:
-            decision, reason, confidence = Decision.ANSWER, "retrieved", conf
-        ans = Answer(question=q, decision=decision, confidence=round(confidence, 3), sources=sources, reason=reason)
+        verdict = decide(q, expanded[0], scored, retriever.lexical)
+        decision, reason, confidence = verdict.decision, verdict.reason, verdict.confidence
+        ans = Answer(question=q, decision=decision, confidence=round(confidence, 3), sources=sources,
+                     reason=reason)
         compose(ans, normalized)
         check_quotes(ans)
         ans.latency_ms = round((time.perf_counter() - t0) * 1000, 2)

@@ -5,19 +5,20 @@ Plain Python: the dense side is any callable `dense(query, k) -> [(passage_id, s
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Sequence
+
+import bm25s
+import numpy as np
 
 from .lexical import LexicalIndex
 from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
-from .text import SLANG, expand_query, normalize_query, stem, tokens
-
-# Measured on the dev set with the bundled English MiniLM (bench/compare.py, `kepemiluan eval` at several KEPEMILUAN_DENSE_WEIGHT values): dense search
-# only adds noise for Indonesian legal text, so by default it gets no weight. With a multilingual
-# model (KEPEMILUAN_DENSE_WEIGHT) it can earn more.
-DEFAULT_DENSE_WEIGHT = 0.0
+from .text import INTENTS, ROUTING, SLANG, clean_input, expand_query, normalize_query, stem, tokens
 
 # Weight of the words query normalisation adds (slang -> legal terms) against the citizen's own.
 EXPANSION_WEIGHT = 0.6
@@ -25,7 +26,82 @@ EXPANSION_WEIGHT = 0.6
 # How many distinct articles lead the ranking before older versions of the same articles.
 DISTINCT_TOP = 5
 
+# The fitted ranking weights (bench/ablation.py --fit writes this file; see Weights).
+WEIGHTS_FILE = Path(__file__).with_name("ranking.json")
+
 DenseFn = Callable[[str, int], list[tuple[str, float]]]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A generated citizen question (doc2query); a hit on it is a hit on its parent passage."""
+    id: str
+    passage_id: str
+    text: str
+
+
+# Signals (each max-normalised per question, then summed with these weights) and the priors
+# (log-linear: the fused score is multiplied by exp(sum of weight x feature)).
+SIGNALS = ("lexical", "question", "dense", "dense_question")
+PRIORS = ("repealed", "amended", "named", "route", "route_other", "sanction", "definition", "definition_list",
+          "time_limit", "explanation", "formal", "struck_out")
+
+
+@dataclass
+class Weights:
+    """Fusion weights and prior weights. Defaults: lexical only, no priors; the shipped values
+    are fitted by cross-validation on the generated questions (bench/ablation.py --fit)."""
+    lexical: float = 1.0
+    question: float = 0.0
+    dense: float = 0.0
+    dense_question: float = 0.0
+    repealed: float = 0.0  # the article's law is repealed (and the question does not name it)
+    amended: float = 0.0  # a newer version of the article exists
+    named: float = 0.0  # the question names this law ("menurut UU 8/2012", "UU Pilkada")
+    route: float = 0.0  # the law belongs to the election type the question names (pilkada, pemilu, ...)
+    route_other: float = 0.0  # the question names an election type and this law is of another
+    sanction: float = 0.0  # "sanksinya apa?" x the criminal-provisions chapter
+    definition: float = 0.0  # "apa itu ...?" x a definitions article
+    definition_list: float = 0.0  # any other question x a definitions article
+    time_limit: float = 0.0  # "kapan / berapa lama" x an article with a time limit
+    explanation: float = 0.0  # a Penjelasan passage
+    formal: float = 0.0  # "Penetapan Perppu menjadi UU", an amendment law's own Pasal I/II
+    struck_out: float = 0.0  # "Ketentuan Pasal 169 dihapus.": nothing in force to quote
+
+    def signal_vector(self) -> np.ndarray:
+        return np.array([getattr(self, n) for n in SIGNALS], dtype=np.float64)
+
+    def prior_vector(self) -> np.ndarray:
+        return np.array([getattr(self, n) for n in PRIORS], dtype=np.float64)
+
+    def to_dict(self) -> dict:
+        return {n: round(float(getattr(self, n)), 4) for n in SIGNALS + PRIORS}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Weights":
+        return cls(**{k: float(v) for k, v in d.items() if k in SIGNALS + PRIORS})
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_FILE) -> "Weights":
+        """The fitted weights, or the lexical-only defaults when the file is missing."""
+        try:
+            return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8"))["weights"])
+        except (OSError, KeyError, ValueError):
+            return cls()
+
+
+@dataclass
+class Features:
+    """One question's candidates (indexes into the catalog's passages) with their signal scores
+    (n x len(SIGNALS), max-normalised) and prior features (n x len(PRIORS))."""
+    idx: np.ndarray
+    signals: np.ndarray
+    priors: np.ndarray
+    base: np.ndarray  # hand-set factors outside the fit (the news prior)
+    lex_top: float = 1.0  # the best raw passage BM25 (signals are divided by it)
+
+    def scores(self, w: Weights) -> np.ndarray:
+        return (self.signals @ w.signal_vector()) * np.exp(self.priors @ w.prior_vector()) * self.base
 
 
 @dataclass
@@ -37,16 +113,31 @@ class Scored:
     direct: bool = False
 
 
-# Topic words that route a question to a family of laws (matched against document titles).
-_TOPICS = {
-    "pilkada": (re.compile(r"\b(pilkada|pemilukada|gubernur|bupati|walikota|wali kota|kepala daerah|cagub|cabup|cawalkot|pilgub|pilbup|pemilihan)\b"),
-                "pemilihan gubernur"),
-    "pemilu": (re.compile(r"\b(pemilu|pileg|pilpres|caleg|legislatif|dpr|dpd|dprd|presiden|capres|cawapres|partai lokal)\b"),
-               "pemilihan umum"),
-    "parpol": (re.compile(r"\b(parpol|partai politik|pendirian partai|kepengurusan partai)\b"), "partai politik"),
-    "mk": (re.compile(r"\b(mk|mahkamah konstitusi|hakim konstitusi|sengketa hasil)\b"), "mahkamah konstitusi"),
-    "uud": (re.compile(r"\b(warga negara|hak asasi|konstitusi|uud|setiap orang berhak|kedudukan)\b"), "undang-undang dasar"),
+# Election types. A document's type comes from its title; a question's from the words citizens use
+# for the election it is about. Routing is a prior on the DOCUMENT: these words are never matched
+# against passage text (an article that lists "gubernur, bupati, walikota" ten times is no
+# better an answer for it).
+_TYPE_MARKERS = {"pilkada": "pemilihan gubernur", "pemilu": "pemilihan umum", "parpol": "partai politik",
+                 "mk": "mahkamah konstitusi", "uud": "undang-undang dasar"}
+_TYPE_WORDS = {
+    "pilkada": re.compile(r"\b(pilkada|pemilukada|pilgub|pilbup|pilwalkot|gubernur|bupati|wali ?kota|walkot|"
+                          r"kepala daerah|cagub|cawagub|cabup|cawabup|cawalkot|pemilihan kepala)\b"),
+    "pemilu": re.compile(r"\b(pemilu|pemilihan umum|pileg|pilpres|legislatif|caleg|capres|cawapres|presiden|dpr|dpd)\b"),
+    "parpol": re.compile(r"\b(parpol|partai)\b"),
+    "mk": re.compile(r"\b(mk|mahkamah konstitusi|hakim konstitusi)\b"),
+    "uud": re.compile(r"\b(uud|undang[- ]undang dasar|amandemen)\b"),
 }
+# Kinds of question, each tied to a part of a law found from the document's structure.
+_ASKS_SANCTION = re.compile(r"\b(sanksi\w*|pidana\w*|dipidana|penjara|dipenjara|denda\w*|hukum(?:an|annya)|dihukum|"
+                            r"ancaman\w*|kurungan)\b")
+_ASKS_DEFINITION = re.compile(r"\b(apa\s+(?:itu|sih\s+itu|yang\s+dimaksud)|yang\s+dimaksud|maksudnya|"
+                              r"pengertian|definisi|artinya)\b")
+_ASKS_TIME = re.compile(r"\b(kapan|berapa\s+lama|berapa\s+(?:hari|bulan|tahun|jam)|batas\s+waktu|paling\s+lambat|"
+                        r"tenggat|deadline|jangka\s+waktu|sampai\s+kapan)\b")
+_TIME_LIMIT = re.compile(r"\b(paling\s+(?:lama|lambat|cepat)|selambat-lambatnya|jangka\s+waktu|dalam\s+waktu)\b"
+                         r"[^.;]{0,60}?\b(hari|bulan|tahun|jam)\b|\b\d+\s*\(\s*[a-z ]+\)\s*(hari|bulan|tahun|jam)\b",
+                         re.I)
+_DEFINITION_LIST = re.compile(r"yang\s+dimaksud\s+dengan\s*:", re.I)
 
 _LAW_ALIASES = [
     (re.compile(r"\buud(?:\s*(?:19)?45)?\b|\bundang[- ]undang dasar\b"), "uud-1945"),
@@ -194,15 +285,44 @@ class Catalog:
 
 
 class Retriever:
+    """Candidates from every signal, fused with fitted weights, scaled by fitted priors; then
+    definitions, direct article references and amendment order (see search)."""
+
     def __init__(self, catalog: Catalog, lexical: LexicalIndex, dense: DenseFn | None = None,
-                 dense_weight: float = DEFAULT_DENSE_WEIGHT, lexical_weight: float = 1.0):
+                 dense_weight: float | None = None, lexical_weight: float | None = None, *,
+                 questions: Sequence[Question] = (), question_dense: DenseFn | None = None,
+                 weights: Weights | None = None, intents: bool = True, route_words: bool = False,
+                 definitions: bool = True):
+        """`dense(query, k)` -> [(passage id, cosine)]; `question_dense(query, k)` -> [(question id,
+        cosine)] over the generated questions. `weights`: default the fitted ones (ranking.json);
+        `dense_weight` / `lexical_weight` override single weights (settings, old callers).
+        `intents` (the INTENTS expansions), `route_words` (score election-type expansions such as
+        pilkada -> "pemilihan gubernur bupati walikota" against passage text, as before issue 10)
+        and `definitions` (definition lookup for "apa itu X?") switch rules on and off for the
+        ablation (bench/ablation.py)."""
         self.catalog = catalog
         self.lexical = lexical
         self.dense = dense
-        self.dense_weight = dense_weight if dense is not None else 0.0
-        self.lexical_weight = lexical_weight
-        self._title_topics = {d: self._topics_of(p.title.lower()) for d, p in catalog.docs.items()}
-        self._amendment_docs = {p.doc_id for p in catalog.passages if p.amends}
+        self.question_dense = question_dense
+        w = dataclasses.replace(weights) if weights is not None else Weights.load()
+        if dense_weight is not None:
+            w.dense = dense_weight
+        if lexical_weight is not None:
+            w.lexical = lexical_weight
+        self.weights = w
+        self.intents, self.route_words, self.definitions = intents, route_words, definitions
+        self._pos = {p.id: i for i, p in enumerate(lexical.passages)}
+        # the generated questions, each pointing at its parent passage's position
+        self.questions = [q for q in questions if q.passage_id in self._pos]
+        self._q_pos = {q.id: j for j, q in enumerate(self.questions)}
+        self._q_parent = np.array([self._pos[q.passage_id] for q in self.questions], dtype=np.int64)
+        self._q_bm25 = None
+        if self.questions:
+            self._q_bm25 = bm25s.BM25()
+            self._q_bm25.index([tokens(expand_query(q.text)[0]) or ["_"] for q in self.questions],
+                               show_progress=False)
+        self._doc_types = self._types_of_docs()
+        self._static = self._passage_features()
         # Words only the news knows (places, people, organisations): a question that names one
         # is about an event, not about a rule.
         law_terms: set[str] = set()
@@ -210,10 +330,37 @@ class Retriever:
         for p, toks in zip(lexical.passages, lexical.doc_tokens):
             (news_terms if p.doc_type == BERITA else law_terms).update(toks)
         self._news_only = frozenset(news_terms - law_terms - {stem(w) for w in SLANG})
+        self._is_news = np.array([p.doc_type == BERITA for p in lexical.passages], dtype=bool)
 
-    @staticmethod
-    def _topics_of(title: str) -> set[str]:
-        return {name for name, (_, marker) in _TOPICS.items() if marker in title}
+    def _types_of_docs(self) -> dict[str, set[str]]:
+        """Election type(s) of each law from its title; an amendment law shares its base law's."""
+        types = {d: {n for n, m in _TYPE_MARKERS.items() if m in p.title.lower()} if p.doc_type != BERITA else set()
+                 for d, p in self.catalog.docs.items()}
+        for d, p in self.catalog.docs.items():
+            if p.amends in types:
+                types[d] |= types[p.amends]
+        return types
+
+    def _passage_features(self) -> dict[str, np.ndarray]:
+        """Per passage: legal status and the part of the law it is (from structure, not from questions)."""
+        sections = self.catalog.sections()
+        cols: dict[str, list] = defaultdict(list)
+        amendment_docs = {p.doc_id for p in self.catalog.passages if p.amends}
+        for p in self.lexical.passages:
+            status, _ = self.catalog.status(p)
+            section = (p.section or sections.get(p.id, "")).upper()
+            law = p.doc_type != BERITA and p.kind in (KIND_PASAL, KIND_PENJELASAN)
+            cols["repealed"].append(status == DICABUT)
+            cols["amended"].append(status == DIUBAH)
+            cols["sanction"].append(law and ("KETENTUAN PIDANA" in section or bool(re.search(r"\bdipidana\b", p.text))))
+            cols["definition"].append(law and p.kind == KIND_PASAL and (
+                bool(_DEFINITION_LIST.search(p.text[:300])) or (p.pasal == "1" and "KETENTUAN UMUM" in section)))
+            cols["time_limit"].append(law and bool(_TIME_LIMIT.search(p.text)))
+            cols["explanation"].append(p.kind == KIND_PENJELASAN)
+            cols["formal"].append("penetapan/" in p.id or bool(
+                p.pasal and p.doc_id in amendment_docs and re.fullmatch(r"[IVX]+", p.pasal)))
+            cols["struck_out"].append(p.amend_action == "dihapus" or self.catalog.deleted(p))
+        return {k: np.array(v, dtype=np.float64) for k, v in cols.items()}
 
     def expand(self, question: str) -> tuple[str, str]:
         """(the citizen's words, typo-fixed and with slang expanded; the routing expansions)."""
@@ -221,6 +368,18 @@ class Retriever:
 
     def normalize(self, question: str) -> str:
         return normalize_query(question, self.lexical.vocabulary)
+
+    def named_docs(self, question: str) -> set[str]:
+        """Laws the question names ("UU 8/2012", "UU Pilkada"), with their amendment laws."""
+        low = question.lower()
+        out: set[str] = set()
+        for m in _LAW_REF.finditer(low):
+            prefix = _PREFIX.get(m.group(1).replace("  ", " "), "uu")
+            out.update(self.catalog.resolve_doc(f"{prefix}-{m.group(2)}-{m.group(3)}"))
+        for rx, doc in _LAW_ALIASES:
+            if rx.search(low):
+                out.update(self.catalog.resolve_doc(doc))
+        return out
 
     # -- direct lookup ---------------------------------------------------------------------
     def direct(self, question: str) -> list[Passage]:
@@ -252,37 +411,84 @@ class Retriever:
         return hits
 
     # -- search ------------------------------------------------------------------------------
-    def search(self, question: str, k: int = 10, expanded: tuple[str, str] | None = None) -> list[Scored]:
+    def features(self, question: str, expanded: tuple[str, str] | None = None,
+                 exclude: str | None = None, pool: int = 100) -> Features:
+        """Candidates of every signal (top `pool` each) with their signals and prior features.
+        `exclude`: a generated question's id left out of the question field (leave-one-out
+        evaluation of that very question)."""
+        core, _ = expanded if expanded is not None else self.expand(question)
+        low = clean_input(question).lower()
+        n = len(self.lexical.passages)
+        extra = [exp for rx, exp in INTENTS if rx.search(low)] if self.intents else []
+        if self.route_words:
+            extra += [SLANG[w] for w in core.split() if w in ROUTING]
+        sig = np.zeros((n, len(SIGNALS)))
+        for i, s in self.lexical.search(core, k=pool, extra=" ".join(extra), extra_weight=EXPANSION_WEIGHT):
+            sig[i, 0] = s
+        excl = self._q_pos.get(exclude) if exclude else None
+        if self._q_bm25 is not None:
+            qt = tokens(core)
+            if qt:
+                qs = self._q_bm25.get_scores(qt).astype(np.float64)
+                if excl is not None:
+                    qs[excl] = 0.0
+                top = np.argpartition(-qs, min(pool, len(qs)) - 1)[:pool]
+                top = top[qs[top] > 0]
+                np.maximum.at(sig[:, 1], self._q_parent[top], qs[top])
+        if self.dense is not None and self.weights.dense > 0:
+            for pid, sim in self.dense(low, pool):
+                if pid in self._pos:
+                    sig[self._pos[pid], 2] = max(sig[self._pos[pid], 2], sim)
+        if self.question_dense is not None and self.weights.dense_question > 0 and self.questions:
+            for qid, sim in self.question_dense(low, pool + 1):
+                j = self._q_pos.get(qid)
+                if j is not None and j != excl:
+                    i = self._q_parent[j]
+                    sig[i, 3] = max(sig[i, 3], sim)
+        np.maximum(sig, 0.0, out=sig)
+        idx = np.flatnonzero(sig.any(axis=1))
+        sig = sig[idx]
+        top = sig.max(axis=0) if len(idx) else np.zeros(len(SIGNALS))
+        sig = sig / np.where(top > 0, top, 1.0)
+        lex_top = float(top[0]) if len(top) and top[0] > 0 else 1.0
+        # prior features of the candidates
+        named = self.named_docs(question)
+        types = {t for t, rx in _TYPE_WORDS.items() if rx.search(low)}
+        asks_def = bool(_ASKS_DEFINITION.search(low)) or bool(definition_terms(question))
+        st = self._static
+        doc_types = [self._doc_types.get(self.lexical.passages[i].doc_id, set()) for i in idx]
+        not_named = np.array([self.lexical.passages[i].doc_id not in named for i in idx], dtype=np.float64)
+        pri = np.zeros((len(idx), len(PRIORS)))
+        pri[:, 0] = st["repealed"][idx] * not_named
+        pri[:, 1] = st["amended"][idx]
+        pri[:, 2] = 1.0 - not_named
+        if types:
+            pri[:, 3] = [bool(t & types) for t in doc_types]
+            pri[:, 4] = [bool(t) and not (t & types) for t in doc_types]
+        pri[:, 5] = st["sanction"][idx] * bool(_ASKS_SANCTION.search(low))
+        pri[:, 6] = st["definition"][idx] * asks_def
+        pri[:, 7] = st["definition"][idx] * (not asks_def)
+        pri[:, 8] = st["time_limit"][idx] * bool(_ASKS_TIME.search(low))
+        pri[:, 9] = st["explanation"][idx]
+        pri[:, 10] = st["formal"][idx]
+        pri[:, 11] = st["struck_out"][idx]
+        # The news is no training signal (no generated questions): its prior stays hand-set.
+        news_q = bool(self._news_only.intersection(tokens(core)))
+        base = np.where(self._is_news[idx], 1.35 if news_q else 0.9, 1.0)
+        return Features(idx, sig, pri, base, lex_top)
+
+    def search(self, question: str, k: int = 10, expanded: tuple[str, str] | None = None,
+               exclude: str | None = None, weights: Weights | None = None) -> list[Scored]:
         """`expanded`: what `expand(question)` returned, when the caller already has it."""
-        core, extra = expanded if expanded is not None else self.expand(question)
-        q = f"{core} {extra}".strip()
+        feats = self.features(question, expanded, exclude)
+        scores = feats.scores(weights or self.weights)
+        order = np.argsort(-scores, kind="stable")
+        ranked = [Scored(self.lexical.passages[feats.idx[j]], float(scores[j]),
+                         lexical=float(self._raw_lexical(feats, j)), dense=float(feats.signals[j, 2]))
+                  for j in order if scores[j] > 0]
         direct = self.direct(question)
-        fused: dict[str, Scored] = {}
-        # Score fusion (CombSUM of max-normalised scores) rather than rank fusion: the priors
-        # below then scale real evidence instead of reshuffling adjacent ranks.
-        lex = self.lexical.search(core, k=100, extra=extra, extra_weight=EXPANSION_WEIGHT)
-        top_lex = lex[0][1] if lex else 1.0
-        for i, s in lex:
-            p = self.lexical.passages[i]
-            fused[p.id] = Scored(p, self.lexical_weight * s / top_lex, lexical=s)
-        if self.dense is not None and self.dense_weight > 0:
-            hits = self.dense(q, 100)
-            top_d = max((sim for _, sim in hits), default=1.0) or 1.0
-            for pid, sim in hits:
-                p = self.catalog.by_id.get(pid)
-                if p is None:
-                    continue
-                sc = fused.setdefault(pid, Scored(p, 0.0))
-                sc.score += self.dense_weight * max(0.0, sim) / top_d
-                sc.dense = sim
-        topics = {name for name, (rx, _) in _TOPICS.items() if rx.search(q)}
-        if self._news_only.intersection(tokens(core)):
-            topics.add("berita")
-        for sc in fused.values():
-            sc.score *= self._prior(sc.passage, topics)
-        ranked = sorted(fused.values(), key=lambda s: -s.score)
         by_lex = {s.passage.id: s.lexical for s in ranked}
-        terms = definition_terms(question)
+        terms = definition_terms(question) if self.definitions else []
         if terms and not direct:
             defs: list[Passage] = []
             for term in terms:
@@ -304,20 +510,9 @@ class Retriever:
                      [s for s in ranked if s.passage.id not in {p.id for p in direct}]
         return self._amendment_aware(ranked)[:k]
 
-    def _prior(self, p: Passage, topics: set[str]) -> float:
-        f = 1.0
-        if p.kind == KIND_PENJELASAN:
-            f *= 0.55
-        if "penetapan/" in p.id or (p.pasal and p.doc_id in self._amendment_docs and re.fullmatch(r"[IVX]+", p.pasal)):
-            f *= 0.5  # formal articles: "Penetapan Perppu menjadi UU", an amendment law's own Pasal I/II
-        if topics:
-            if self._title_topics.get(p.doc_id, set()) & topics:
-                f *= 1.35
-        if p.doc_type == BERITA:
-            f *= 1.35 if "berita" in topics else 0.9
-        if p.amend_action == "dihapus" or self.catalog.deleted(p):
-            f *= 0.2  # "Ketentuan Pasal 169 dihapus.": nothing in force to quote
-        return f
+    def _raw_lexical(self, feats: Features, j: int) -> float:
+        """The un-normalised passage BM25 of candidate j (the engine's confidence reads it)."""
+        return feats.signals[j, 0] * feats.lex_top
 
     def _amendment_aware(self, ranked: list[Scored]) -> list[Scored]:
         """Put the newest text of an amended article right before its older versions."""

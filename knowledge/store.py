@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-
 import chromadb  # noqa: E402
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
 from chromadb.config import Settings as ChromaSettings  # noqa: E402
 
 from .embed import Embedder  # noqa: E402
-from .model import Passage  # noqa: E402
+from .model import Passage, content_hash  # noqa: E402
+
+QUESTIONS_SUFFIX = "-questions"  # the generated questions' collection: <collection>-questions
 
 
 class StoreError(Exception):
@@ -75,11 +76,12 @@ class ChromaStore:
                 collection, embedding_function=self.ef,
                 metadata={"hnsw:space": "cosine", "model": embedder.label},
             )
+            self.qcol = self._questions_collection(collection)
         except StoreError:
             raise
         except Exception as e:  # connection refused, server down
             raise StoreUnavailable(f"Chroma is not reachable ({url or path}): {e}") from e
-        recorded = (self.col.metadata or {}).get("model")
+        recorded = (self.col.metadata or {}).get("model") or (self.qcol.metadata or {}).get("model")
         if recorded and recorded != embedder.label:
             raise IndexMismatch(
                 f"The index was built with embedding model {recorded!r} but KEPEMILUAN_EMBEDDING_MODEL is "
@@ -87,12 +89,22 @@ class ChromaStore:
                 f"model back to {recorded!r}."
             )
 
+    def _questions_collection(self, collection: str):
+        return self.client.get_or_create_collection(
+            collection + QUESTIONS_SUFFIX, embedding_function=self.ef,
+            metadata={"hnsw:space": "cosine", "model": self.embedder.label})
+
     def drop(self) -> None:
         """Delete the whole collection (reindex), then start an empty one with this embedder."""
         name = self.col.name
-        self.client.delete_collection(name)
+        for n in (name, name + QUESTIONS_SUFFIX):
+            try:
+                self.client.delete_collection(n)
+            except Exception:  # the questions' collection of an index built before it existed
+                pass
         self.col = self.client.get_or_create_collection(
             name, embedding_function=self.ef, metadata={"hnsw:space": "cosine", "model": self.embedder.label})
+        self.qcol = self._questions_collection(name)
 
     @classmethod
     def fresh(cls, embedder: Embedder, **kw) -> "ChromaStore":
@@ -104,6 +116,7 @@ class ChromaStore:
             store.embedder, store.ef = embedder, KepemiluanEmbeddingFunction(embedder)
             store.client = cls._client(kw.get("path"), kw.get("url"))
             store.col = store.client.get_collection(kw.get("collection", "kepemiluan"), embedding_function=store.ef)
+            store.qcol = None
         store.drop()
         return store
 
@@ -182,6 +195,58 @@ class ChromaStore:
         except Exception as e:
             raise StoreUnavailable(f"Chroma query failed: {e}") from e
         return [Hit(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0])]
+
+    # -- generated questions: rows {id, document = question text, passage_id}; a hit is its passage --
+    def questions(self, passage_ids: set[str] | None = None):
+        """Stored questions as knowledge.retrieval.Question (of these passages only, if given)."""
+        from .retrieval import Question
+
+        out = []
+        n = self.qcol.count()
+        for off in range(0, n, self.BATCH):
+            got = self.qcol.get(limit=self.BATCH, offset=off, include=["documents", "metadatas"])
+            for qid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                if passage_ids is None or meta["passage_id"] in passage_ids:
+                    out.append(Question(qid, meta["passage_id"], text))
+        return out
+
+    def question_ids(self, doc_id: str) -> list[str]:
+        return self.qcol.get(where={"doc_id": doc_id}, include=[])["ids"]
+
+    def question_embeddings_by_hash(self, hashes: set[str]) -> dict[str, list[float]]:
+        """Stored vectors of questions with these text hashes (the same question is embedded once)."""
+        out: dict[str, list[float]] = {}
+        hl = list(hashes)
+        for off in range(0, len(hl), 500):
+            got = self.qcol.get(where={"hash": {"$in": hl[off:off + 500]}}, include=["metadatas", "embeddings"])
+            for meta, emb in zip(got["metadatas"], got["embeddings"]):
+                out[meta["hash"]] = list(emb)
+        return out
+
+    def add_questions(self, questions: list, doc_ids: dict[str, str], embeddings: list[list[float]]) -> None:
+        """`doc_ids`: passage id -> doc id (the rows carry it, so a document's questions go together)."""
+        for off in range(0, len(questions), self.BATCH):
+            chunk = questions[off:off + self.BATCH]
+            self.qcol.upsert(ids=[q.id for q in chunk], documents=[q.text for q in chunk],
+                             metadatas=[{"passage_id": q.passage_id, "doc_id": doc_ids[q.passage_id],
+                                         "hash": content_hash(q.text)} for q in chunk],
+                             embeddings=embeddings[off:off + self.BATCH])
+
+    def delete_questions(self, ids: list[str]) -> None:
+        for off in range(0, len(ids), self.BATCH):
+            self.qcol.delete(ids=ids[off:off + self.BATCH])
+
+    def query_questions(self, embedding: list[float], k: int = 50) -> list[tuple[str, float]]:
+        """(question id, cosine similarity) of the nearest questions, best first (the retriever
+        resolves each to its parent passage)."""
+        try:
+            n = self.qcol.count()
+            if not n:
+                return []
+            res = self.qcol.query(query_embeddings=[embedding], n_results=min(k, n), include=["distances"])
+        except Exception as e:
+            raise StoreUnavailable(f"Chroma query failed: {e}") from e
+        return [(qid, 1.0 - float(d)) for qid, d in zip(res["ids"][0], res["distances"][0])]
 
     def heartbeat(self) -> bool:
         try:

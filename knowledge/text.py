@@ -186,7 +186,8 @@ def correct(word: str, vocabulary) -> str | None:
             return f"{a} {b}"
     cands = [c for c in _edits1(word) if c in vocabulary]
     if cands:
-        return max(cands, key=lambda c: (c[:2] == word[:2], -abs(len(c) - len(word))))
+        # sorted: among equally good fixes the same one in every process (set order varies with the hash seed)
+        return max(sorted(cands), key=lambda c: (c[:2] == word[:2], -abs(len(c) - len(word))))
     return None
 
 

@@ -13,7 +13,6 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import text
 
-
 from bot.app import build_application, start_application, stop_application  # noqa: E402
 from bot.composition import BotServices  # noqa: E402
 from bot.context import services_of  # noqa: E402

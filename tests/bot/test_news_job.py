@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.admin_setup import NEWS_JOB
+from bot.jobs import NEWS_JOB
 from bot.app import stop_application
 from ingest.newsfeed import extract_article_links
 from tests.live_support import BawasluSite, CountingEmbedder, listing_page, seeded_engine

@@ -113,6 +113,12 @@ def test_a_parser_fix_that_only_changes_structure_reaches_the_index(tmp_path):
             for i in ids:
                 self.rows.pop(i, None)
 
+        def question_ids(self, doc_id):  # no generated questions for this document
+            return []
+
+        def delete_questions(self, ids):
+            pass
+
     class Embedder:
         def embed_documents(self, texts):
             return [[0.0] for _ in texts]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import ipaddress
+import os
 import re
 import socket
 import threading
@@ -17,7 +18,6 @@ from pathlib import Path
 import httpx
 import pypdf
 import pytest
-
 
 from tests.pdfs import blank_pdf, make_text_pdf  # noqa: E402
 from ingest.load import (  # noqa: E402

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-
 from ingest.load import LoadError  # noqa: E402
 from ingest.news import (  # noqa: E402
     clean_news_text,

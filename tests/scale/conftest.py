@@ -6,14 +6,11 @@ the server). Without a reachable server the PostgreSQL variants are skipped.
 """
 from __future__ import annotations
 
-import asyncio
-import os
-import uuid
-
 import pytest
 
 from standins.postgres import PgDatabases, pg_available
 from tests.conftest import skip_without_postgres
+
 
 @pytest.fixture(scope="session")
 def pg_databases():

@@ -107,28 +107,23 @@ async def test_replica_follows_an_ingest_made_by_another_process(chroma, tmp_pat
         try:
             [job] = runner.application.job_queue.get_jobs_by_name("catalog-sync")
             before = engine.size
-            assert not await job.callback(_JobContext(runner.application))  # nothing changed yet
+            assert not await runner.services.knowledge.sync()  # nothing changed yet
 
             news = sorted((CORPUS / "news").glob("*.txt"))[0]
             await asyncio.to_thread(ingest_fixture, chroma.url, [], [news])  # "another process"
             assert engine.size == before  # not yet seen ...
-            assert await job.callback(_JobContext(runner.application))  # ... until the next sync
+            assert await runner.services.knowledge.sync()  # ... until the next sync
             assert engine.size > before
             assert any(p.doc_type == "berita" for p in (engine.passage(i) for i in chroma_ids(chroma)) if p)
 
             chroma.kill()  # the sync job must not break anything while Chroma is down
-            assert not await job.callback(_JobContext(runner.application))
+            assert not await runner.services.knowledge.sync()
             assert engine.size > before
         finally:
             await runner.stop()
             if chroma.proc.poll() is not None:
                 chroma.start()
             await asyncio.to_thread(_remove_news, chroma.url)
-
-
-class _JobContext:
-    def __init__(self, application):
-        self.application = application
 
 
 def chroma_ids(chroma) -> list[str]:

@@ -1,0 +1,83 @@
+"""What the engine decides to do with a message, as a citizen (or the staff desk) notices it.
+Every message here is written for this test, not taken from training data or any evaluation set."""
+import pytest
+
+from knowledge import classifier as clf
+from knowledge.model import Decision
+
+
+@pytest.mark.parametrize("q", [
+    "Rekomendasi Panwaslu Kota Sukamakmur untuk pemungutan suara ulang di TPS 08 diabaikan KPU Kota",
+    "Dugaan penghilangan suara caleg DPRD nomor urut 2 saat rekapitulasi di PPK Kecamatan Cempaka",
+    "Caleg Partai Bintang Terang bernama Sutarjo diduga membagikan uang kepada warga Desa Karangasri",
+    "Spanduk caleg DPR RI nomor urut 7 masih terpasang di Jalan Pahlawan pada masa tenang",
+])
+def test_a_third_person_report_headline_goes_to_staff(engine, q):
+    ans = engine.answer(q)
+    assert (ans.decision, ans.reason) == (Decision.ESCALATE, "violation_report"), ans.confidence
+    assert "petugas" in ans.text and not ans.quotes
+
+
+@pytest.mark.parametrize("q", [
+    "mau tanya syarat nyalon bupati",
+    "Mau nanya dong, orang yang belum punya KTP elektronik bisa milih gak?",
+    "Mau tahu, berapa lama masa kampanye pilkada?",
+])
+def test_mau_tanya_is_a_question_not_a_request_for_a_person(engine, q):
+    ans = engine.answer(q)
+    assert ans.decision == Decision.ANSWER, (ans.decision, ans.reason)
+    assert ans.quotes
+
+
+@pytest.mark.parametrize("q, reason", [
+    ("hubungkan dengan petugas", "human_requested"),
+    ("bisa saya bicara dengan admin?", "human_requested"),
+    ("saya mau lapor, ada pembagian amplop di balai desa", "violation_report"),
+    ("Saya dipanggil Bawaslu kabupaten karena ikut deklarasi, saya harus bagaimana?", "own_case"),
+])
+def test_explicit_intents_escalate_with_their_kind(engine, q, reason):
+    ans = engine.answer(q)
+    assert (ans.decision, ans.reason) == (Decision.ESCALATE, reason)
+
+
+def test_asking_where_to_report_is_answered(engine):
+    ans = engine.answer("kalau saya mau lapor politik uang ke mana ya?")
+    assert ans.decision == Decision.ANSWER, ans.reason
+
+
+@pytest.mark.parametrize("q", [
+    # how an outcome is decided, when something may be published: rules, not today's facts
+    "Bagaimana pasangan calon terpilih ditetapkan kalau perolehan suaranya sama?",
+    "Siapa yang menetapkan pemenang pemilihan bupati?",
+    "Kapan hasil hitung cepat boleh diumumkan?",
+    # an institution the slang list does not know
+    "Apa tugas DKPP?",
+    # generated-style, chat register
+    "boleh gak sih PNS ikut kampanye paslon?",
+    "kalo calonnya cuma satu, menangnya gimana?",
+])
+def test_rule_questions_are_answered_not_abstained(engine, q):
+    ans = engine.answer(q)
+    assert ans.decision == Decision.ANSWER, (ans.reason, ans.confidence)
+    assert ans.confidence >= clf.shipped().calibration.threshold
+
+
+@pytest.mark.parametrize("q", [
+    "Siapa ketua Bawaslu yang menjabat sekarang?",
+    "Partai apa yang menang pemilu kemarin di kota kami?",
+])
+def test_todays_office_holders_and_results_abstain(engine, q):
+    ans = engine.answer(q)
+    assert (ans.decision, ans.reason) == (Decision.ABSTAIN, "current_fact")
+
+
+@pytest.mark.parametrize("q", [
+    "Berapa ongkos servis AC di Depok?",
+    "Bagaimana cara mengurus akta cerai?",
+    "resep sayur asem yang segar",
+])
+def test_questions_outside_election_law_abstain_with_low_confidence_of_an_answer(engine, q):
+    ans = engine.answer(q)
+    assert ans.decision == Decision.ABSTAIN and not ans.quotes
+    # the abstention says how sure it is that the corpus does NOT answer
+    assert ans.confidence > 1 - clf.shipped().calibration.threshold

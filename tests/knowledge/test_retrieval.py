@@ -1,0 +1,205 @@
+"""Ranking as a citizen notices it: the law in force first, the right law for the election, the
+part of the law the question asks for, generated questions that lead to their passage. Plain
+Python over small Passage dataclasses (no Telegram, no model); the weights are the shipped,
+fitted ones (knowledge/ranking.json)."""
+import json
+
+import pytest
+
+from ingest.questions import load_table, question_id, questions_for
+from knowledge.lexical import LexicalIndex
+from knowledge.model import BERLAKU, DICABUT, Passage, content_hash
+from knowledge.retrieval import Catalog, Question, Retriever, Weights
+
+TITLES = {
+    "uu-7-2017": "Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum",
+    "uu-8-2012": "Undang-Undang Nomor 8 Tahun 2012 tentang Pemilihan Umum Anggota Dewan Perwakilan Rakyat",
+    "uu-1-2015": "Undang-Undang Nomor 1 Tahun 2015 tentang Penetapan Peraturan Pemerintah Pengganti "
+                 "Undang-Undang Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan Walikota",
+    "uu-2-2008": "Undang-Undang Nomor 2 Tahun 2008 tentang Partai Politik",
+}
+
+
+def passage(doc: str, pasal: str, text: str, *, status: str = BERLAKU, status_by: str | None = None,
+            section: str = "") -> Passage:
+    number, year = doc.split("-")[1:3]
+    return Passage(id=f"{doc}@v1#pasal-{pasal}", doc_id=doc, text=text, title=TITLES[doc], number=number,
+                   year=int(year), pasal=pasal, section=section, status=status, status_by=status_by,
+                   hash=content_hash(text))
+
+
+FILLER = [
+    passage("uu-2-2008", "3", "Partai Politik harus didaftarkan ke Kementerian untuk menjadi badan hukum."),
+    passage("uu-2-2008", "4", "Kementerian menerima pendaftaran pendirian Partai Politik dan melakukan penelitian."),
+]
+
+
+def retriever(passages, questions=(), **kw) -> Retriever:
+    cat = Catalog(passages)
+    return Retriever(cat, LexicalIndex(passages, sections=cat.sections()), questions=questions, **kw)
+
+
+def top_ids(r: Retriever, q: str, n: int = 3) -> list[str]:
+    return [s.passage.id for s in r.search(q)[:n]]
+
+
+def test_shipped_weights_are_fitted_not_the_lexical_defaults():
+    w = Weights.load()
+    assert w != Weights(), "knowledge/ranking.json is missing: run bench/ablation.py --fit"
+    assert w.question > 0 and w.repealed < 0
+
+
+# -- status prior ------------------------------------------------------------------------------
+VOTER_TEXT = ("Pemilih yang tidak terdaftar dalam daftar pemilih tetap dapat menggunakan haknya untuk memilih "
+              "dengan menunjukkan kartu tanda penduduk.")
+IN_FORCE = passage("uu-7-2017", "348", VOTER_TEXT)
+REPEALED = passage("uu-8-2012", "150", VOTER_TEXT, status=DICABUT, status_by="uu-7-2017")
+
+
+def test_a_repealed_article_does_not_outrank_the_one_in_force():
+    r = retriever([REPEALED, IN_FORCE] + FILLER)
+    got = r.search("nama saya tidak terdaftar di daftar pemilih, bisa memilih pakai kartu tanda penduduk?")
+    assert got[0].passage.id == IN_FORCE.id
+    assert REPEALED.id in [s.passage.id for s in got]  # still a source, flagged by its citation
+
+
+def test_a_repealed_article_leads_when_the_question_names_that_law():
+    r = retriever([IN_FORCE, REPEALED] + FILLER)
+    got = r.search("menurut UU 8/2012, pemilih yang tidak terdaftar bisa memilih pakai kartu tanda penduduk?")
+    assert got[0].passage.id == REPEALED.id
+
+
+def test_a_repealed_article_is_found_when_nothing_in_force_matches():
+    only_old = passage("uu-8-2012", "80", "Kampanye melalui media massa cetak dilaksanakan selama 21 hari.",
+                       status=DICABUT, status_by="uu-7-2017")
+    r = retriever([IN_FORCE, only_old] + FILLER)
+    assert r.search("berapa hari kampanye lewat media massa cetak?")[0].passage.id == only_old.id
+
+
+# -- election type as a document prior ----------------------------------------------------------
+CAMPAIGN = "Kampanye dilaksanakan oleh tim kampanye yang didaftarkan kepada KPU sesuai jadwal."
+
+
+def test_the_election_type_routes_to_its_law_not_to_text_that_lists_the_offices():
+    pilkada = passage("uu-1-2015", "63", CAMPAIGN)
+    pemilu = passage("uu-7-2017", "267", CAMPAIGN)
+    offices = passage("uu-1-2015", "201", "Pemungutan suara serentak pemilihan Gubernur, Bupati, dan Walikota, "
+                      "pemilihan Gubernur, Bupati, dan Walikota tahun 2015, pemilihan Gubernur, Bupati, dan Walikota.")
+    r = retriever([pemilu, pilkada, offices] + FILLER)
+    assert top_ids(r, "tim kampanye pilkada didaftarkan ke mana?", 1) == [pilkada.id]
+    assert top_ids(r, "tim kampanye pileg didaftarkan ke mana?", 1) == [pemilu.id]
+
+
+# -- question kind -> part of the law (from the structure) --------------------------------------
+DEFINITIONS = passage("uu-1-2015", "1", "Dalam Undang-Undang ini yang dimaksud dengan:\n1. Kampanye adalah kegiatan "
+                      "menawarkan visi, misi, dan program.\n2. Pemungutan suara adalah pemberian suara di TPS.\n"
+                      "3. Calon adalah peserta pemilihan.", section="BAB I KETENTUAN UMUM")
+
+
+def test_a_short_when_question_does_not_go_to_the_definitions_list():
+    timing = passage("uu-1-2015", "67", "Kampanye dilaksanakan paling lambat 3 (tiga) hari setelah penetapan calon.")
+    r = retriever([DEFINITIONS, timing] + FILLER)
+    assert top_ids(r, "kapan kampanye calon dimulai?", 1) == [timing.id]
+
+
+def test_a_sanction_question_goes_to_the_criminal_provisions():
+    duty = passage("uu-1-2015", "73", "Calon dilarang menjanjikan atau memberikan uang atau materi lainnya "
+                   "untuk mempengaruhi pemilih.", section="BAB XI KAMPANYE")
+    crime = passage("uu-1-2015", "187A", "Setiap orang yang dengan sengaja memberikan uang atau materi lainnya "
+                    "kepada pemilih dipidana dengan pidana penjara paling lama 72 bulan.",
+                    section="BAB XXI KETENTUAN PIDANA")
+    r = retriever([duty, crime] + FILLER)
+    assert top_ids(r, "kalo ngasih uang ke pemilih hukumannya apa?", 1) == [crime.id]
+
+
+# -- the generated questions --------------------------------------------------------------------
+ID_CARD = passage("uu-7-2017", "349", "Pemilih yang tidak terdaftar dapat menggunakan haknya dengan "
+                  "menunjukkan kartu tanda penduduk di tempat pemungutan suara.")
+OTHER = passage("uu-7-2017", "20", "Kartu tanda penduduk elektronik dicetak oleh instansi pelaksana yang "
+                "mengurus kartu tanda penduduk dan kartu keluarga.")
+
+
+def test_a_question_hit_resolves_to_its_parent_passage():
+    ask = "ktp hilang, gimana dong?"
+    text = "kalo ktp hilang gimana dong, masih bisa?"
+    q = Question(question_id(ID_CARD.id, text), ID_CARD.id, text)
+    assert top_ids(retriever([OTHER, ID_CARD] + FILLER), ask, 1) == [OTHER.id]  # passage words alone
+    got = retriever([OTHER, ID_CARD] + FILLER, questions=[q]).search(ask)
+    assert got[0].passage.id == ID_CARD.id  # the passage, never the question itself, is the source
+    assert all(isinstance(s.passage, Passage) for s in got)
+
+
+def test_a_dense_question_hit_resolves_to_its_parent_and_leave_one_out_skips_it():
+    q = Question("x?q=1", ID_CARD.id, "pemilih gak terdaftar gimana?")
+    r = retriever([OTHER, ID_CARD] + FILLER, questions=[q], question_dense=lambda text, k: [(q.id, 0.9)],
+                  weights=Weights(lexical=1.0, dense_question=5.0))
+    assert r.search("kartu tanda penduduk")[0].passage.id == ID_CARD.id
+    assert r.search("kartu tanda penduduk", exclude=q.id)[0].passage.id == OTHER.id
+
+
+def test_questions_of_passages_not_in_the_catalog_are_ignored():
+    q = Question("gone?q=1", "uu-7-2017@v1#pasal-999", "ktp")
+    assert retriever([OTHER, ID_CARD], questions=[q]).questions == []
+
+
+# -- the question file: keyed by passage path + content hash -----------------------------------
+def test_a_changed_passage_drops_its_stale_questions(tmp_path):
+    (tmp_path / "uu-7-2017.jsonl").write_text(json.dumps(
+        {"path": "pasal-349", "hash": ID_CARD.hash, "questions": ["ktp ilang boleh nyoblos?", "pake paspor bisa?"]})
+        + "\n", encoding="utf-8")
+    table = load_table(tmp_path)
+    got = questions_for([ID_CARD, OTHER], table)
+    assert [q.passage_id for q in got] == [ID_CARD.id, ID_CARD.id]
+    changed = passage("uu-7-2017", "349", ID_CARD.text + " Ketentuan lebih lanjut diatur dengan Peraturan KPU.")
+    assert questions_for([changed, OTHER], table) == []
+
+
+def test_index_writer_keeps_questions_in_step_with_the_passages(tmp_path):
+    """Ingest writes each passage's questions as vectors; a changed text drops its questions,
+    the unchanged passage keeps them (no new embedding); the same input again changes nothing."""
+    from ingest.index import IndexWriter
+    from ingest.manifest import DocumentInfo
+    from knowledge.store import ChromaStore
+    from tests.live_support import CountingEmbedder
+
+    emb = CountingEmbedder()
+    store = ChromaStore(emb, path=tmp_path / "chroma", collection="uji-q")
+    table = {("uu-7-2017", "pasal-349"): (ID_CARD.hash, ["ktp ilang boleh nyoblos?", "pake paspor bisa?"]),
+             ("uu-7-2017", "pasal-20"): (OTHER.hash, ["ktp dicetak siapa?"])}
+    info = DocumentInfo("uu-7-2017", TITLES["uu-7-2017"], number="7", year=2017)
+    writer = IndexWriter(store, emb, questions=table)
+    s1 = writer.write(info, [ID_CARD, OTHER])
+    assert (s1.questions, s1.questions_embedded) == (3, 3)
+    stored = store.questions()
+    assert {q.passage_id for q in stored} == {ID_CARD.id, OTHER.id}
+    # a question's vector comes back as its parent passage through the retriever
+    vec = CountingEmbedder._vec("ktp dicetak siapa?")
+    hit = store.query_questions(vec, 1)[0][0]
+    assert next(q for q in stored if q.id == hit).passage_id == OTHER.id
+
+    changed = passage("uu-7-2017", "349", ID_CARD.text + " Ketentuan lebih lanjut diatur dengan Peraturan KPU.")
+    s2 = writer.write(info, [changed, OTHER])
+    now = store.questions()
+    assert [q.text for q in now] == ["ktp dicetak siapa?"] and now[0].passage_id.startswith("uu-7-2017@v2#")
+    assert s2.questions_embedded == 0  # same question text: its vector is reused
+    before = emb.embedded
+    s3 = writer.write(info, [changed, OTHER])
+    assert s3.state == "tidak berubah" and emb.embedded == before and len(store.questions()) == 1
+
+
+@pytest.mark.parametrize("doc", ["uu-1-2015", "uu-7-2017"])
+def test_bundled_questions_match_the_bundled_passages(doc):
+    """Every bundled question file keys passages the bundled corpus really has (else it is stale)."""
+    from ingest.manifest import CORPUS_DIR, load_manifest
+    from ingest.pipeline import prepare_path
+
+    info = next(d for d in load_manifest() if d.doc_id == doc)
+    passages = prepare_path(CORPUS_DIR / info.file, info)[2]
+    table = {k: v for k, v in load_table().items() if k[0] == doc}
+    assert table, f"no questions for {doc}"
+    matched = {q.passage_id for q in questions_for(passages, table)}
+    assert len(matched) >= 0.95 * len(table)
+
+
+def test_a_question_with_no_match_anywhere_gets_no_sources():
+    assert retriever([IN_FORCE] + FILLER).search("resep rendang padang yang enak") == []
