@@ -26,7 +26,9 @@ from ..buttons import Keyboard, card_keyboard, faq_keyboard, faq_review_keyboard
 from ..crash import AFTER_STAFF_REPLY, AFTER_TICKET_STORED, crash_point
 from ..db import Database, utcnow
 from ..outbox_store import enqueue, sent_message_purpose, sent_message_ticket
+from ..render.split import TELEGRAM_MAX
 from ..settings import Settings
+from ..text import utf16_len
 from ..texts import desk as dm
 from ..tickets import (
     DITUTUP,
