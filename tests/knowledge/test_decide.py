@@ -84,14 +84,14 @@ def test_questions_outside_election_law_abstain_with_low_confidence_of_an_answer
 
 
 def test_a_document_with_words_no_training_text_had_still_answers(fixture_passages):
-    # an admin-added rule: its words ("akun", "siaran langsung") are in no generated question
+    # an admin-added rule: its words ("akun") are in no generated question, and in out-of-scope texts
     from knowledge.engine import Engine
     from knowledge.model import Passage
 
     rule = Passage(id="perbawaslu-x@v1#pasal-4", doc_id="perbawaslu-x", title="Pengawasan Siaran Kampanye",
                    pasal="4",
-                   text="(1) Akun resmi kampanye pada siaran langsung daring paling banyak 12 (dua belas) akun.")
+                   text="(1) Akun resmi kampanye di media sosial paling banyak 12 (dua belas) akun.")
     eng = Engine(list(fixture_passages) + [rule])
-    ans = eng.answer("Berapa banyak akun resmi kampanye untuk siaran langsung daring?")
+    ans = eng.answer("Berapa jumlah akun resmi kampanye di media sosial?")
     assert ans.decision == Decision.ANSWER, (ans.reason, ans.confidence)
     assert ans.sources[0].passage.id == rule.id
