@@ -29,9 +29,9 @@ from . import classifier as clf
 from .model import BERITA, Decision
 from .text import tokens
 
-_PERSON = r"(?:admin|staf|staff|petugas|operator|manusia|orang asli|cs|customer service|pegawai bawaslu)"
-# a person of the election machinery is a subject of questions, not whom the sender wants to talk to
-_NOT_DESK = r"(?!\s+(?:kpps|pps|ppk|ppl|tps|pemilu|pemilihan|kpu|bawaslu|panwas\w*|pengawas|pemutakhiran|desa|kelurahan))"
+_PERSON = r"(?:admin|staf|staff|petugas|operator|manusia|orang asli|orang bawaslu|cs|customer service|pegawai bawaslu)"
+# an officer of the polls is a subject of questions, not whom the sender wants to talk to (the desk is Bawaslu's)
+_NOT_DESK = r"(?!\s+(?:kpps|pps|ppk|ppl|tps|pemilu|pemilihan|kpu|panwas\w*|pengawas|pemutakhiran|desa|kelurahan))"
 _HUMAN = re.compile(
     rf"\b(?:sambung(?:kan)?|hubung(?:kan|i)|terhubung|bicara|berbicara|ngobrol|chat|dilayani|diladeni)\b"
     rf"[^.?!]{{0,30}}\b{_PERSON}\b{_NOT_DESK}"
