@@ -15,7 +15,7 @@ from knowledge.model import Decision
 def test_a_third_person_report_headline_goes_to_staff(engine, q):
     ans = engine.answer(q)
     assert (ans.decision, ans.reason) == (Decision.ESCALATE, "violation_report"), ans.confidence
-    assert "petugas" in ans.text and not ans.quotes
+    assert "petugas" in ans.message and not ans.quotes
 
 
 @pytest.mark.parametrize("q", [
