@@ -40,6 +40,7 @@ FOLDS = 5
 REPORT_MAX_QUESTION_FP = 0.01   # report threshold: at most 1 % of out-of-fold questions flagged
 CURRENT_FACT_THRESHOLD = 0.5
 ABSTAIN_BELOW = 0.5             # P(answerable) below this -> abstain
+STRONG_PERCENTILE = 90          # "strong evidence": BM25 per term beyond this percentile of answerable questions
 CALIBRATION_SAMPLE = 1200
 PASSAGE_CHARS = 600             # a law passage, as an in-domain text for the domain head       # generated questions used for the calibration (every n-th)
 
@@ -221,8 +222,11 @@ def fit_calibration(x: np.ndarray, y: np.ndarray, srcs: np.ndarray) -> tuple[clf
     p_oof = cross_val_predict(lr, x, y, cv=StratifiedKFold(FOLDS, shuffle=True, random_state=SEED),
                               method="predict_proba")[:, 1]
     lr.fit(x, y)
+    strong = float(np.round(np.percentile(x[y == 1, 1], STRONG_PERCENTILE), 6))
+    rule = (x[:, 3] >= 1.0) & (x[:, 1] >= strong)
     cal = clf.Calibration(tuple(float(c) for c in np.round(lr.coef_[0], 6)), float(np.round(lr.intercept_[0], 6)),
-                          ABSTAIN_BELOW)
+                          ABSTAIN_BELOW, strong, float(np.round(y[rule].mean(), 6)) if rule.any() else 0.0)
+    p_oof = np.where(rule, np.maximum(p_oof, cal.strong_confidence), p_oof)
     bins = []
     for lo in (0.0, 0.25, 0.5, 0.75):
         sel = (p_oof >= lo) & (p_oof < lo + 0.25 + (1e-9 if lo == 0.75 else 0))
@@ -232,7 +236,8 @@ def fit_calibration(x: np.ndarray, y: np.ndarray, srcs: np.ndarray) -> tuple[clf
     stats = {"answerable_abstained": float((p_oof[y == 1] < ABSTAIN_BELOW).mean()),
              "own_rule_questions_abstained": float((p_oof[srcs == "own-question"] < ABSTAIN_BELOW).mean()),
              "out_of_scope_abstained": float((p_oof[y == 0] < ABSTAIN_BELOW).mean()),
-             "brier": float(np.mean((p_oof - y) ** 2)), "reliability": bins}
+             "brier": float(np.mean((p_oof - y) ** 2)), "reliability": bins,
+             "strong_evidence_out_of_scope": float(rule[y == 0].mean()), "strong_evidence_answerable": float(rule[y == 1].mean())}
     return cal, stats
 
 
@@ -281,6 +286,8 @@ def print_report(cv: dict) -> None:
     print(f"calibration (abstain below {ABSTAIN_BELOW}): answerable abstained {c['answerable_abstained']:.3f} "
           f"(own formal rule questions {c['own_rule_questions_abstained']:.3f}), "
           f"out of scope abstained {c['out_of_scope_abstained']:.3f}, Brier {c['brier']:.3f}")
+    print(f"strong evidence (all terms in one passage, BM25/term >= p{STRONG_PERCENTILE} of answerable): "
+          f"{c['strong_evidence_answerable']:.3f} of answerable, {c['strong_evidence_out_of_scope']:.3f} of out of scope")
     for b in c["reliability"]:
         print(f"  P(answerable) {b['p']}: n={b['n']:5d}  share answerable {b['answerable']:.3f}")
 

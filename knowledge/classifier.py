@@ -180,7 +180,12 @@ class TextModel:
         return cls(blocks, {k: Head.from_dict(h) for k, h in d["heads"].items()})
 
 
-def fit_text_model(texts: list[str], heads: dict[str, list[str | None]], *, C: float = 8.0) -> TextModel:
+# The few out-of-scope texts weigh 5 × a question each, not "balanced" (~25 ×): a word seen only in
+# them (e.g. "akun") must not outweigh the topic of a question.
+HEAD_FIT = {KIND: {"C": 8.0, "class_weight": "balanced"}, DOMAIN: {"C": 2.0, "class_weight": {IN: 1.0, OUT: 5.0}}}
+
+
+def fit_text_model(texts: list[str], heads: dict[str, list[str | None]]) -> TextModel:
     """Fit one head per entry of `heads` (labels per text; None = not a training row of that head).
     Deterministic: the caller passes the texts in a fixed order."""
     from sklearn.linear_model import LogisticRegression
@@ -193,7 +198,7 @@ def fit_text_model(texts: list[str], heads: dict[str, list[str | None]], *, C: f
     fitted = {}
     for name, labels in heads.items():
         rows = [i for i, y in enumerate(labels) if y is not None]
-        lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, tol=1e-6)
+        lr = LogisticRegression(**HEAD_FIT[name], max_iter=5000, tol=1e-6)
         lr.fit(xs[HEAD_VIEW[name]][rows], [labels[i] for i in rows])
         # float16 coefficients: the artefact stays small and a rebuild rounds to the same bits
         fitted[name] = Head(tuple(str(c) for c in lr.classes_), lr.coef_.astype(np.float16).astype(np.float64),
@@ -205,22 +210,36 @@ def fit_text_model(texts: list[str], heads: dict[str, list[str | None]], *, C: f
 
 @dataclass
 class Calibration:
-    """P(the corpus answers this question) from [domain score, retrieval strength, coverage]."""
+    """P(the corpus answers this question) from [domain score, retrieval strength, coverage,
+    best-passage overlap] (knowledge.decide.answer_features).
+
+    Plus one piece of evidence a linear map cannot weigh: every query term in one passage, with a
+    BM25 per term beyond what 90 % of answerable training questions reach (`strong_strength`).
+    Then the corpus answers whatever the domain score says (a document an admin just added has
+    words no training text had); `strong_confidence` is the share of training questions meeting
+    that test that were answerable."""
     coef: tuple[float, ...]
     intercept: float
     threshold: float  # abstain below this probability
+    strong_strength: float = float("inf")
+    strong_confidence: float = 0.0
 
     def prob(self, feats: tuple[float, ...]) -> float:
         z = self.intercept + sum(c * f for c, f in zip(self.coef, feats))
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        p = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        if len(feats) >= 4 and feats[3] >= 1.0 and feats[1] >= self.strong_strength:
+            p = max(p, self.strong_confidence)
+        return p
 
     def to_dict(self) -> dict:
         return {"coef": [round(c, 6) for c in self.coef], "intercept": round(self.intercept, 6),
-                "threshold": self.threshold}
+                "threshold": self.threshold, "strong_strength": round(self.strong_strength, 6),
+                "strong_confidence": round(self.strong_confidence, 6)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Calibration":
-        return cls(tuple(float(c) for c in d["coef"]), float(d["intercept"]), float(d["threshold"]))
+        return cls(tuple(float(c) for c in d["coef"]), float(d["intercept"]), float(d["threshold"]),
+                   float(d["strong_strength"]), float(d["strong_confidence"]))
 
 
 def domain_score(probs: dict[str, float]) -> float:

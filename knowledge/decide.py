@@ -12,7 +12,8 @@ Everything else is decided by trained models (`knowledge.classifier`, built by
   headline) -> escalate, violation_report; a question about today's office holders or results
   -> abstain, current_fact;
 - the answerability calibration turns the classifier's domain score and the retrieval strength
-  (best BM25 per query term, share of the query's terms the corpus has) into a probability that
+  (best BM25 per query term, share of the query's terms the corpus has, share of them in the best
+  passage) into a probability that
   the corpus answers the question. That probability is the answer's `confidence`; below
   `ABSTAIN_BELOW` (the threshold stored in the artefact, 0.5: "more likely not answered than
   answered") the engine abstains rather than quote something weakly related.
@@ -28,9 +29,9 @@ from . import classifier as clf
 from .model import BERITA, Decision
 from .text import tokens
 
-_PERSON = r"(?:admin|staf|staff|petugas|operator|manusia|orang asli|cs|customer service|pegawai bawaslu)"
-# a person of the election machinery is a subject of questions, not whom the sender wants to talk to
-_NOT_DESK = r"(?!\s+(?:kpps|pps|ppk|ppl|tps|pemilu|pemilihan|kpu|bawaslu|panwas\w*|pengawas|pemutakhiran|desa|kelurahan))"
+_PERSON = r"(?:admin|staf|staff|petugas|operator|manusia|orang asli|orang bawaslu|cs|customer service|pegawai bawaslu)"
+# an officer of the polls is a subject of questions, not whom the sender wants to talk to (the desk is Bawaslu's)
+_NOT_DESK = r"(?!\s+(?:kpps|pps|ppk|ppl|tps|pemilu|pemilihan|kpu|panwas\w*|pengawas|pemutakhiran|desa|kelurahan))"
 _HUMAN = re.compile(
     rf"\b(?:sambung(?:kan)?|hubung(?:kan|i)|terhubung|bicara|berbicara|ngobrol|chat|dilayani|diladeni)\b"
     rf"[^.?!]{{0,30}}\b{_PERSON}\b{_NOT_DESK}"
@@ -99,19 +100,24 @@ def _index_vocabulary(lexical) -> frozenset[str]:
     return v
 
 
-def retrieval_features(lexical, core: str) -> tuple[float, float]:
-    """(log(1 + best BM25 score per query term), share of the query's terms the index holds)."""
+def retrieval_features(lexical, core: str) -> tuple[float, float, float]:
+    """(log(1 + best BM25 score per query term), share of the query's terms the index holds,
+    share of them in the best passage). The last one is how a document an admin just added, with
+    words no training text had, still counts as the corpus answering."""
     toks = set(tokens(core))
     if not toks or lexical is None or not lexical.passages:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0
     vocab = _index_vocabulary(lexical)
     coverage = sum(1 for t in toks if t in vocab) / len(toks)
     hits = lexical.search(core, k=1)
-    top = hits[0][1] if hits else 0.0
-    return math.log1p(top / len(toks)), coverage
+    if not hits:
+        return 0.0, coverage, 0.0
+    i, top = hits[0]
+    overlap = len(toks & set(lexical.doc_tokens[i])) / len(toks)
+    return math.log1p(top / len(toks)), coverage, overlap
 
 
-def answer_features(probs: dict[str, float], lexical, core: str) -> tuple[float, float, float]:
+def answer_features(probs: dict[str, float], lexical, core: str) -> tuple[float, ...]:
     return (clf.domain_score(probs), *retrieval_features(lexical, core))
 
 

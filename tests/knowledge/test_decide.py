@@ -15,7 +15,7 @@ from knowledge.model import Decision
 def test_a_third_person_report_headline_goes_to_staff(engine, q):
     ans = engine.answer(q)
     assert (ans.decision, ans.reason) == (Decision.ESCALATE, "violation_report"), ans.confidence
-    assert "petugas" in ans.text and not ans.quotes
+    assert "petugas" in ans.message and not ans.quotes
 
 
 @pytest.mark.parametrize("q", [
@@ -81,3 +81,17 @@ def test_questions_outside_election_law_abstain_with_low_confidence_of_an_answer
     assert ans.decision == Decision.ABSTAIN and not ans.quotes
     # the abstention says how sure it is that the corpus does NOT answer
     assert ans.confidence > 1 - clf.shipped().calibration.threshold
+
+
+def test_a_document_with_words_no_training_text_had_still_answers(fixture_passages):
+    # an admin-added rule: its words ("akun") are in no generated question, and in out-of-scope texts
+    from knowledge.engine import Engine
+    from knowledge.model import Passage
+
+    rule = Passage(id="perbawaslu-x@v1#pasal-4", doc_id="perbawaslu-x", title="Pengawasan Siaran Kampanye",
+                   pasal="4",
+                   text="(1) Akun resmi kampanye di media sosial paling banyak 12 (dua belas) akun.")
+    eng = Engine(list(fixture_passages) + [rule])
+    ans = eng.answer("Berapa jumlah akun resmi kampanye di media sosial?")
+    assert ans.decision == Decision.ANSWER, (ans.reason, ans.confidence)
+    assert ans.sources[0].passage.id == rule.id
