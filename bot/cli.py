@@ -231,7 +231,9 @@ def answer_json(ans, qid=None) -> dict:
         "sources": [
             {"citation": s.citation.label, "doc_id": s.passage.doc_id, "title": s.passage.title,
              "pasal": s.passage.pasal, "ayat": s.passage.ayat, "status": s.citation.status, "url": s.passage.url,
-             "note": s.citation.note, "passage_id": s.passage.id, "text": s.passage.text, "score": s.score}
+             "note": s.citation.note, "passage_id": s.passage.id, "text": s.passage.text, "score": s.score,
+             # issue 11: the article's own legal effects (amended, given a new meaning, void, ...)
+             "effects": [e.as_json() for e in s.citation.effects]}
             for s in ans.sources
         ],
     }
@@ -311,14 +313,18 @@ def sources() -> None:
 
     latest, audit = _admin(settings, fetch)
     t = Table(title="Sumber")
-    for col in ("doc_id", "jenis", "status", "oleh", "versi", "pasase", "dimuat", "judul"):
-        t.add_column(col)
+    for col in ("doc_id", "jenis", "tanggal", "status", "oleh", "versi", "pasase", "dimuat", "judul", "url"):
+        t.add_column(col, overflow="fold")
     for d in engine.documents():
         v = latest.get(d["doc_id"])
         when = v.ingested_at.strftime("%Y-%m-%d %H:%M") if v else "korpus bawaan"
-        t.add_row(d["doc_id"], d["doc_type"], d["status"], d["status_by"] or "", str(d["version"]),
-                  str(d["passages"]), when, d["title"][:70])
+        t.add_row(d["doc_id"], d["doc_type"], d.get("date") or (str(d["year"]) if d.get("year") else ""), d["status"],
+                  d["status_by"] or "", str(d["version"]), str(d["passages"]), when, d["title"][:70], d["url"] or "")
     out.print(t)
+    pending = engine.pending_effects()
+    if pending:
+        out.print("Efek hukum menunggu dokumen sasarannya: " + "; ".join(
+            f"{e.kind} {e.target.format()} oleh {e.by}" for e in pending))
     a = Table(title="Riwayat perubahan (audit)")
     for col in ("waktu (UTC)", "oleh", "aksi", "doc_id", "rincian"):
         a.add_column(col)

@@ -13,21 +13,30 @@ _PAGE_HEADER = re.compile(r"P\s?R\s?E\s?S\s?I\s?[DO]\s?E\s?N\s+REPUBLIK\s+INDONE
 _PASAL_NUM = re.compile(r"\b[Pp]asal\s+([0-9IlOoSg|]{1,4})(?=[A-Z]?\b)")
 _DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0", "S": "5", "g": "9"})
 _AYAT_NUM = re.compile(r"\(([0-9Il]{1,2})\)")
+# "(21 Ketentuan", "ayat (21," : the closing parenthesis of "(2)" read as "1" (UU 7/2023)
+_AYAT_PAREN_AS_1 = re.compile(r"\((\d)1(?=[ \t,.;]|\n)")
 
 
-def _fix_pasal(m: re.Match) -> str:
+_ROMAN = {"I", "II", "III", "IV", "V"}
+
+
+def _fix_pasal(m: re.Match, keep_roman: bool = False) -> str:
     tok = m.group(1)
+    if keep_roman and tok in _ROMAN:  # an amendment law's own "Pasal I" / "Pasal II"
+        return m.group(0)
     fixed = tok.translate(_DIGITS)
     if not fixed.isdigit():
         return m.group(0)
     return f"Pasal {fixed}"
 
 
-def clean_ocr(text: str) -> str:
+def clean_ocr(text: str, *, keep_roman: bool = False) -> str:
+    """`keep_roman`: the text is an amendment law, whose "Pasal I" / "Pasal II" are its own articles."""
     text = _CARET.sub("", text)
     text = _PAGE_HEADER.sub(" ", text)
-    text = _PASAL_NUM.sub(_fix_pasal, text)
+    text = _PASAL_NUM.sub(lambda m: _fix_pasal(m, keep_roman), text)
     text = _AYAT_NUM.sub(lambda m: "(" + m.group(1).replace("I", "1").replace("l", "1") + ")", text)
+    text = _AYAT_PAREN_AS_1.sub(r"(\1)", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
     return text
 

@@ -25,7 +25,8 @@ TITLE_RE = re.compile(
     re.S,
 )
 # Amendment instructions inside "Pasal I" of an amendment law.
-INSTRUCTION = re.compile(r"^\d+\.\s+(?=.*\b(?:diubah|disisipkan|dihapus|ditambah(?:kan)?)\b)")
+INSTRUCTION = re.compile(r"^\d+\.\s+(?=.*\b(?:diubah|disisipkan|dihapus|ditambah(?:kan)?)\b"
+                         r"|Ketentuan\s+(?:baris|tabel|Lampiran)\b)")  # issue 11: UU 7/2023's Lampiran tables
 INSTR_TARGET = re.compile(r"Pasal\s+(\d+[A-Z]?)")
 
 # Markers that start a new logical line even in the middle of a physical one.

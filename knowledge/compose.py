@@ -81,8 +81,13 @@ def best_span(passage_text: str, query: str, limit: int = QUOTE_MAX) -> str:
     return span
 
 
-def compose(answer: Answer, query_for_quote: str) -> Answer:
-    """Fill answer.text (and quotes) from its decision, reason and sources."""
+def compose(answer: Answer, query_for_quote: str, court: dict | None = None) -> Answer:
+    """Fill answer.text (and quotes) from its decision, reason and sources.
+
+    `court` (issue 11, built by the engine from knowledge/effects.py): passage id -> [(notice, ruling
+    Source or None, verbatim span of it or None)]. A quoted article with a court effect gets the
+    notice and the ruling's words BEFORE its own quote.
+    """
     if answer.decision != Decision.ANSWER:
         msg = MESSAGES.get(answer.reason, MESSAGES["no_match"])
         if answer.decision == Decision.ESCALATE:
@@ -101,17 +106,28 @@ def compose(answer: Answer, query_for_quote: str) -> Answer:
         span = best_span(src.passage.text, query_for_quote)
         assert span and span in src.passage.text, "a quote must be a verbatim substring of its passage"
         quotes.append(Quote(src.passage.id, span))
-    answer.quotes = quotes
-
     lines = ["Menurut sumber yang saya temukan:"]
     by_id = {s.passage.id: s for s in answer.sources}
-    for q in quotes:
+    court_quotes: list[Quote] = []
+    for q in list(quotes):
+        for text, ruling, span in (court or {}).get(q.passage_id, []):
+            lines.append("")
+            lines.append(text)
+            if ruling is not None and span:
+                assert span in ruling.passage.text, "a quote must be a verbatim substring of its passage"
+                if ruling.passage.id not in by_id:
+                    answer.sources.append(ruling)
+                    by_id[ruling.passage.id] = ruling
+                court_quotes.append(Quote(ruling.passage.id, span))
+                lines.append(f"«{span}»")
+                lines.append(f"— {ruling.citation.label}")
         c = by_id[q.passage_id].citation
         lines.append("")
         lines.append(f"«{q.text}»")
         lines.append(f"— {c.label}")
         if c.note:
             lines.append(f"  ({c.note})")
+    answer.quotes = quotes + court_quotes
     lines.append("")
     lines.append("Sumber:")
     for n, s in enumerate(answer.sources[:5], 1):

@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass
 
 from .cite import citation
-from .compose import check_quotes, compose
+from .compose import best_span, check_quotes, compose
+from .effects import COURT_KINDS, DICABUT as _REPEALED, DITOLAK, Effect, chain_lines, notice
 from .decide import asks_current_fact, classify, in_domain, retrieval_confidence
 from .lexical import LexicalIndex
 from .model import BERITA, Answer, Decision, Passage, Source
@@ -38,10 +39,11 @@ class Engine:
         self.top_k = top_k
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()  # one writer at a time (the swap itself takes _lock)
+        self._effects: list[Effect] = []  # admin-recorded article effects (issue 11), part of every snapshot
         self._state = self._build(passages)
 
     def _build(self, passages: list[Passage]) -> _State:
-        catalog = Catalog(passages)
+        catalog = Catalog(passages, self._effects)
         lexical = LexicalIndex(passages, sections=catalog.sections())
         return _State(catalog, Retriever(catalog, lexical, self.dense, self.dense_weight))
 
@@ -92,6 +94,31 @@ class Engine:
                 self._state = state
             return len(hit)
 
+    def set_article_effects(self, effects: list[Effect]) -> None:
+        """Replace the admin-recorded article effects (/status … dimaknai oleh …) in one swap."""
+        with self._write_lock:
+            self._effects = list(effects)
+            state = self._build(self._state.catalog.passages)
+            with self._lock:
+                self._state = state
+
+    def article_effects(self, passage_id: str) -> list[Effect]:
+        cat = self._state.catalog
+        p = cat.by_id.get(passage_id)
+        return cat.article_effects(p) if p is not None else []
+
+    def article_chain(self, passage_id: str) -> list[str]:
+        """The article's full chain in Indonesian, for the «Pasal lengkap» view."""
+        cat = self._state.catalog
+        p = cat.by_id.get(passage_id)
+        if p is None:
+            return []
+        effects = [e for e in cat.article_effects(p) if e.kind not in ("diubah", "dihapus")]
+        return chain_lines(p, versions=cat.chain(p), effects=effects, index=cat.effects)
+
+    def pending_effects(self) -> list[Effect]:
+        return self._state.catalog.effects.pending()
+
     def document_passages(self, doc_id: str) -> list[Passage]:
         return [p for p in self._state.catalog.passages if p.doc_id == doc_id]
 
@@ -114,8 +141,11 @@ class Engine:
         sources = []
         for s in scored:
             status, by = state.catalog.status(s.passage)
+            effects = state.catalog.article_effects(s.passage)
             sources.append(Source(s.passage, citation(s.passage, status=status, status_by=by,
-                                                      chain=state.catalog.chain(s.passage)), round(s.score, 6)))
+                                                      chain=state.catalog.chain(s.passage), effects=tuple(effects),
+                                                      effect_notes=_effect_notes(effects, state.catalog)),
+                                  round(s.score, 6)))
         direct = bool(scored and scored[0].direct)
         n_terms = len(set(tokens(normalized)))
         top_lex = max((s.lexical for s in scored[:3]), default=0.0)
@@ -135,7 +165,7 @@ class Engine:
             decision, reason, confidence = Decision.ANSWER, "retrieved", conf
         ans = Answer(question=q, decision=decision, text="", confidence=round(confidence, 3), sources=sources,
                      reason=reason)
-        compose(ans, normalized)
+        compose(ans, normalized, court=_court_notices(state.catalog, sources[:2], normalized))
         check_quotes(ans)
         ans.latency_ms = round((time.perf_counter() - t0) * 1000, 2)
         return ans
@@ -154,11 +184,47 @@ class Engine:
             counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
         out = []
         for d, p in sorted(cat.docs.items(), key=lambda kv: (kv[1].doc_type, -(kv[1].year or 0), kv[0])):
-            out.append({"doc_id": d, "title": p.title, "doc_type": p.doc_type, "status": p.status,
-                        "status_by": p.status_by, "passages": counts[d], "url": p.url, "version": p.version,
-                        "quality": p.quality})
+            status, by = cat.status(p) if cat.effects.repeals(d) else (p.status, p.status_by)
+            by = ",".join(by) if isinstance(by, list) else by
+            out.append({"doc_id": d, "title": p.title, "doc_type": p.doc_type, "status": status,
+                        "status_by": by, "passages": counts[d], "url": p.url, "version": p.version,
+                        "quality": p.quality, "date": p.date, "year": p.year,
+                        "effects": [e.as_json() for e in cat.effects.stated_by(d)]})
         return out
 
     @property
     def size(self) -> int:
         return len(self._state.catalog.passages)
+
+
+# -- court effects in answers (issue 11) ----------------------------------------------------------
+_SHORT = {"dimaknai": "dimaknai lain oleh", "dibatalkan": "dinyatakan tidak mempunyai kekuatan hukum mengikat oleh",
+          "ditolak": "diuji, permohonan ditolak (tetap berlaku) oleh", "dicabut": "dicabut oleh"}
+FULL_AMAR_MAX = 3600  # an amar item up to this length is quoted whole
+
+
+def _effect_notes(effects: list[Effect], catalog: Catalog) -> list[str]:
+    out = []
+    for e in effects:
+        if e.kind in _SHORT and (e.kind != _REPEALED or e.target.pasal):
+            loc = e.target.location()
+            out.append(f"{loc + ' ' if loc else ''}{_SHORT[e.kind]} {catalog.effects.name(e.by)}")
+    return out
+
+
+def _court_notices(catalog: Catalog, sources: list[Source], query: str) -> dict:
+    """passage id -> [(notice sentence, Source of the ruling passage or None, verbatim span or None)]."""
+    out: dict[str, list] = {}
+    for src in sources:
+        for e in src.citation.effects:
+            if e.kind not in COURT_KINDS and not (e.kind == _REPEALED and e.target.pasal):
+                continue
+            ruling = catalog.by_id.get(e.passage_id) if e.passage_id else None
+            span = None
+            if ruling is not None:
+                whole = e.kind != DITOLAK and len(ruling.text) <= FULL_AMAR_MAX
+                span = ruling.text if whole else best_span(ruling.text, query, limit=700)
+                status, by = catalog.status(ruling)
+                ruling = Source(ruling, citation(ruling, status=status, status_by=by), 0.0)
+            out.setdefault(src.passage.id, []).append((notice(e, catalog.effects), ruling, span))
+    return out

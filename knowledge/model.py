@@ -23,7 +23,8 @@ PKPU = "PKPU"
 PERBAWASLU = "Perbawaslu"
 BERITA = "berita"
 JAWABAN_PETUGAS = "jawaban petugas"
-DOC_TYPES = (UUD, UU, PERPPU, PKPU, PERBAWASLU, BERITA, JAWABAN_PETUGAS, "lainnya")
+PUTUSAN_MK = "putusan_mk"  # a Constitutional Court ruling (issue 11)
+DOC_TYPES = (UUD, UU, PERPPU, PKPU, PERBAWASLU, PUTUSAN_MK, BERITA, JAWABAN_PETUGAS, "lainnya")
 
 # Passage kinds.
 KIND_PASAL = "pasal"
@@ -31,6 +32,8 @@ KIND_PENJELASAN = "penjelasan"
 KIND_NEWS = "berita"
 KIND_FAQ = "faq"
 KIND_TEXT = "teks"
+KIND_AMAR = "amar"  # one item of a ruling's amar (dictum), verbatim
+KIND_PERTIMBANGAN = "pertimbangan"  # the Court's own reasoning summary / conclusions
 
 
 class Decision(str, Enum):
@@ -73,6 +76,11 @@ class Passage:
     place: str | None = None
     version: int = 1
     hash: str = ""
+    # Legal effect this passage states on another document (issue 11; see knowledge/effects.py):
+    # an amar item, a repeal clause. `target` is "<doc id>" or "<doc id>:pasal-N[/ayat-M][/huruf-x]".
+    effect: str | None = None  # "dimaknai" | "dibatalkan" | "ditolak" | "dicabut"
+    target: str | None = None
+    item: str | None = None  # amar item ("2", "provisi", "pokok")
 
     def to_metadata(self) -> dict:
         """Flat metadata (Chroma accepts only str/int/float/bool, no None)."""
@@ -103,6 +111,7 @@ class Citation:
     status: str = BERLAKU
     url: str | None = None
     note: str | None = None  # "sudah dicabut oleh UU No. 7 Tahun 2017", amendment chain, OCR warning
+    effects: tuple = ()  # article-level legal effects (knowledge.effects.Effect), oldest first
 
 
 @dataclass(frozen=True)

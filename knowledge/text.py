@@ -84,6 +84,9 @@ INTENTS: list[tuple[re.Pattern, str]] = [
     # "not on the voter list", "what to bring to the polling station" -> voting with an ID card
     (re.compile(r"\btidak terdaftar\b|\bbelum terdaftar\b|\b(dibawa|bawa|membawa)\b.*\b(tps|memilih|nyoblos)\b"),
      "pemilih tidak terdaftar menggunakan kartu tanda penduduk paspor"),
+    # "ambang batas pencalonan", "threshold": the law's "persyaratan perolehan paling sedikit … %" (issue 11)
+    (re.compile(r"\bambang\s*batas\b|\bthreshold\b"),
+     "persyaratan perolehan paling sedikit persen kursi suara sah mendaftarkan mengusulkan pasangan calon"),
 ]
 
 # Interrogatives and chat filler: meaningful in a sentence, noise for retrieval.
