@@ -60,6 +60,10 @@ async def admin_post_init(app: Application) -> None:
             else:
                 svc.live.overrides[doc_id] = (status, by)
         log.info("applied %d legal-status corrections", len(overrides))
+    effects = await svc.admin_log.article_effects()  # issue 11: /status … pasal N … dimaknai oleh …
+    if effects:
+        await asyncio.to_thread(svc.live.engine.set_article_effects, effects)
+        log.info("applied %d article effects recorded by admins", len(effects))
 
 
 async def news_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -134,9 +134,33 @@ class AdminLog:
             s.add(AuditEntry(at=utcnow(), actor=actor[:128], action=STATUS, doc_id=doc_id, detail=detail))
 
     async def overrides(self) -> dict[str, tuple[str, str | None]]:
+        """Document-level status corrections (article-level records are `article_effects`)."""
         async with self.db.sessions() as s:
             rows = await s.execute(select(SourceStatus))
-            return {r.doc_id: (r.status, r.status_by) for r in rows.scalars()}
+            return {r.doc_id: (r.status, r.status_by) for r in rows.scalars() if ":" not in r.doc_id}
+
+    # issue 11: article-level effects recorded by an admin live in source_status under the article's
+    # target key ("uu-10-2016:pasal-40/ayat-1"); see bot/article_status.py
+    async def article_effects(self) -> list:
+        from .article_status import effects_from_rows
+
+        async with self.db.sessions() as s:
+            rows = await s.execute(select(SourceStatus))
+            return effects_from_rows({r.doc_id: (r.status, r.status_by) for r in rows.scalars() if ":" in r.doc_id})
+
+    async def set_article_effect(self, actor: str, key: str, kind: str, by: str | None) -> None:
+        """Record (or, with kind "berlaku", clear) an article effect; audit-logged."""
+        async with self.db.sessions.begin() as s:
+            row = await s.get(SourceStatus, key)
+            if kind == "berlaku":
+                if row is not None:
+                    await s.delete(row)
+            elif row is None:
+                s.add(SourceStatus(doc_id=key, status=kind, status_by=by, set_at=utcnow(), actor=actor))
+            else:
+                row.status, row.status_by, row.set_at, row.actor = kind, by, utcnow(), actor
+            s.add(AuditEntry(at=utcnow(), actor=actor[:128], action=STATUS, doc_id=key[:200],
+                             detail=kind + (f" oleh {by}" if by else "")))
 
     async def recent(self, limit: int = 10, doc_id: str | None = None) -> list[AuditEntry]:
         async with self.db.sessions() as s:

@@ -217,7 +217,15 @@ def _engine(settings: Settings, *, auto_ingest: bool = True):
     elif store.count() == 0 and auto_ingest:
         err.print("Indeks masih kosong: mengindeks korpus bawaan dulu (sekali saja)…")
         ingest_sources(settings, [], store=store)
-    return build_engine(settings, store=store)
+    engine = build_engine(settings, store=store)
+    try:  # issue 11: article effects recorded by admins (/status … pasal N … dimaknai oleh …)
+        effects = _admin(settings, lambda log: log.article_effects())
+    except Exception as exc:  # noqa: BLE001  no database: answer from the texts alone
+        err.print(f"[yellow]Catatan:[/] catatan efek pasal dari admin tidak terbaca ({type(exc).__name__}).")
+        effects = []
+    if effects:
+        engine.set_article_effects(effects)
+    return engine
 
 
 def answer_json(ans, qid=None) -> dict:

@@ -231,8 +231,10 @@ def citation_label(p: Passage) -> str:
     return head
 
 
-def render_passage(p: Passage, *, label: str | None = None, url: str | None = None) -> list[str]:
-    """The full text of a passage, for the "Lihat pasal lengkap" button."""
+def render_passage(p: Passage, *, label: str | None = None, url: str | None = None,
+                   chain: Sequence[str] = ()) -> list[str]:
+    """The full text of a passage, for the "Lihat pasal lengkap" button. `chain`: the article's full
+    chain of legal effects (Engine.article_chain, issue 11), shown above the text."""
     label = label or citation_label(p)
     lines = [f"📖 <b>{link(label, url or p.url)}</b>"]
     if p.title and p.title != label:
@@ -250,6 +252,8 @@ def render_passage(p: Passage, *, label: str | None = None, url: str | None = No
         lines.append("⚠️ <b>Perhatian:</b> ketentuan ini sudah diubah; periksa perubahannya.")
     if p.quality == "ocr":
         lines.append("⚠️ Teks berasal dari pindaian (OCR) dan mungkin mengandung salah ketik.")
+    if chain:
+        lines.append("⚖️ <b>Riwayat pasal:</b>\n" + "\n".join(f"• {esc(c)}" for c in chain))
     doc = "\n".join(lines) + "\n\n" + f"<blockquote>{esc(p.text.strip())}</blockquote>"
     return cap_messages(split_html(doc), MAX_ANSWER_MESSAGES)
 

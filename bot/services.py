@@ -73,6 +73,10 @@ class Services:
     async def passage(self, passage_id: str) -> Passage | None:
         return await self._off_loop(self.engine.passage, passage_id)
 
+    async def article_chain(self, passage_id: str) -> list[str]:
+        chain = getattr(self.engine, "article_chain", None)  # test fakes may not have it
+        return await self._off_loop(chain, passage_id) if chain else []
+
     async def documents(self) -> list[dict]:
         return await self._off_loop(self.engine.documents)
 

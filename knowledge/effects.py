@@ -83,8 +83,11 @@ class Effect:
     passage_id: str | None = None  # the passage stating it (quoted verbatim); None for admin records
     origin: str = "teks"  # "teks" (read from a text) | "admin" (recorded by an admin)
 
-    def as_json(self) -> dict:
-        return {"kind": self.kind, "by": self.by, "item": self.item}
+    def as_json(self, *, target: bool = False) -> dict:
+        out = {"kind": self.kind, "by": self.by, "item": self.item}
+        if target:
+            out["target"] = self.target.format()
+        return out
 
 
 def effects_from_passages(passages: list[Passage]) -> list[Effect]:
@@ -118,6 +121,9 @@ def compact_law(doc_id: str) -> str:
         return f"{prefix} {parts[1]}/{parts[2]}"
     if doc_id.startswith("uud"):
         return "UUD 1945"
+    m = re.fullmatch(r"putusan-mk-(\d+)-(\d{4})", doc_id)
+    if m:  # a ruling not in the index (an admin record): its number as far as the id tells
+        return f"Putusan MK Nomor {m.group(1)} Tahun {m.group(2)}"
     return doc_id
 
 

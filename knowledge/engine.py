@@ -102,6 +102,9 @@ class Engine:
             with self._lock:
                 self._state = state
 
+    def admin_effects(self) -> list[Effect]:
+        return list(self._effects)
+
     def article_effects(self, passage_id: str) -> list[Effect]:
         cat = self._state.catalog
         p = cat.by_id.get(passage_id)
@@ -189,7 +192,7 @@ class Engine:
             out.append({"doc_id": d, "title": p.title, "doc_type": p.doc_type, "status": status,
                         "status_by": by, "passages": counts[d], "url": p.url, "version": p.version,
                         "quality": p.quality, "date": p.date, "year": p.year,
-                        "effects": [e.as_json() for e in cat.effects.stated_by(d)]})
+                        "effects": [e.as_json(target=True) for e in cat.effects.stated_by(d)]})
         return out
 
     @property

@@ -30,6 +30,7 @@ from knowledge.model import DICABUT, DIUBAH, STATUSES
 from knowledge.store import IndexMismatch, StoreError
 
 from .. import admin_messages as am
+from .. import article_status
 from ..render import esc, split_html
 from ..services import services
 
@@ -224,6 +225,14 @@ async def on_admin_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             f"• <code>{esc(d['doc_id'])}</code> — {esc(d['title'][:90])}\n"
             f"  {d['passages']} pasase · {esc(status)} · versi {d['version']} · dimuat {_when(v.ingested_at if v else None)}"
         )
+        for e in d.get("effects") or []:  # issue 11: what this ruling / regulation does to other articles
+            lines.append(f"  ↳ {esc(e['kind'])} <code>{esc(e.get('target', ''))}</code>"
+                         + (f" (amar {esc(e['item'])})" if e.get("item") else ""))
+    admin_effects = svc.live.engine.admin_effects() if svc.live is not None else []
+    if admin_effects:
+        lines.append("")
+        lines.append("📌 <b>Efek pasal yang dicatat admin</b>")
+        lines += [f"• <code>{esc(article_status.describe(e))}</code>" for e in admin_effects]
     lines.append("")
     lines.append(am.SOURCES_AUDIT)
     if not audit:
@@ -297,6 +306,9 @@ async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     msg = update.effective_message
     args = context.args or []
+    if article_status.is_article_command(args):  # issue 11: one article's effect
+        await _on_article_status(update, context, args)
+        return
     if len(args) < 2 or (len(args) > 2 and (args[2].lower() != "oleh" or len(args) != 4)):
         await msg.reply_text(am.STATUS_USAGE)
         return
@@ -316,6 +328,32 @@ async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = am.STATUS_DONE.format(doc_id=esc(doc_id), label=esc(status_label(status, by)), passages=n)
     if by and not all(svc.live.has(b) for b in by.split(",")):
         text += "\n" + am.STATUS_UNKNOWN_BY.format(by=esc(by))
+    await msg.reply_text(text)
+
+
+async def _on_article_status(update: Update, context, args: list[str]) -> None:
+    svc = services(context)
+    msg = update.effective_message
+    got = article_status.parse(args)
+    if isinstance(got, str):
+        await msg.reply_text(got)
+        return
+    target, kind, by = got
+    if svc.admin_log:
+        await svc.admin_log.set_article_effect(actor(update), target.format(), kind, by)
+        effects = await svc.admin_log.article_effects()
+    else:
+        effects = [e for e in svc.live.engine.admin_effects() if e.target != target]
+        if kind != article_status.CLEAR:
+            effects.append(article_status.Effect(kind, target, by, origin="admin"))
+    await asyncio.to_thread(svc.live.engine.set_article_effects, effects)
+    where = f"{target.location()} <code>{esc(target.doc_id)}</code>"
+    if kind == article_status.CLEAR:
+        text = f"✅ Catatan efek untuk {where} dihapus. Berlaku seketika."
+    else:
+        text = f"✅ {where} sekarang tercatat <b>{esc(kind)}</b> oleh <code>{esc(by)}</code>. Berlaku seketika."
+        if not svc.live.has(target.doc_id):
+            text += f"\nCatatan: <code>{esc(target.doc_id)}</code> belum ada di basis pengetahuan; efek diterapkan saat dimuat."
     await msg.reply_text(text)
 
 

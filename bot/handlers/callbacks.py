@@ -73,7 +73,8 @@ async def on_passage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await query.answer()
     msg = _message(update)
     chat_id = msg.chat_id if msg is not None else query.from_user.id
-    for i, chunk in enumerate(render_passage(passage, label=row.get("label"), url=row.get("url"))):
+    chain = await svc.article_chain(passage.id)  # issue 11: amended / given a new meaning / void by …
+    for i, chunk in enumerate(render_passage(passage, label=row.get("label"), url=row.get("url"), chain=chain)):
         reply = (
             ReplyParameters(msg.message_id, allow_sending_without_reply=True) if msg is not None and i == 0 else None
         )

@@ -256,3 +256,52 @@ async def test_admin_sources_lists_counts_versions_and_audit(admin_bot):
     assert "dicabut oleh UU No. 7 Tahun 2017" in text  # uu-8-2012's status
     assert "korpus bawaan" in text
     assert f"telegram:{ADMIN} · ingest {DOC_ID}" in text
+
+
+# ------------------------------------------------------------------------------ issue 11
+async def test_synthetic_pkpu_upload_repealing_an_earlier_one_marks_it_dicabut(admin_bot):
+    from tests.synthetic_regs import pkpu
+
+    bot = admin_bot
+    first = await upload(bot, pkpu(5, 2099, days=10).encode(), "pkpu 5 2099.md", "text/markdown")
+    assert first.text.startswith("✅") and "Peraturan Komisi Pemilihan Umum Nomor 5 Tahun 2099" in first.text
+    question = "berapa lama daftar pemilih sementara diumumkan di kantor desa?"
+    before = await ask_text(bot, question)
+    assert "10 (hari) hari" in before and "dicabut oleh PKPU No. 7 Tahun 2099" not in before
+    second = await upload(bot, text_pdf(pkpu(7, 2099, days=14, repeals=(5, 2099))), "pkpu 7 2099.pdf",
+                          "application/pdf")
+    assert second.text.startswith("✅"), second.text
+    docs = {d["doc_id"]: d for d in bot.engine.documents()}
+    assert docs["pkpu-5-2099"]["status"] == "dicabut" and docs["pkpu-5-2099"]["status_by"] == "pkpu-7-2099"
+    assert docs["pkpu-7-2099"]["status"] == "berlaku"
+    answer = await ask_text(bot, question)
+    assert "14 (hari) hari" in answer
+    if "10 (hari) hari" in answer:  # the repealed text may still be shown, but never as law in force
+        assert "dicabut oleh PKPU No. 7 Tahun 2099" in answer
+    sumber = await command(bot, ADMIN, "/sumber")
+    assert "pkpu-5-2099" in sumber.text and "dicabut oleh PKPU No. 7 Tahun 2099" in sumber.text
+    assert "↳ dicabut pkpu-5-2099" in sumber.text  # what the later PKPU does, listed with it
+
+
+async def test_status_records_an_article_effect_audit_logged_and_shown_in_sumber(admin_bot):
+    bot = admin_bot
+    question = "berapa persen syarat partai mengusung calon bupati?"
+    assert "dimaknai" not in await ask_text(bot, question)
+    reply = await command(bot, ADMIN, "/status uu-10-2016 pasal 40 ayat 1 dimaknai oleh putusan-mk-60-2024")
+    assert "Pasal 40 ayat (1)" in reply.text and "dimaknai" in reply.text and "seketika" in reply.text
+    answer = await ask_text(bot, question)
+    assert "Pasal 40 ayat (1) UU 10/2016 telah dimaknai lain oleh Putusan MK Nomor 60 Tahun 2024" in answer
+    admin_log = bot.app.bot_data["services"].admin_log
+    assert [(e.kind, e.target.format(), e.by) for e in await admin_log.article_effects()] == \
+        [("dimaknai", "uu-10-2016:pasal-40/ayat-1", "putusan-mk-60-2024")]
+    assert "uu-10-2016:pasal-40/ayat-1" not in await admin_log.overrides()  # not a document-level status
+    audit = await admin_log.recent(3)
+    assert (audit[0].action, audit[0].doc_id, audit[0].detail) == (
+        "status", "uu-10-2016:pasal-40/ayat-1", "dimaknai oleh putusan-mk-60-2024")
+    sumber = await command(bot, ADMIN, "/sumber")
+    assert "uu-10-2016:pasal-40/ayat-1 dimaknai oleh putusan-mk-60-2024" in sumber.text
+    bad = await command(bot, ADMIN, "/status uu-10-2016 pasal 40 ayat 1 dihilangkan oleh x")
+    assert "tidak dikenal" in bad.text
+    await command(bot, ADMIN, "/status uu-10-2016 pasal 40 ayat 1 berlaku")
+    assert "dimaknai" not in await ask_text(bot, question)
+    assert await admin_log.article_effects() == []

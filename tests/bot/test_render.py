@@ -154,3 +154,16 @@ def test_abstention_never_lists_sources_or_their_warnings(fake_engine):
     ans = Answer("q", Decision.ABSTAIN, "Maaf, di luar cakupan saya.", 0.9, sources=sources)
     plain = valid(render_answer(ans))
     assert "Sumber" not in plain and "Perhatian" not in plain and "dicabut" not in plain
+
+
+def test_pasal_lengkap_shows_the_articles_full_chain_of_legal_effects():
+    from bot.render import render_passage
+    from knowledge.model import Passage
+
+    p = Passage(id="uu-10-2016@v1#pasal-40", doc_id="uu-10-2016", text="(1) Partai Politik …", title="UU 10/2016",
+                number="10", year=2016, pasal="40")
+    chain = ["Pasal 40 diubah oleh UU 10/2016", "Pasal 40 ayat (1) dimaknai lain oleh Putusan MK 60/PUU-XXII/2024 amar angka 2"]
+    html = "".join(render_passage(p, chain=chain))
+    assert "Riwayat pasal" in html and "• Pasal 40 ayat (1) dimaknai lain oleh Putusan MK 60/PUU-XXII/2024 amar angka 2" in html
+    assert html.index("Riwayat pasal") < html.index("<blockquote>")
+    assert "Riwayat pasal" not in "".join(render_passage(p))
