@@ -238,11 +238,6 @@ class TicketStore:
         async with self.db.sessions() as s:
             return await s.get(Ticket, ticket_id)
 
-    async def by_card(self, message_id: int) -> Ticket | None:
-        async with self.db.sessions() as s:
-            res = await s.execute(select(Ticket).where(Ticket.card_message_id == message_id))
-            return res.scalar_one_or_none()
-
     async def open_tickets(self) -> list[Ticket]:
         """Open tickets, oldest first (the queue)."""
         async with self.db.sessions() as s:

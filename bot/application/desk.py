@@ -251,14 +251,14 @@ class Desk:
         return True
 
     async def ticket_for_reply(self, replied_message_id: int) -> Ticket | None:
-        """The ticket a staff-group message (card, reminder, follow-up) belongs to."""
+        """The ticket a staff-group message (card, reminder, follow-up) belongs to.
+
+        Found by (chat id, message id) in the outbox: Telegram's message ids are per chat, so a
+        new staff group (or a migrated one) reuses ids old cards had (issue 13 §10)."""
         if self.staff_chat_id is None:
             return None
-        ticket = await self.tickets.by_card(replied_message_id)
-        if ticket is None:
-            ticket_id = await sent_message_ticket(self.db, self.staff_chat_id, replied_message_id)
-            ticket = await self.tickets.get(ticket_id) if ticket_id else None
-        return ticket
+        ticket_id = await sent_message_ticket(self.db, self.staff_chat_id, replied_message_id)
+        return await self.tickets.get(ticket_id) if ticket_id else None
 
     async def relay(self, n: int, *, staff_id: int, staff_name: str, text: str, chat_id: int,
                     message_id: int) -> str | None:
