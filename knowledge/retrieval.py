@@ -162,7 +162,7 @@ _DEFINITION_Q = [
 ]
 
 
-# "bedanya pemilu legislatif sama pemilu presiden apa?", "perbedaan PPK dan PPS"
+# "bedanya KPU sama Bawaslu apa?", "perbedaan PPK dan PPS"
 _COMPARE_Q = re.compile(
     r"\b(?:apa\s+)?(?:beda(?:nya)?|perbedaan)\s+(?:antara\s+)?(.{2,40}?)\s+(?:dan|dengan|dgn|sama|vs\.?|versus)\s+(.{2,40}?)(?:\s+(?:apa|itu|ya))?\s*\??\s*$",
     re.I)
