@@ -11,7 +11,7 @@ passage ids are looked up in the database. `Callback.data` builds a payload and 
     hq:<conversation>         «Teruskan ke petugas» offered after 👎
     hd:y | hd:n               /hapusdata confirmation
     tk:a|j|t|f:<ticket>       staff card: Ambil / Jawab / Tutup / Jadikan FAQ
-    fq:w:<faq>                withdraw a staff FAQ answer
+    fq:w|p:<faq>              withdraw a staff FAQ answer / publish a reviewed one
     ah:<token>:y|n            admin /hapus confirmation
     rp:anon | rp:done | rp:none   report intake: reporter declines / evidence done / no evidence
 
@@ -66,7 +66,7 @@ STAFF = Callback("hp", ID)
 ESCALATE = Callback("hq", ID)
 DELETE = Callback("hd", r"([yn])")
 TICKET = Callback("tk", rf"([ajtf]):{ID}")
-FAQ = Callback("fq", rf"w:{ID}")
+FAQ = Callback("fq", rf"([wp]):{ID}")
 ADMIN_REMOVE = Callback("ah", r"([A-Za-z0-9_-]{1,16}):([yn])")
 REPORT = Callback("rp", r"(anon|done|none)")
 
@@ -129,6 +129,10 @@ def card_keyboard(ticket_id: int, *, closed: bool) -> Keyboard:
 
 def faq_keyboard(faq_id: int) -> Keyboard:
     return Keyboard.of([Button(dm.BTN_WITHDRAW_FAQ, FAQ.data("w", faq_id))])
+
+
+def faq_review_keyboard(faq_id: int) -> Keyboard:
+    return Keyboard.of([Button(dm.BTN_PUBLISH_FAQ, FAQ.data("p", faq_id))])
 
 
 def reporter_keyboard() -> Keyboard:

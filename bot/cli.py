@@ -16,7 +16,7 @@ from rich.console import Console  # noqa: E402
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from .settings import Settings  # noqa: E402
+from .settings import Settings, SettingsError, load_settings  # noqa: E402
 
 app = typer.Typer(help="Konsultasi Hukum Kepemiluan: bot Telegram tanya-jawab hukum pemilu.", no_args_is_help=True,
                   add_completion=False)
@@ -157,7 +157,7 @@ def _print_summaries(reports, seconds: float) -> None:
 def ingest(targets: list[str] = typer.Argument(None, help="Berkas, folder, atau URL. Kosong = korpus bawaan."),
            quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
     """Ingest documents (the bundled default corpus when none is given)."""
-    settings = Settings()
+    settings = load_settings()
     t0, started = time.perf_counter(), time.time()
     try:
         reports = ingest_sources(settings, list(targets or []), quiet=quiet, record=True)
@@ -230,7 +230,7 @@ def ask(question: Optional[str] = typer.Argument(None, help="Pertanyaan."),
 
     from .render import render_plain
 
-    settings = Settings()
+    settings = load_settings()
     if not jsonl:
         if question is None or not question.strip():
             _fail("Pertanyaan kosong. Contoh: kepemiluan ask \"Apa syarat menjadi calon bupati?\"")
@@ -273,7 +273,7 @@ def eval_cmd(dataset: Path = typer.Argument(..., help="JSONL dengan question, ex
     if not dataset.exists():
         _fail(f"Berkas tidak ditemukan: {dataset}")
     items = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
-    engine = _engine(Settings())
+    engine = _engine(load_settings())
     answers = [answer_json(engine.answer(i["question"]), i.get("id")) for i in items]
     if answers_out:
         answers_out.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in answers), encoding="utf-8")
@@ -290,7 +290,7 @@ def eval_cmd(dataset: Path = typer.Argument(..., help="JSONL dengan question, ex
 @app.command()
 def sources() -> None:
     """List the sources in the index with their status."""
-    settings = Settings()
+    settings = load_settings()
     engine = _engine(settings, auto_ingest=False)
 
     async def fetch(log):
@@ -325,7 +325,7 @@ def remove(doc_id: str) -> None:
     from .application.knowledge_base import KnowledgeBase
     from .audit import cli_actor
 
-    settings = Settings()
+    settings = load_settings()
     store = _open_store(settings)
     engine = Engine([])  # this run's answers do not matter: only the index is written
 
@@ -345,7 +345,7 @@ def reindex() -> None:
 
     from .wiring import build_embedder
 
-    settings = Settings()
+    settings = load_settings()
     embedder = build_embedder(settings)
     kw = dict(path=settings.chroma_path, url=settings.chroma_url, collection=settings.collection)
     try:
@@ -366,7 +366,7 @@ def reindex() -> None:
 @app.command()
 def run() -> None:
     """Run the Telegram bot (KEPEMILUAN_TELEGRAM_TOKEN set) or a terminal chat (no token)."""
-    settings = Settings()
+    settings = load_settings()
     engine, store = _knowledge(settings)
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
         from .terminal import chat
@@ -379,7 +379,11 @@ def run() -> None:
 
 
 def main() -> None:  # pragma: no cover
-    app()
+    try:
+        app()
+    except SettingsError as exc:  # one line for the admin, no traceback
+        err.print(f"[bold red]Gagal:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

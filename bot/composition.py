@@ -87,7 +87,7 @@ def compose(app: Application, settings: Settings, engine: Engine, *, bot: Bot, s
     tickets = TicketStore(db)
     # with a shared database the outbox claims rows under this replica's id (as its leases do)
     outbox = OutboxWorker(db, bot, poll_seconds=settings.outbox_poll_seconds,
-                          holder=None if db.is_sqlite else replica)
+                          holder=None if db.is_sqlite else replica, orphan_wait_s=settings.outbox_orphan_wait_seconds)
     admin_log = AdminLog(db)
     knowledge = KnowledgeBase(engine, live=_live_index(settings, engine, store) if store is not None else None,
                               shared=store, faq_entries=tickets.faq_entries, audit=admin_log, executor=executor)

@@ -58,3 +58,19 @@ def install(app: Application) -> bool:
     app.add_handler(TypeHandler(Update, refresh), group=REFRESH_GROUP)
     app.add_handler(TypeHandler(Update, flush), group=FLUSH_GROUP)
     return True
+
+
+def forget(app: Application, user_id: int) -> int:
+    """Drop the in-memory conversation states of `user_id` (after /hapusdata), so a later
+    persistence flush cannot write them back. Returns how many were dropped."""
+    dropped = 0
+    for group in app.handlers.values():
+        for conv in group:
+            if not isinstance(conv, ConversationHandler):
+                continue
+            states = conv._conversations
+            data = getattr(states, "data", states)
+            for key in [k for k in list(data) if isinstance(k, tuple) and k and k[-1] == user_id]:
+                data.pop(key, None)
+                dropped += 1
+    return dropped

@@ -29,6 +29,7 @@ from .composition import BotServices
 from .context import BotContext
 from .db import utcnow
 from .metrics import ticket_age_bucket
+from .privacy import purge_older_than
 from .shared import leader_only
 from .tickets import TicketStore, aware
 
@@ -42,13 +43,15 @@ NEWS_ACTOR = "news-job"
 
 
 async def purge_old_conversations(context: BotContext) -> None:
-    """The retention purge (settings.log_retention_days)."""
+    """The retention purge (settings.log_retention_days) of everything personal (bot/privacy.py)."""
     svc = context.services
-    deleted = await svc.db.purge_older_than(svc.settings.log_retention_days)
+    days = svc.settings.log_retention_days
+    purged = await purge_older_than(svc.db, days, data_dir=svc.settings.data_dir)
     if svc.ask.shared_limiter is not None:
         await svc.ask.shared_limiter.purge()
-    log.info("retention purge: %d conversations, %d staff requests older than %d days deleted",
-             deleted.conversations, deleted.staff_requests, svc.settings.log_retention_days)
+    log.info("retention purge (%d days): %d conversations, %d tickets, %d outbox rows, %d conversation states, "
+             "%d inbox files deleted", days, purged.conversations, purged.tickets, purged.outbox, purged.states,
+             purged.files)
 
 
 async def remind_overdue(context: BotContext) -> int:

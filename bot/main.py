@@ -29,6 +29,7 @@ def setup_logging(settings: Settings) -> None:
 
 def run_polling(settings: Settings, engine: Engine, store: ChromaStore | None = None) -> None:
     """Blocking entry point. Long polling, or a webhook when settings.webhook_url is set."""
+    settings.check_production()  # SettingsError (one line) before anything starts
     setup_logging(settings)
     if settings.webhook_url:
         run_webhook(settings, engine, store)

@@ -8,7 +8,11 @@ and marks a row sent in the database right after Telegram accepts it.
 - 429 Too Many Requests: the row waits `retry_after` seconds (PTB's rate limiter has already
   honoured it once), then is tried again. Network errors / 5xx: exponential backoff.
 - 400/403 that cannot succeed (chat not found, bot blocked): the row is marked failed after
-  MAX_PERMANENT_FAILURES tries and logged; every other error is retried for ever.
+  MAX_PERMANENT_FAILURES tries and logged. Every other error is retried until the row is
+  MAX_PENDING_AGE old: no row holds its chat's queue without bound.
+- A row that replies to a ticket's card ("reply_to_card") waits while the card is still pending
+  in the outbox, at most `orphan_wait_s`; when the card failed for good, is missing, or the wait
+  is over, it is sent without reply-to (counted in `attempts`, noted in `last_error`).
 - Each row has a unique `key` (e.g. "card:12", "relay:12:345"): enqueueing the same thing twice
   (a redelivered update, a double tap, a re-run after a crash) stores it once.
 - A crash (kill -9) before commit: nothing was promised. After commit: the rows are sent on
@@ -33,14 +37,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from .db import Database, utcnow
-from .outbox_store import FAILED, PENDING, SENT, OutboxMessage, enqueue, pending_count, sent_message_ticket
+from .outbox_store import FAILED, PENDING, SENT, OutboxMessage, enqueue, pending_count, redact, sent_message_ticket
+from .texts import desk as dm
 from .tickets import Ticket
 
 log = logging.getLogger(__name__)
@@ -48,6 +54,9 @@ log = logging.getLogger(__name__)
 
 MAX_PERMANENT_FAILURES = 5
 MAX_BACKOFF_S = 300.0
+MAX_PENDING_AGE = timedelta(hours=24)  # a row still failing after this is marked failed
+ORPHAN_WAIT_S = 60.0  # how long a reply waits for its ticket's card (still pending elsewhere)
+NO_CARD = "dikirim tanpa balasan: kartu tiket tidak ada"
 CLAIM_SECONDS = 90.0  # > bot.flood's retries of one send (45 s)
 
 
@@ -55,7 +64,8 @@ class OutboxWorker:
     """Sends due outbox rows; one per process (started in post_init, stopped in post_shutdown)."""
 
     def __init__(self, db: Database, bot, *, poll_seconds: float = 1.0, batch: int = 50,
-                 holder: str | None = None, claim_seconds: float = CLAIM_SECONDS) -> None:
+                 holder: str | None = None, claim_seconds: float = CLAIM_SECONDS,
+                 orphan_wait_s: float = ORPHAN_WAIT_S) -> None:
         self.db = db
         self.bot = bot
         self.poll_seconds = poll_seconds
@@ -66,6 +76,8 @@ class OutboxWorker:
             holder = "local" if db.is_sqlite else _process_id()
         self.holder = holder
         self.claim = timedelta(seconds=claim_seconds)
+        self.orphan_wait = timedelta(seconds=orphan_wait_s)
+        self.sent_without_card = 0  # replies to a card sent without reply-to (since start)
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._lock = asyncio.Lock()
@@ -162,30 +174,35 @@ class OutboxWorker:
             ).scalars()
             return list(rows)
 
-    async def _release(self, row: OutboxMessage) -> None:
-        async with self.db.sessions.begin() as s:
-            await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == self.holder)
-                .values(claimed_by=None, claimed_until=None)
-            )
-
     async def _record_unrecorded(self) -> None:
         for row_id, (row, message_id) in list(self._unrecorded.items()):
             await self._write_sent(row, message_id)  # raises while the database is still down
             del self._unrecorded[row_id]
 
     async def _reply_to(self, row: OutboxMessage) -> int | None | bool:
-        """The message id to reply to; False while the ticket's card has not been sent yet."""
+        """The message id to reply to; False while the ticket's card is still pending in the
+        outbox (for at most `orphan_wait`). A card that failed or never existed: None, and the
+        row is marked as sent without its card."""
         if row.payload.get("reply_to"):
             return int(row.payload["reply_to"])
         ticket_id = row.payload.get("reply_to_card")
-        if ticket_id:
-            async with self.db.sessions() as s:
-                ticket = await s.get(Ticket, int(ticket_id))
-            if ticket is None:
-                return None
-            return ticket.card_message_id or False
+        if not ticket_id:
+            return None
+        async with self.db.sessions() as s:
+            ticket = await s.get(Ticket, int(ticket_id))
+            if ticket is not None and ticket.card_message_id:
+                return ticket.card_message_id
+            card_pending = ticket is not None and (
+                await s.execute(
+                    select(OutboxMessage.id).where(
+                        OutboxMessage.purpose == "card", OutboxMessage.ticket_id == ticket.id,
+                        OutboxMessage.status == PENDING,
+                    )
+                )
+            ).first() is not None
+        if card_pending and utcnow() - _aware(row.created_at) < self.orphan_wait:
+            return False
+        row.last_error = NO_CARD
         return None
 
     async def _send(self, row: OutboxMessage):
@@ -195,6 +212,8 @@ class OutboxWorker:
             return await self.bot.edit_message_text(
                 row.text, chat_id=row.chat_id, message_id=int(p["message_id"]), reply_markup=markup
             )
+        if row.method == "deleteMessage":
+            return await self._delete_or_redact(row.chat_id, int(p["message_id"]), row.text)
         reply_to = await self._reply_to(row)
         if reply_to is False:
             raise _NotYet()
@@ -207,11 +226,27 @@ class OutboxWorker:
             )
         return await self.bot.send_message(row.chat_id, row.text, reply_markup=markup, reply_parameters=reply)
 
+    async def _delete_or_redact(self, chat_id: int, message_id: int, notice: str) -> bool:
+        try:
+            return await self.bot.delete_message(chat_id, message_id)
+        except BadRequest as exc:
+            if "not found" in str(exc).lower():
+                return True  # gone already
+            log.info("outbox: message %s in %s cannot be deleted (%s): redacting it", message_id, chat_id, exc)
+        try:
+            await self.bot.edit_message_text(notice, chat_id=chat_id, message_id=message_id, reply_markup=None)
+        except BadRequest as exc:  # a photo or document: its caption is what can be edited
+            if "not modified" in str(exc).lower():
+                return True
+            await self.bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=notice,
+                                                reply_markup=None)
+        return True
+
     async def _deliver(self, row: OutboxMessage) -> bool:
         try:
             result = await self._send(row)
-        except _NotYet:
-            await self._release(row)
+        except _NotYet:  # counted like a try, and bounded by orphan_wait
+            await self._retry(row, min(MAX_BACKOFF_S, 1.0 + row.attempts), "waiting for the ticket's card")
             return False
         except RetryAfter as exc:
             wait = exc.retry_after.total_seconds() if isinstance(exc.retry_after, timedelta) else float(exc.retry_after)
@@ -230,6 +265,9 @@ class OutboxWorker:
             await self._retry(row, min(MAX_BACKOFF_S, 2.0 ** min(row.attempts, 8)), str(exc))
             return False
         message_id = getattr(result, "message_id", None)
+        if row.last_error == NO_CARD:
+            self.sent_without_card += 1
+            log.warning("outbox %s (%s): the ticket's card is missing; sent without reply-to", row.id, row.key)
         await self._mark_sent(row, message_id)
         return True
 
@@ -244,16 +282,25 @@ class OutboxWorker:
 
     async def _write_sent(self, row: OutboxMessage, message_id: int | None) -> None:
         async with self.db.sessions.begin() as s:
-            await s.execute(
+            marked = await s.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id)
                 .values(status=SENT, sent_at=utcnow(), message_id=message_id, attempts=row.attempts + 1,
-                        claimed_by=None, claimed_until=None)
+                        claimed_by=None, claimed_until=None, last_error=row.last_error or "")
             )
+            if marked.rowcount == 0 and message_id and row.method != "deleteMessage":
+                # erased (/hapusdata) while it was being sent: take the message back at once
+                await redact(s, row.chat_id, message_id, dm.REDACTED)
+                self._wake.set()
+                return
+            await self._confirm(s, row, "sent")
             if row.purpose == "card" and row.ticket_id is not None and message_id:
                 await s.execute(update(Ticket).where(Ticket.id == row.ticket_id).values(card_message_id=message_id))
 
     async def _retry(self, row: OutboxMessage, wait_s: float, error: str) -> None:
+        if utcnow() - _aware(row.created_at) > MAX_PENDING_AGE:  # never hold the chat's queue for good
+            await self._give_up(row, f"still failing after {MAX_PENDING_AGE}: {error}")
+            return
         log.warning("outbox %s (%s): retry in %.1fs: %s", row.id, row.key, wait_s, error[:120])
         async with self.db.sessions.begin() as s:
             await s.execute(
@@ -270,22 +317,39 @@ class OutboxWorker:
 
     async def _failed_or_retry(self, row: OutboxMessage, exc: TelegramError) -> None:
         if row.attempts + 1 >= MAX_PERMANENT_FAILURES:
-            log.error("outbox %s (%s): giving up after %d tries: %s", row.id, row.key, row.attempts + 1, exc)
-            async with self.db.sessions.begin() as s:
-                await s.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == row.id)
-                    .values(status=FAILED, attempts=row.attempts + 1, last_error=str(exc)[:200],
-                            claimed_by=None, claimed_until=None)
-                )
+            await self._give_up(row, str(exc))
             return
         await self._retry(row, min(MAX_BACKOFF_S, 2.0 ** row.attempts), str(exc))
+
+    async def _confirm(self, s: AsyncSession, row: OutboxMessage, outcome: str) -> None:
+        """A relay's "confirm" payload: tell the staff member how it went, once it is known."""
+        confirm = (row.payload or {}).get("confirm") or {}
+        text = confirm.get(outcome)
+        if text:
+            await enqueue(s, f"{row.key}:{outcome}", int(confirm["chat_id"]), text, purpose="staff",
+                          ticket_id=row.ticket_id, reply_to=confirm.get("reply_to"))
+            self._wake.set()
+
+    async def _give_up(self, row: OutboxMessage, error: str) -> None:
+        log.error("outbox %s (%s): giving up after %d tries: %s", row.id, row.key, row.attempts + 1, error[:160])
+        async with self.db.sessions.begin() as s:
+            await self._confirm(s, row, "failed")
+            await s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(status=FAILED, attempts=row.attempts + 1, last_error=error[:200],
+                        claimed_by=None, claimed_until=None)
+            )
 
 
 def _process_id() -> str:
     from .shared import replica_id  # bot.shared imports bot.db only; imported late all the same
 
     return replica_id()
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
 
 
 class _NotYet(Exception):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, func, select
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -88,3 +88,50 @@ async def sent_message_ticket(db: Database, chat_id: int, message_id: int) -> in
         )
         row = res.first()
     return row[0] if row else None
+
+
+async def sent_message_purpose(db: Database, chat_id: int, message_id: int) -> str | None:
+    """What a bot message in `chat_id` was for ("card", "faq-review", ...)."""
+    async with db.sessions() as s:
+        row = (await s.execute(
+            select(OutboxMessage.purpose).where(
+                OutboxMessage.chat_id == chat_id, OutboxMessage.message_id == message_id, OutboxMessage.status == SENT
+            )
+        )).first()
+    return row[0] if row else None
+
+
+async def redact(s: AsyncSession, chat_id: int, message_id: int, notice: str) -> bool:
+    """Queue the deletion of a bot message (edited to `notice` where Telegram no longer lets it
+    be deleted: after 48 hours)."""
+    return await enqueue(s, f"redact:{chat_id}:{message_id}", chat_id, notice, method="deleteMessage",
+                         purpose="redact", message_id=message_id)
+
+
+async def erase_for(s: AsyncSession, *, ticket_ids: list[int], chat_id: int, notice: str) -> int:
+    """/hapusdata, in the caller's transaction: delete every row about these tickets or to the
+    citizen's own chat (pending ones are so cancelled: never sent), and queue the deletion of
+    the bot's messages about them in other chats (the staff group), see `redact`.
+    Returns how many rows were deleted."""
+    about = or_(OutboxMessage.ticket_id.in_(ticket_ids), OutboxMessage.chat_id == chat_id)
+    rows = (await s.execute(
+        select(OutboxMessage.chat_id, OutboxMessage.message_id, OutboxMessage.status, OutboxMessage.payload)
+        .where(about, OutboxMessage.chat_id != chat_id)
+    )).all()
+    sent: set[tuple[int, int]] = set()
+    for chat, message_id, status, payload in rows:
+        if status == SENT and message_id:
+            sent.add((chat, int(message_id)))
+        edited = (payload or {}).get("message_id")
+        if edited:
+            sent.add((chat, int(edited)))
+    res = await s.execute(delete(OutboxMessage).where(about))
+    for chat, message_id in sorted(sent):
+        await redact(s, chat, message_id, notice)
+    return res.rowcount or 0
+
+
+async def purge_before(s: AsyncSession, cutoff: datetime) -> int:
+    """Retention: rows (any status) created before `cutoff`."""
+    res = await s.execute(delete(OutboxMessage).where(OutboxMessage.created_at < cutoff))
+    return res.rowcount or 0

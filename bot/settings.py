@@ -5,10 +5,55 @@ Secrets (the Telegram token, database passwords) come from here only and are nev
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SALT = "ganti-salt-ini"
+
+# a list of Telegram ids as an admin writes it: 9001 · 1,2 · [1, 2]
+IdList = Annotated[list[int], NoDecode]
+
+
+class SettingsError(ValueError):
+    """A setting the bot cannot start with; the message is one line for the admin."""
+
+
+def parse_ids(value: Any) -> list[int]:
+    if value is None:
+        return []
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return []
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError:
+                raise ValueError(f"bukan daftar JSON yang sah: {text!r}") from None
+        else:
+            value = [part.strip() for part in text.split(",") if part.strip()]
+    ids = []
+    for item in value:
+        try:
+            ids.append(int(str(item).strip()))
+        except ValueError:
+            raise ValueError(f"{item!r} bukan ID Telegram (angka); tulis misalnya 9001 atau 1,2") from None
+    return ids
+
+
+def explain(exc: ValidationError) -> str:
+    """One line naming the environment variable(s) at fault (no pydantic traceback)."""
+    parts = []
+    for e in exc.errors():
+        name = "KEPEMILUAN_" + str(e["loc"][0]).upper() if e.get("loc") else "pengaturan"
+        parts.append(f"{name}: {str(e.get('msg', '')).removeprefix('Value error, ')}")
+    return "Pengaturan tidak sah: " + "; ".join(parts)
 
 
 class Settings(BaseSettings):
@@ -51,12 +96,13 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 10
     max_question_chars: int = 2000
     log_retention_days: int = 90
-    pseudonym_salt: SecretStr = SecretStr("ganti-salt-ini")
+    pseudonym_salt: SecretStr = SecretStr(DEFAULT_SALT)
+    allow_default_salt: bool = False  # production (webhook or PostgreSQL) refuses the default salt unless set
 
     # Staff / admin
     staff_chat_id: int | None = None
-    staff_ids: list[int] = Field(default_factory=list)
-    admin_ids: list[int] = Field(default_factory=list)
+    staff_ids: IdList = Field(default_factory=list)
+    admin_ids: IdList = Field(default_factory=list)
 
     # Ticket desk (bot/application/desk.py, bot/handlers/desk.py, bot/jobs.py)
     staff_role: str = "Petugas Bawaslu"  # how staff answers are signed (never the person's name)
@@ -64,6 +110,7 @@ class Settings(BaseSettings):
     ticket_overdue_minutes: float = 120  # an open ticket older than this is overdue
     reminder_interval_minutes: float = 30  # the reminder job's period; one reminder per ticket per period
     outbox_poll_seconds: float = 1.0
+    outbox_orphan_wait_seconds: float = 60.0  # a reply to a card still pending waits at most this long
     # Admin re-ingestion and the news job (issue 5)
     ingest_max_bytes: int = 20_000_000  # uploads and downloads; the Bot API serves files up to 20 MB
     fetch_timeout_seconds: float = 20.0
@@ -76,6 +123,23 @@ class Settings(BaseSettings):
     news_sources: list[str] = Field(default_factory=list)  # Bawaslu news listing pages
     news_interval_minutes: float = 60.0
     news_delay_seconds: float = 2.0  # pause between two requests to the same site
+
+    @field_validator("staff_ids", "admin_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: Any) -> list[int]:
+        return parse_ids(value)
+
+    def check_production(self) -> None:
+        """Refuse what must not reach production: the default pseudonym salt with a webhook or a
+        shared database (pseudonyms would be computable by anyone who reads this code)."""
+        production = bool(self.webhook_url) or self.use_shared_state or (
+            bool(self.database_url) and not self.database_url.startswith("sqlite")
+        )
+        if production and self.pseudonym_salt.get_secret_value() == DEFAULT_SALT and not self.allow_default_salt:
+            raise SettingsError(
+                "KEPEMILUAN_PSEUDONYM_SALT masih bawaan: isi dengan rahasia acak sebelum berjalan di produksi "
+                "(webhook atau PostgreSQL), atau set KEPEMILUAN_ALLOW_DEFAULT_SALT=true untuk uji coba."
+            )
 
     @property
     def sqlite_path(self) -> Path:
@@ -100,3 +164,11 @@ class Settings(BaseSettings):
 
 def get_settings(**overrides) -> Settings:
     return Settings(**overrides)
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment; a bad value raises SettingsError with one line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(explain(exc)) from None

@@ -238,11 +238,6 @@ class TicketStore:
         async with self.db.sessions() as s:
             return await s.get(Ticket, ticket_id)
 
-    async def by_card(self, message_id: int) -> Ticket | None:
-        async with self.db.sessions() as s:
-            res = await s.execute(select(Ticket).where(Ticket.card_message_id == message_id))
-            return res.scalar_one_or_none()
-
     async def open_tickets(self) -> list[Ticket]:
         """Open tickets, oldest first (the queue)."""
         async with self.db.sessions() as s:
@@ -309,6 +304,31 @@ class TicketStore:
         """Store a FAQ entry (one per ticket: a second press returns the first, re-activated)."""
         async with self.db.sessions.begin() as s:
             return await add_faq(s, ticket_id=ticket_id, question=question, answer=answer, role=role)
+
+    async def draft_faq(self, *, ticket_id: int, question: str, answer: str, role: str) -> FaqEntry:
+        """A FAQ entry awaiting staff review: stored withdrawn (never indexed) until `publish_faq`."""
+        entry, _ = await self.add_faq(ticket_id=ticket_id, question=question, answer=answer, role=role)
+        async with self.db.sessions.begin() as s:
+            await s.execute(update(FaqEntry).where(FaqEntry.id == entry.id).values(withdrawn_at=utcnow()))
+        entry.withdrawn_at = utcnow()
+        return entry
+
+    async def publish_faq(self, faq_id: int, question: str | None = None) -> FaqEntry | None:
+        """Staff reviewed it: it goes live (with the question they wrote). None: no such entry
+        or live already."""
+        async with self.db.sessions.begin() as s:
+            entry = await s.get(FaqEntry, faq_id)
+            if entry is None or entry.withdrawn_at is None:
+                return None
+            if question:
+                entry.question = question
+            entry.withdrawn_at = None
+            entry.created_at = utcnow()
+            return entry
+
+    async def faq_for_ticket(self, ticket_id: int) -> FaqEntry | None:
+        async with self.db.sessions() as s:
+            return (await s.execute(select(FaqEntry).where(FaqEntry.ticket_id == ticket_id))).scalar_one_or_none()
 
     async def withdraw_faq(self, faq_id: int) -> bool:
         async with self.db.sessions.begin() as s:

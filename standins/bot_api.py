@@ -42,6 +42,7 @@ from aiohttp import web
 BOT_ID = 7000000001
 BOT_USERNAME = "kepemiluan_test_bot"
 MAX_TEXT = 4096
+DELETE_WINDOW_S = 48 * 3600  # deleteMessage: only messages younger than 48 h
 MAX_CALLBACK_DATA = 64
 
 # Telegram's HTML tags (https://core.telegram.org/bots/api#html-style)
@@ -205,6 +206,7 @@ class Fault:
     retry_after: int | None
     method: str | None
     until: float | None = None  # time-boxed outage (monotonic clock) instead of a count
+    chat_id: int | None = None  # only calls to this chat
 
 
 @dataclass
@@ -294,6 +296,7 @@ class StubState:
     commands: list[dict] = field(default_factory=list)
     # chat id -> user id -> status ("creator", "administrator", "member", "left", ...)
     members: dict[int, dict[int, str]] = field(default_factory=dict)
+    deleted: list[SentMessage] = field(default_factory=list)  # bot messages removed by deleteMessage
 
 
 class TelegramStub:
@@ -386,9 +389,9 @@ class TelegramStub:
         self._faults.append(Fault(n, status, retry_after, method))
 
     def fail_for(self, seconds: float, *, status: int = 502, retry_after: int | None = 1,
-                 method: str | None = None) -> None:
-        """An outage: every call (of `method`, or any but getUpdates) fails for `seconds`."""
-        self._faults.append(Fault(1, status, retry_after, method, until=time.monotonic() + seconds))
+                 method: str | None = None, chat_id: int | None = None) -> None:
+        """An outage: every call (of `method`, or any but getUpdates; to `chat_id`) fails for `seconds`."""
+        self._faults.append(Fault(1, status, retry_after, method, until=time.monotonic() + seconds, chat_id=chat_id))
 
     def slow_next(self, n: int = 1, *, seconds: float = 2.0, method: str | None = None,
                   chat_id: int | None = None) -> None:
@@ -405,9 +408,11 @@ class TelegramStub:
                 return slow
         return None
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, params: dict | None = None) -> Fault | None:
         for fault in self._faults:
             if not (fault.method == method or (fault.method is None and method != "getUpdates")):
+                continue
+            if fault.chat_id is not None and str((params or {}).get("chat_id")) != str(fault.chat_id):
                 continue
             if fault.until is not None:
                 if time.monotonic() < fault.until:
@@ -463,7 +468,7 @@ class TelegramStub:
         if slow is not None:  # Telegram is slow to answer (the request is then carried out)
             await asyncio.sleep(slow.seconds)
 
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params)
         if fault is not None:
             call.status = fault.status
             await self._notify()
@@ -676,6 +681,16 @@ class TelegramStub:
         msg.parse_mode = p.get("parse_mode")
         msg.edits += 1
         return msg.as_api(self.bot_user, chat)
+
+    async def api_deleteMessage(self, p):
+        """Like Telegram: a bot deletes its own messages only within 48 hours of sending them."""
+        chat = self._chat(p.get("chat_id"))
+        msg = self._sent(chat["id"], p.get("message_id"))
+        if time.time() - msg.sent_at > DELETE_WINDOW_S:
+            raise bad_request("message can't be deleted")
+        self.state.sent[chat["id"]].remove(msg)
+        self.state.deleted.append(msg)
+        return True
 
     async def api_editMessageReplyMarkup(self, p):
         chat = self._chat(p.get("chat_id"))

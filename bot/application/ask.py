@@ -26,6 +26,7 @@ from knowledge.model import Answer, Decision, Passage
 from ..buttons import Keyboard, answer_keyboard, reporter_keyboard
 from ..db import Conversation, Database, pseudonymize
 from ..metrics import Metrics
+from ..privacy import erase_user
 from ..ratelimit import UserRateLimiter, Verdict
 from ..render import esc, render_plain
 from ..settings import Settings
@@ -284,8 +285,11 @@ class Ask:
         return row, (await self.passage(row["passage_id"]) if row is not None else None)
 
     async def forget(self, user_id: int) -> str:
-        """/hapusdata confirmed: the user's conversations, requests and tickets are deleted."""
-        pseudonym = self.pseudonym(user_id)
-        tickets = await self.desk.tickets.delete_for_user(pseudonym)
-        deleted = await self.db.delete_user_data(pseudonym)
-        return m.DELETE_DONE.format(conversations=deleted.conversations, requests=deleted.staff_requests + tickets)
+        """/hapusdata confirmed: everything tied to the user is erased (bot/privacy.py), FAQ entries
+        from their tickets leave the index, the staff-group messages about them are deleted."""
+        erased = await erase_user(self.db, pseudonym=self.pseudonym(user_id), user_id=user_id,
+                                  data_dir=self.settings.data_dir)
+        for faq_id in erased.faq_ids:
+            await self.desk.knowledge.withdraw_faq(faq_id)
+        self.desk.outbox.wake()
+        return m.DELETE_DONE.format(conversations=erased.conversations, requests=erased.staff_requests + erased.tickets)

@@ -22,11 +22,13 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..buttons import Keyboard, card_keyboard, faq_keyboard
+from ..buttons import Keyboard, card_keyboard, faq_keyboard, faq_review_keyboard
 from ..crash import AFTER_STAFF_REPLY, AFTER_TICKET_STORED, crash_point
 from ..db import Database, utcnow
-from ..outbox_store import enqueue, sent_message_ticket
+from ..outbox_store import enqueue, sent_message_purpose, sent_message_ticket
+from ..render.split import TELEGRAM_MAX
 from ..settings import Settings
+from ..text import utf16_len
 from ..texts import desk as dm
 from ..tickets import (
     DITUTUP,
@@ -50,6 +52,7 @@ from .ports import Outbox
 
 log = logging.getLogger(__name__)
 
+FAQ_REVIEW = "faq-review"  # the outbox purpose of a FAQ review message
 IN_PROGRESS = "berjalan"  # a report whose intake is collecting facts
 COMPLETE = "lengkap"
 CANCELLED = "dibatalkan"
@@ -248,14 +251,14 @@ class Desk:
         return True
 
     async def ticket_for_reply(self, replied_message_id: int) -> Ticket | None:
-        """The ticket a staff-group message (card, reminder, follow-up) belongs to."""
+        """The ticket a staff-group message (card, reminder, follow-up) belongs to.
+
+        Found by (chat id, message id) in the outbox: Telegram's message ids are per chat, so a
+        new staff group (or a migrated one) reuses ids old cards had (issue 13 §10)."""
         if self.staff_chat_id is None:
             return None
-        ticket = await self.tickets.by_card(replied_message_id)
-        if ticket is None:
-            ticket_id = await sent_message_ticket(self.db, self.staff_chat_id, replied_message_id)
-            ticket = await self.tickets.get(ticket_id) if ticket_id else None
-        return ticket
+        ticket_id = await sent_message_ticket(self.db, self.staff_chat_id, replied_message_id)
+        return await self.tickets.get(ticket_id) if ticket_id else None
 
     async def relay(self, n: int, *, staff_id: int, staff_name: str, text: str, chat_id: int,
                     message_id: int) -> str | None:
@@ -272,10 +275,15 @@ class Desk:
                 await claim(s, n, staff_id, staff_name)
             if await add_note(s, n, PETUGAS, text, source_key=f"staff:{chat_id}:{message_id}"):
                 await mark_answered(s, ticket)
-                await enqueue(s, f"t{n}:relay:{message_id}", ticket.chat_id,
-                              dm.relay(ticket, text, self.settings.staff_role), purpose="relay", ticket_id=n)
-                await enqueue(s, f"t{n}:relayed:{message_id}", chat_id, dm.RELAYED.format(n=n),
-                              purpose="staff", ticket_id=n, reply_to=message_id)
+                # split under Telegram's limit; staff hear "relayed" once the last part is
+                # marked sent, or that it failed for good (bot/outbox.py `_confirm`)
+                parts = dm.relay_parts(ticket, text, self.settings.staff_role)
+                for i, part in enumerate(parts):
+                    confirm = {"chat_id": chat_id, "reply_to": message_id,
+                               "sent": dm.RELAYED.format(n=n) if i == len(parts) - 1 else "",
+                               "failed": dm.RELAY_FAILED.format(n=n)}
+                    await enqueue(s, f"t{n}:relay:{message_id}" + (f":{i}" if i else ""), ticket.chat_id, part,
+                                  purpose="relay", ticket_id=n, confirm=confirm)
             await self._card_edit(s, n)
         log.info("staff answer for ticket #%d stored", n)
         crash_point(AFTER_STAFF_REPLY)
@@ -283,23 +291,55 @@ class Desk:
         return None
 
     async def make_faq(self, n: int) -> str:
-        """«Jadikan FAQ»: the question + the latest staff answer become a «jawaban petugas» source."""
+        """«Jadikan FAQ»: the latest staff answer becomes a draft entry (not indexed), posted for
+        review. Nothing goes live until staff reply to the review with the FAQ question or press
+        «Terbitkan»; proposals never carry the citizen's name or numbers (dm.faq_scrub)."""
         ticket = await self.tickets.get(n)
         if ticket is None:
             return dm.NO_TICKET.format(n=n)
         answers = [e for e in await self.tickets.transcript(n) if e.author == PETUGAS]
         if not answers:
             return dm.FAQ_NEEDS_ANSWER.format(n=n)
-        role = self.settings.staff_role
+        question = dm.faq_scrub(ticket.question, ticket.report)
+        answer = dm.faq_scrub(answers[-1].text, ticket.report)
+        entry = await self.tickets.draft_faq(ticket_id=n, question=question, answer=answer,
+                                             role=self.settings.staff_role)
+        await self.knowledge.withdraw_faq(entry.id)  # a re-review of a live entry takes it down meanwhile
+        if self.staff_chat_id is not None:
+            async with self.db.sessions.begin() as s:
+                await enqueue(s, f"t{n}:faq-review:{time.time_ns()}", self.staff_chat_id,
+                              dm.faq_review(n, entry.id, question, answer), purpose=FAQ_REVIEW, ticket_id=n,
+                              reply_to_card=n, reply_markup=faq_review_keyboard(entry.id))
+            self.outbox.wake()
+        return dm.FAQ_REVIEW_TOAST.format(faq=entry.id)[:200]
+
+    async def is_faq_review(self, replied_message_id: int) -> bool:
+        """Is this staff-group message a FAQ review (a reply to it is the FAQ question, not an answer)?"""
+        if self.staff_chat_id is None:
+            return False
+        return await sent_message_purpose(self.db, self.staff_chat_id, replied_message_id) == FAQ_REVIEW
+
+    async def publish_faq(self, faq_id: int, question: str | None = None) -> str:
+        """Staff reviewed the entry: it goes live (with the question they wrote)."""
+        entry = await self.tickets.publish_faq(faq_id, question)
+        if entry is None:
+            return dm.FAQ_ALREADY_LIVE.format(faq=faq_id)
+        await self.knowledge.put_faq(entry)  # indexed before staff are told it is live
+        role, n = self.settings.staff_role, entry.ticket_id
+        text = dm.FAQ_DONE.format(n=n, faq=entry.id, date=dm.local_time(entry.created_at)[:10], role=role)
         async with self.db.sessions.begin() as s:
-            entry, created = await add_faq(s, ticket_id=n, question=ticket.question, answer=answers[-1].text, role=role)
-            text = dm.FAQ_DONE.format(n=n, faq=entry.id, date=dm.local_time(entry.created_at)[:10], role=role)
-            if created:
-                await self._to_staff(s, f"t{n}:faq:{entry.id}:{time.time_ns()}", text, ticket_id=n,
-                                     keyboard=faq_keyboard(entry.id))
-        await self.knowledge.put_faq(entry)
+            await self._to_staff(s, f"t{n}:faq:{entry.id}:{time.time_ns()}", text, ticket_id=n,
+                                 keyboard=faq_keyboard(entry.id))
         self.outbox.wake()
         return text[:200]
+
+    async def publish_reviewed(self, n: int, question: str) -> str | None:
+        """A staff reply to ticket n's FAQ review: publish with that question. None when published."""
+        entry = await self.tickets.faq_for_ticket(n)
+        if entry is None:
+            return dm.NO_TICKET.format(n=n)
+        text = await self.publish_faq(entry.id, question[:500])
+        return None if text.startswith("⭐") else text
 
     async def withdraw_faq(self, faq_id: int) -> str:
         if not await self.tickets.withdraw_faq(faq_id):
@@ -317,7 +357,7 @@ class Desk:
             return None
         history = dm.transcript(await self.tickets.transcript(n))
         text = dm.card(ticket) + ("\n\n" + history if history else "")
-        if len(text) > 4000:
+        if utf16_len(text) > TELEGRAM_MAX:
             text = dm.card(ticket)
         keyboard = card_keyboard(n, closed=ticket.status == DITUTUP)
         if chat_id != self.staff_chat_id:

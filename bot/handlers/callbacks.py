@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 
 from ..buttons import DELETE, ESCALATE, FEEDBACK, PASSAGE, STAFF, escalate_keyboard
 from ..context import BotContext
+from ..conversation_sync import forget as forget_conversations
 from ..keyboards import markup, without_feedback
 from ..render import render_passage
 from ..texts import citizen as m
@@ -86,6 +87,7 @@ async def on_delete_choice(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if DELETE.match(query.data).group(1) == "y":
         text = await context.services.ask.forget(query.from_user.id)
+        forget_conversations(context.application, query.from_user.id)  # a later flush cannot write them back
     else:
         text = m.DELETE_CANCELLED
     await query.answer()

@@ -16,7 +16,7 @@ import logging
 import time
 
 from telegram import Message, Update, User
-from telegram.constants import ChatMemberStatus
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 
 from ..buttons import FAQ, TICKET
@@ -31,7 +31,8 @@ STAFF_CACHE_S = 300.0
 MEMBER_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 
 
-async def is_staff(context: BotContext, user_id: int) -> bool:
+async def is_staff(context: BotContext, user_id: int, *, fresh: bool = False) -> bool:
+    """fresh: ask Telegram now (claims and relays: a removed member loses access at once)."""
     svc = context.services
     if user_id in svc.settings.staff_ids:
         return True
@@ -39,7 +40,7 @@ async def is_staff(context: BotContext, user_id: int) -> bool:
     if staff_chat is None:
         return False
     cached = svc.staff_cache.get(user_id)
-    if cached is not None and cached[1] > time.monotonic():
+    if not fresh and cached is not None and cached[1] > time.monotonic():
         return cached[0]
     try:
         member = await context.bot.get_chat_member(staff_chat, user_id)
@@ -76,7 +77,7 @@ async def on_ticket_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     action, n = TICKET.match(query.data).groups()
     n = int(n)
-    if not await is_staff(context, query.from_user.id):
+    if not await is_staff(context, query.from_user.id, fresh=action in ("a", "j")):
         await query.answer(dm.STAFF_ONLY, show_alert=True)
         return
     desk = context.services.desk
@@ -92,11 +93,12 @@ async def on_ticket_button(update: Update, context: BotContext) -> None:
 
 async def on_faq_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    faq_id = int(FAQ.match(query.data).group(1))
+    action, faq_id = FAQ.match(query.data).groups()
     if not await is_staff(context, query.from_user.id):
         await query.answer(dm.STAFF_ONLY, show_alert=True)
         return
-    await query.answer(await context.services.desk.withdraw_faq(faq_id))
+    desk = context.services.desk
+    await query.answer(await (desk.withdraw_faq(int(faq_id)) if action == "w" else desk.publish_faq(int(faq_id))))
     if isinstance(query.message, Message):
         try:
             await query.edit_message_reply_markup(reply_markup=None)
@@ -118,7 +120,7 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
         await on_group_text(update, context)
         return
     user = update.effective_user
-    if not await is_staff(context, user.id):
+    if not await is_staff(context, user.id, fresh=True):
         await msg.reply_text(dm.STAFF_ONLY)
         return
     if update.edited_message is not None:  # the citizen already has the first version
@@ -126,6 +128,11 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
         return
     text = (msg.text or "").strip()
     if not text:
+        return
+    if await desk.is_faq_review(msg.reply_to_message.message_id):  # the FAQ question: not for the citizen
+        refused = await desk.publish_reviewed(ticket.id, text)
+        if refused is not None:
+            await msg.reply_text(refused)
         return
     refused = await desk.relay(ticket.id, staff_id=user.id, staff_name=staff_name(user), text=text,
                                chat_id=msg.chat_id, message_id=msg.message_id)
@@ -137,10 +144,15 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
 
 
 async def _staff_command(update: Update, context: BotContext) -> bool:
-    if await is_staff(context, update.effective_user.id):
-        return True
-    await update.effective_message.reply_text(dm.STAFF_ONLY)
-    return False
+    """Staff only, and only where no citizen reads along: the staff group or a private chat."""
+    if not await is_staff(context, update.effective_user.id):
+        await update.effective_message.reply_text(dm.STAFF_ONLY)
+        return False
+    chat = update.effective_chat
+    if chat.type != ChatType.PRIVATE and chat.id != context.services.settings.staff_chat_id:
+        await update.effective_message.reply_text(dm.STAFF_CHAT_ONLY)
+        return False
+    return True
 
 
 def _number(text: str | None) -> int | None:

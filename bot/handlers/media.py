@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from ..context import BotContext
+from ..privacy import inbox_tag
 from ..render import esc
 from ..texts import admin as am
 from ..texts import citizen as m
@@ -67,7 +68,8 @@ async def on_document(update: Update, context: BotContext) -> None:
     inbox = svc.settings.data_dir / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = inbox / f"{stamp}-{_safe_name(doc.file_name)}"
+    # tagged with the uploader's pseudonym: /hapusdata finds their files (bot/privacy.py)
+    target = inbox / f"{stamp}-{inbox_tag(svc.ask.pseudonym(update.effective_user.id))}-{_safe_name(doc.file_name)}"
     file = await doc.get_file()
     await file.download_to_drive(target)
     size_kb = max(1, round(target.stat().st_size / 1024))

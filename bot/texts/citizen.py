@@ -32,8 +32,9 @@ WELCOME = (
     "• membaca gambar, suara, atau video.\n\n"
     "Cukup ketik pertanyaan Anda, misalnya: <i>Apa syarat pendidikan calon bupati?</i>\n\n"
     "🔒 <b>Privasi:</b> pertanyaan Anda disimpan paling lama {days} hari bersama kode samaran "
-    "(bukan nama atau nomor Anda) untuk memperbaiki layanan. Bila Anda meminta petugas, "
-    "kami menyimpan ID chat agar petugas dapat membalas. Hapus kapan saja dengan /hapusdata."
+    "(bukan nama atau nomor Anda) untuk memperbaiki layanan. Bila Anda meminta petugas atau melapor, "
+    "kami menyimpan ID chat dan keterangan tiket agar petugas dapat membalas, juga paling lama {days} hari. "
+    "Hapus kapan saja dengan /hapusdata."
 )
 
 HELP = (
@@ -103,7 +104,8 @@ ADMIN_DOC_TOO_BIG = "Berkas terlalu besar untuk diunduh bot (maksimal 20 MB)."
 
 DELETE_CONFIRM = (
     "Anda yakin ingin menghapus <b>semua</b> data Anda yang tersimpan (riwayat pertanyaan, "
-    "penilaian, dan permintaan petugas)? Tindakan ini tidak dapat dibatalkan."
+    "penilaian, permintaan petugas, laporan beserta buktinya, dan FAQ yang dibuat dari tiket Anda)? "
+    "Pesan bot tentang Anda di grup petugas juga dihapus. Tindakan ini tidak dapat dibatalkan."
 )
 DELETE_DONE = (
     "🗑️ Data Anda sudah dihapus: {conversations} pertanyaan dan {requests} permintaan petugas."

@@ -5,14 +5,20 @@ answers reach citizens signed with the role (settings.staff_role), never a perso
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..render import esc
+from ..render.split import TELEGRAM_MAX, split_html
+from ..text import utf16_len
 from ..tickets import BARU, DIAMBIL, DIJAWAB, DITUTUP, LAPORAN, PERMINTAAN, Ticket, aware
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-CARD_TEXT_MAX = 900  # characters of the question / draft shown on a card
+CARD_TEXT_MAX = 900  # UTF-16 units (as Telegram counts) of the question / draft shown on a card
+# a card whose fields at CARD_TEXT_MAX do not fit in one message is rebuilt with shorter fields
+FIELD_BUDGETS = (CARD_TEXT_MAX, 600, 400, 250, 150, 80, 40)
 REPORT_DEADLINE_DAYS = 7  # UU 1/2015 Pasal 134 ayat (4)
 
 STATUS_ICON = {BARU: "🆕 baru", DIAMBIL: "🙋 diambil", DIJAWAB: "✅ dijawab", DITUTUP: "🔒 ditutup"}
@@ -54,6 +60,11 @@ def already_open(ticket: Ticket) -> str:
 
 def relay(ticket: Ticket, text: str, role: str) -> str:
     return f"💬 <b>Jawaban petugas untuk tiket #{ticket.id}</b>\n\n{esc(text)}\n\n— <i>{esc(role)}</i>"
+
+
+def relay_parts(ticket: Ticket, text: str, role: str) -> list[str]:
+    """The relay split into messages Telegram accepts (UTF-16 units, as split_html counts)."""
+    return split_html(relay(ticket, text, role))
 
 
 def closed_notice(ticket: Ticket, role: str) -> str:
@@ -116,8 +127,11 @@ def report_done(ticket: Ticket) -> str:
     )
 
 
-def report_facts(report: dict) -> str:
-    """The Pasal 134 ayat (3) facts as HTML lines (for the staff group)."""
+def report_facts(report: dict, *, question: str = "", limit: int = CARD_TEXT_MAX) -> str:
+    """The Pasal 134 ayat (3) facts as HTML lines (for the staff group).
+
+    The account is left out when it is the ticket's question: the card shows that already.
+    """
     lines = []
     for key, label in (
         ("reporter", "Pelapor (nama &amp; alamat)"),
@@ -125,8 +139,10 @@ def report_facts(report: dict) -> str:
         ("when_where", "Waktu &amp; tempat"),
         ("account", "Uraian kejadian"),
     ):
+        if key == "account" and (report.get(key) or "").strip() == (question or "").strip():
+            continue
         if report.get(key):
-            lines.append(f"<b>{label}:</b> {esc(_cut(report[key]))}")
+            lines.append(f"<b>{label}:</b> {esc(_cut(report[key], limit))}")
     evidence = report.get("evidence") or []
     if report.get("state"):
         lines.append(f"<b>Bukti:</b> {len(evidence)} berkas" if evidence else "<b>Bukti:</b> tidak ada")
@@ -134,7 +150,8 @@ def report_facts(report: dict) -> str:
 
 
 def report_followup(ticket: Ticket) -> str:
-    return f"📋 <b>Kelengkapan laporan tiket #{ticket.id}</b> (Pasal 134 ayat (3))\n\n" + report_facts(ticket.report)
+    head = f"📋 <b>Kelengkapan laporan tiket #{ticket.id}</b> (Pasal 134 ayat (3))\n\n"
+    return fit(lambda limit: head + report_facts(ticket.report, question=ticket.question, limit=limit))
 
 
 def report_cancelled_staff(ticket: Ticket) -> str:
@@ -145,8 +162,28 @@ def report_cancelled_staff(ticket: Ticket) -> str:
 
 
 def _cut(text: str, limit: int = CARD_TEXT_MAX) -> str:
+    """At most `limit` UTF-16 units (Telegram's count), an ellipsis where it was cut."""
     text = (text or "").strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if utf16_len(text) <= limit:
+        return text
+    units, out = 0, []
+    for ch in text:
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit - 1:
+            break
+        out.append(ch)
+    return "".join(out).rstrip() + "…"
+
+
+def fit(build: Callable[[int], str], limit: int = TELEGRAM_MAX) -> str:
+    """`build(field_limit)` with the largest field budget whose result fits in one message
+    (UTF-16 units of the HTML, which is never shorter than the text Telegram counts)."""
+    text = ""
+    for field_limit in FIELD_BUDGETS:
+        text = build(field_limit)
+        if utf16_len(text) <= limit:
+            return text
+    return split_html(text, limit)[0]
 
 
 def age_text(delta: timedelta) -> str:
@@ -169,7 +206,13 @@ def local_time(dt: datetime | None) -> str:
 
 
 def card(ticket: Ticket, *, now: datetime | None = None) -> str:
-    """The ticket card posted in the staff group (HTML, well under 4,096 characters)."""
+    """The ticket card posted in the staff group (HTML, at most 4,096 UTF-16 units).
+
+    The citizen's message is shown once (a report's account is that message)."""
+    return fit(lambda limit: _card(ticket, limit, now))
+
+
+def _card(ticket: Ticket, limit: int, now: datetime | None) -> str:
     parts = [
         f"🎫 <b>Tiket #{ticket.id}</b> · {esc(ticket.kind)}",
         f"Status: {STATUS_ICON.get(ticket.status, esc(ticket.status))} · Umur: {age_text(ticket.age(now))} · "
@@ -178,18 +221,18 @@ def card(ticket: Ticket, *, now: datetime | None = None) -> str:
     ]
     if ticket.assignee_name:
         parts.append(f"Ditangani: {esc(ticket.assignee_name)}")
-    parts.append(f"\n<b>Pesan warga:</b>\n<blockquote>{esc(_cut(ticket.question) or '(tanpa pesan)')}</blockquote>")
+    parts.append(f"\n<b>Pesan warga:</b>\n<blockquote>{esc(_cut(ticket.question, limit) or '(tanpa pesan)')}</blockquote>")
     if ticket.draft_answer:
         parts.append(
             f"<b>Draf jawaban bot</b> (keyakinan {ticket.confidence:.2f}):\n"
-            f"<blockquote>{esc(_cut(ticket.draft_answer))}</blockquote>"
+            f"<blockquote>{esc(_cut(ticket.draft_answer, limit))}</blockquote>"
         )
     if ticket.sources:
         lines = ["<b>Sumber draf:</b>"]
         for i, src in enumerate(ticket.sources[:5], 1):
             lines.append(f"{i}. {esc(src.get('label') or src.get('passage_id') or '?')} ({esc(src.get('status') or '-')})")
         parts.append("\n".join(lines))
-    facts = report_facts(ticket.report or {})
+    facts = report_facts(ticket.report or {}, question=ticket.question, limit=limit)
     if facts:
         parts.append("<b>Laporan (Pasal 134 ayat (3)):</b>\n" + facts)
     if ticket.status != DITUTUP:
@@ -233,6 +276,8 @@ def reminder(tickets: list[Ticket], *, now: datetime | None = None) -> str:
 
 
 STAFF_ONLY = "Maaf, tombol dan perintah ini hanya untuk petugas."
+REDACTED = "🗑️ Pesan ini dihapus atas permintaan warga (penghapusan data pribadi, UU No. 27 Tahun 2022)."
+STAFF_CHAT_ONLY = "Demi privasi warga, perintah ini hanya dapat dipakai di grup petugas atau chat pribadi dengan saya."
 CLAIMED = "Tiket #{n} sekarang Anda tangani."
 CLAIMED_BY = "Tiket #{n} sudah diambil oleh {name}."
 NO_TICKET = "Tiket #{n} tidak ditemukan."
@@ -241,11 +286,21 @@ CLOSED = "Tiket #{n} ditutup."
 ALREADY_CLOSED = "Tiket #{n} sudah ditutup."
 CLOSED_TICKET_REPLY = "Tiket #{n} sudah ditutup; jawaban tidak diteruskan."
 RELAYED = "✅ Jawaban diteruskan ke warga (tiket #{n})."
+RELAY_FAILED = (
+    "⚠️ Jawaban untuk tiket #{n} tidak terkirim ke warga (mungkin warga memblokir bot atau chat tidak ada). "
+    "Coba lagi nanti atau tutup tiket."
+)
 EDIT_NOT_RELAYED = (
     "Perubahan pesan tidak diteruskan ke warga (tiket #{n}). Bila perlu koreksi, balas kartu dengan pesan baru."
 )
 NOT_ASSIGNEE = "Tiket #{n} ditangani oleh {name}; jawaban Anda tidak diteruskan."
 FAQ_NEEDS_ANSWER = "Tiket #{n} belum punya jawaban petugas untuk dijadikan FAQ."
+FAQ_REVIEW_TOAST = (
+    "Tinjau dulu FAQ #{faq}: balas pesan tinjauan di grup dengan pertanyaan FAQ yang umum, "
+    "atau tekan «Terbitkan». Belum dipakai bot."
+)
+BTN_PUBLISH_FAQ = "✅ Terbitkan"
+FAQ_ALREADY_LIVE = "FAQ #{faq} sudah terbit."
 FAQ_DONE = (
     "⭐ Jawaban tiket #{n} disimpan sebagai FAQ #{faq} (jenis «jawaban petugas», {date}, atas nama {role}) "
     "dan langsung dipakai bot untuk pertanyaan serupa. Tarik kembali: /tarikfaq {faq}"
@@ -263,3 +318,38 @@ BTN_MAKE_FAQ = "⭐ Jadikan FAQ"
 REPORT_INACTIVE = "Laporan ini sudah tidak aktif (mungkin sudah ditutup petugas). Mulai lagi dengan /lapor."
 INTAKE_START = REPORT_INTRO + "\n\n" + ASK_REPORTER  # the first intake question, after the acknowledgement
 EVIDENCE_CAPTION = "Bukti {i} tiket #{n}"
+
+
+# ----------------------------------------------------------------- FAQ review («Jadikan FAQ»)
+
+_NUMBER = re.compile(r"(?<!\w)\+?\d[\d .-]{6,}\d(?!\w)")  # phone numbers, NIK, account numbers
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_HANDLE = re.compile(r"(?<!\w)@\w{3,}")
+_NAME = re.compile(r"\b(nama saya|saya bernama|nama aku|aku bernama)\s+[^\s,.;:!?]+(?:\s+[A-Z][^\s,.;:!?]*)*", re.I)
+_GREETING = re.compile(
+    r"^\s*(?:halo|hai|hi|selamat (?:pagi|siang|sore|malam)|yth\.?|dear|terima kasih)\b[^\n,.!:]*[,.!:]\s*", re.I
+)
+
+
+def faq_scrub(text: str, report: dict | None = None) -> str:
+    """A staff answer or citizen question without what identifies the citizen: numbers, e-mail
+    addresses, @handles, "nama saya X", a greeting by name, the reporter's own words."""
+    text = _GREETING.sub("", text or "", count=1)
+    text = _NAME.sub(lambda m: m.group(1) + " [nama]", text)
+    text = _EMAIL.sub("[email]", text)
+    text = _HANDLE.sub("[akun]", text)
+    text = _NUMBER.sub("[nomor]", text)
+    reporter = (report or {}).get("reporter") or ""
+    for word in {w for w in re.findall(r"[^\W\d_]{3,}", reporter)}:
+        text = re.sub(rf"\b{re.escape(word)}\b", "[nama]", text)
+    return text.strip()
+
+
+def faq_review(ticket_id: int, faq_id: int, question: str, answer: str) -> str:
+    return fit(lambda limit: (
+        f"📝 <b>Tinjau FAQ dari tiket #{ticket_id}</b> (FAQ #{faq_id}, belum terbit)\n"
+        f"<b>Usulan pertanyaan:</b>\n<blockquote>{esc(_cut(question, limit))}</blockquote>\n"
+        f"<b>Jawaban:</b>\n<blockquote>{esc(_cut(answer, limit))}</blockquote>\n"
+        "<i>Balas (reply) pesan ini dengan pertanyaan FAQ yang umum, tanpa nama atau nomor warga, untuk "
+        "menerbitkannya; atau tekan «Terbitkan» bila usulan sudah tepat.</i>"
+    ))

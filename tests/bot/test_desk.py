@@ -294,3 +294,103 @@ async def test_report_in_a_group_opens_a_ticket_and_points_to_private_chat(desk_
     assert (await tickets(desk_bot).get(1)).kind == "laporan pelanggaran"
     card = await wait_card(stub, 1)
     assert "chat supergroup" in card.text
+
+
+async def test_staff_commands_are_refused_in_a_public_group(desk_bot):
+    stub, group = desk_bot.stub, -100555
+    await stub.send_text(USER, "ini kasus saya: alamat saya Jl. Kenanga 5, saya dipecat dari KPPS")
+    await wait_card(stub, 1)
+    for command in ("/tiket 1", "/antrian"):
+        await stub.send_group_text(group, STAFF_A, command)
+    await stub.wait_for(lambda: len([m for m in stub.messages(group) if "grup petugas" in m.text]) == 2, 5, "refusals")
+    assert not [m for m in stub.messages(group) if "Jl. Kenanga" in m.text or "Antrian" in m.text]
+    # in a private chat with the bot, staff still can
+    await stub.send_text(STAFF_A, "/tiket 1")
+    await wait_text(stub, STAFF_A, "Jl. Kenanga 5")
+
+
+async def test_a_staff_member_removed_from_the_group_can_no_longer_claim_or_answer(desk_bot):
+    stub = desk_bot.stub
+    await stub.send_text(USER, "tolong sambungkan ke petugas")
+    card = await wait_card(stub, 1)
+    await press(stub, STAFF_A, card, "🙋 Ambil")  # a member: allowed (and remembered for a while)
+    stub.state.members[STAFF_GROUP][STAFF_A] = "left"  # removed from the staff group
+    await staff_reply(stub, STAFF_A, card, "jawaban dari mantan petugas")
+    await wait_text(stub, STAFF_GROUP, "hanya untuk petugas")
+    await stub.send_text(OTHER_USER, "tolong sambungkan ke petugas juga")
+    card2 = await wait_card(stub, 2)
+    refused = await press(stub, STAFF_A, card2, "🙋 Ambil")
+    assert "hanya untuk petugas" in refused["text"]
+    await stub.settle()
+    assert not [m for m in stub.messages(USER) if "Jawaban petugas" in m.text]
+
+
+async def test_a_long_staff_answer_reaches_the_citizen_in_parts_and_staff_are_told_once_sent(desk_bot):
+    from standins.bot_api import utf16_len
+
+    stub = desk_bot.stub
+    await stub.send_text(USER, "tolong sambungkan ke petugas")
+    card = await wait_card(stub, 1)
+    long_answer = "Penjelasan 📌 " + " ".join(f"kalimat{i} tentang DPT 🗳️." for i in range(600))
+    assert utf16_len(long_answer) > 4096
+    await staff_reply(stub, STAFF_A, card, long_answer)
+    confirm = await wait_text(stub, STAFF_GROUP, "Jawaban diteruskan ke warga (tiket #1)", timeout=8)
+    parts = [m for m in stub.messages(USER) if "kalimat" in m.text]
+    assert len(parts) >= 2 and all(utf16_len(m.text) <= 4096 for m in parts)
+    assert "kalimat599 tentang DPT" in parts[-1].text and "kalimat0 tentang" in parts[0].text
+    assert confirm.sent_at >= parts[-1].sent_at  # told only once the citizen has it
+
+
+async def test_a_relay_that_cannot_be_delivered_is_reported_to_staff(desk_bot):
+    from sqlalchemy import update
+
+    from bot.outbox import OutboxMessage
+
+    stub, db = desk_bot.stub, desk_bot.db
+    await stub.send_text(USER, "tolong sambungkan ke petugas")
+    card = await wait_card(stub, 1)
+    await stub.settle()
+    stub.fail_for(30, status=403, chat_id=USER)  # the citizen blocked the bot
+    await staff_reply(stub, STAFF_A, card, "Silakan datang ke kantor Bawaslu.")
+
+    async def as_after_four_failed_tries():  # the next try gives up (a try in flight may undo it: again)
+        async with db.sessions.begin() as s:
+            await s.execute(update(OutboxMessage).where(OutboxMessage.purpose == "relay", OutboxMessage.status == "pending")
+                            .values(attempts=4, next_attempt_at=utcnow()))
+        desk_bot.services.desk.outbox.wake()
+        return next((m for m in stub.messages(STAFF_GROUP) if "tidak terkirim" in m.text), None)
+
+    notice = None
+    for _ in range(40):
+        notice = await as_after_four_failed_tries()
+        if notice is not None:
+            break
+        await asyncio.sleep(0.5)
+    assert notice is not None, "the staff member is told the relay failed"
+    assert "#1" in notice.text
+    assert not [m for m in stub.messages(STAFF_GROUP) if "Jawaban diteruskan" in m.text]
+
+
+async def test_a_new_staff_group_with_overlapping_message_ids_answers_the_right_citizen(stub, tmp_path, fake_engine):
+    """Message ids are per chat: after KEPEMILUAN_STAFF_CHAT_ID moves to a new group, a new card
+    has the id an old card had. A reply to it reaches the new ticket's citizen only."""
+    new_group = -100888
+    bot = await start_bot(stub, desk_settings(stub, tmp_path), fake_engine)
+    try:
+        await stub.send_text(USER, "tolong sambungkan ke petugas")
+        old_card = await wait_card(stub, 1)
+    finally:
+        await stop_application(bot.app)
+    stub.add_member(new_group, STAFF_A, "member", "Sari")
+    bot = await start_bot(stub, desk_settings(stub, tmp_path, staff_chat_id=new_group), fake_engine)
+    try:
+        await stub.send_text(OTHER_USER, "tolong sambungkan ke petugas juga")
+        new_card = await stub.wait_for(
+            lambda: next((m for m in stub.messages(new_group) if m.text.startswith("🎫 Tiket #2 ")), None), 5, "card #2")
+        assert new_card.message_id == old_card.message_id  # the overlap
+        await stub.send_group_text(new_group, STAFF_A, "Jawaban untuk tiket kedua.", reply_to=new_card)
+        await wait_text(stub, OTHER_USER, "Jawaban petugas untuk tiket #2")
+        await stub.settle()
+        assert not [m for m in stub.messages(USER) if "Jawaban petugas" in m.text]
+    finally:
+        await stop_application(bot.app)

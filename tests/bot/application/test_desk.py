@@ -124,7 +124,9 @@ async def test_a_staff_answer_made_faq_is_quotable_until_withdrawn(db, tmp_path)
     await desk.relay(ticket.id, staff_id=11, staff_name="Sari", text="Ponsel dititipkan kepada KPPS.",
                      chat_id=STAFF_GROUP, message_id=92)
     text = await desk.make_faq(ticket.id)
-    assert "FAQ #1" in text
+    assert "FAQ #1" in text and "Tinjau" in text
+    assert engine.passages() == []  # nothing is quotable before staff review it
+    assert "FAQ #1" in await desk.publish_faq(1)
     [passage] = engine.passages()
     assert passage.text == "Ponsel dititipkan kepada KPPS." and passage.doc_type == "jawaban petugas"
     assert "Sari" not in passage.source
