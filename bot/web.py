@@ -109,7 +109,7 @@ class Readiness:
 
 
 def create_asgi_app(application: Application, *, url_path: str, secret: str, metrics: Metrics,
-                    readiness: Readiness) -> Starlette:
+                    readiness: Readiness, extra_routes: list | None = None) -> Starlette:
     path = "/" + url_path.strip("/")
 
     async def telegram(request: Request) -> Response:
@@ -152,7 +152,15 @@ def create_asgi_app(application: Application, *, url_path: str, secret: str, met
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
+        *(extra_routes or []),  # the web console under /konsol (bot/console/)
     ])
+
+
+def _console_routes(application: Application) -> list:
+    """The staff and admin console, served beside /tg/* in webhook mode."""
+    from .console.app import console_routes
+
+    return console_routes(services_of(application), application.bot)
 
 
 class _EmbeddedServer:
@@ -190,7 +198,7 @@ class WebhookRunner:
         self.readiness = Readiness(self.services.db, store=store, embedder=store.embedder if store else None)
         self.asgi = create_asgi_app(self.application, url_path=self.options["url_path"],
                                     secret=self.options["secret_token"], metrics=self.services.metrics,
-                                    readiness=self.readiness)
+                                    readiness=self.readiness, extra_routes=_console_routes(self.application))
         self.server = None
         self._task: asyncio.Task | None = None
 
