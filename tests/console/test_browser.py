@@ -32,9 +32,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 SIZES = {"mobile": (390, 844), "desktop": (1280, 800)}
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed (apt-get install -y chromium "
-                       "chromium-driver; .ci/run installs it)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium (apt-get "
+                       "install -y chromium chromium-driver; .ci/run installs it)"),
 ]
+pytest.importorskip("playwright", reason="playwright for Python is not installed (pip install -e '.[dev]')")
 
 
 def free_port() -> int:

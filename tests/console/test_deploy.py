@@ -30,8 +30,15 @@ async def test_webhook_app_serves_the_console_beside_the_webhook(stub, tmp_path,
     from bot.app import build_application
 
     runner = WebhookRunner(settings, application=build_application(settings, fake_engine))
+    await runner.services.db.migrate()
+    token = await runner.services.console.auth.issue_login(2001, "Sari", ["staff"])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=runner.asgi), base_url="https://bot.example.go.id") as c:
         assert (await c.get("/konsol/api/session")).status_code == 401
+        r = await c.get(f"/konsol/masuk/{token}")
+        assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()  # behind https
+        assert (await c.get("/konsol/api/session")).json()["user_id"] == 2001
         assert (await c.get("/konsol/static/console.js")).status_code == 200
         assert (await c.post("/tg/abc", json={})).status_code == 403  # the webhook is still there
     assert settings.console_base_url == "https://bot.example.go.id"
+    await runner.services.db.close()
+    runner.services.executor.shutdown(wait=False)
