@@ -34,7 +34,7 @@ import hmac
 import io
 import json
 import logging
-import time
+import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +73,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 COOKIE = "konsol_sesi"
 PREFIX = "/konsol"
+REPLY_ID_BASE = 1_000_000_000
 REPLY_MAX = 12_000  # characters of one staff reply (split into Telegram messages by the desk)
 EVIDENCE_MAX = 20 * 1024 * 1024  # the Bot API's getFile limit; nothing larger is proxied
 STATUSES = (BARU, DIAMBIL, DIJAWAB, DITUTUP)
@@ -130,7 +131,11 @@ class Console:
             async def endpoint(request: Request) -> Response:
                 who = await self._principal(request)
                 if who is None:
-                    return self._message(request, cm.NO_SESSION, 401)
+                    # arriving from another site (the login link clicked in Telegram Web, a mail
+                    # client): the browser withholds a SameSite=Strict cookie, even right after
+                    # setting it; the page loads itself once more from here (same-site) to send it
+                    retry = request.headers.get("sec-fetch-site") == "cross-site" and COOKIE not in request.cookies
+                    return self._page(request, "message.html", None, status=401, text=cm.NO_SESSION, retry=retry)
                 if role == "staff" and not who.is_staff:
                     return self._message(request, cm.STAFF_ONLY, 403, who)
                 if role == "admin" and not who.is_admin:
@@ -269,8 +274,10 @@ class Console:
         if len(text) > REPLY_MAX:
             return _error(cm.REPLY_TOO_LONG.format(limit=REPLY_MAX), 400)
         # the desk confirms a relay in the chat it names: the staff member's private chat with the
-        # bot; a console reply has no Telegram message, so its id is unique to this reply
-        reply_id = time.time_ns() // 1000
+        # bot. A console reply has no Telegram message: its id is random, in Telegram's int32
+        # range, above the message ids of a chat (the confirmation's reply-to is then absent, which
+        # allow_sending_without_reply tolerates)
+        reply_id = REPLY_ID_BASE + secrets.randbelow(REPLY_ID_BASE)
         refused = await self.svc.desk.relay(n, staff_id=who.user_id, staff_name=who.name, text=text,
                                             chat_id=who.user_id, message_id=reply_id)
         if refused is not None:

@@ -160,3 +160,25 @@ async def shot(page, folder: Path, name: str) -> None:
         await page.evaluate("window.scrollTo(0, 0)")
         await page.screenshot(path=str(folder / f"{name}-{size}.png"), full_page=False)
     await page.set_viewport_size({"width": 1280, "height": 800})
+
+
+async def test_login_link_clicked_on_another_site_still_logs_in(served):
+    """Telegram Web or a mail client opens the link from another site: the browser withholds the
+    SameSite=Strict cookie on the redirect after login; the page reloads itself same-site."""
+    from playwright.async_api import async_playwright
+
+    harness, base = served
+    link = await login_link(harness.stub, STAFF_A)
+    other_site = base.replace("127.0.0.1", "localhost")  # another site for the browser
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        try:
+            page = await (await browser.new_context()).new_page()
+            await page.goto(other_site + "/konsol/static/console.css")
+            await page.set_content(f'<a id="masuk" href="{link}">Masuk</a>')
+            await page.click("#masuk")
+            await page.wait_for_selector("h1, .summary", timeout=10_000)
+            assert page.url == base + "/konsol/"
+            assert "tiket terbuka" in await page.inner_text("main")
+        finally:
+            await browser.close()

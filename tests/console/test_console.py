@@ -92,6 +92,10 @@ async def test_claim_and_reply_in_the_console_reach_the_citizen_and_the_card(des
     assert "Silakan cek DPT online <b>segera</b>." in "".join(m.text for m in parts)  # text, not markup
     assert parts[-1].text.rstrip().endswith("— Petugas Bawaslu") and "Sari" not in "".join(m.text for m in parts)
     await stub.wait_for(lambda: "dijawab" in card.text, 5, "the card to show the ticket answered")
+    # once Telegram accepted the last part, the staff member hears it in their chat with the bot
+    await stub.wait_for(lambda: any("Jawaban diteruskan ke warga (tiket #1)" in m.text
+                                    for m in stub.messages(STAFF_A)), 5, "the delivery confirmation")
+    assert "terkirim" in (await client.get("/konsol/tiket/1")).text
 
     r = await client.post("/konsol/api/tickets/1/close", headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200
@@ -129,6 +133,11 @@ async def test_security_no_session_no_csrf_staff_not_admin(desk_bot):
         assert (await anon.get(path)).status_code == 401, path
     assert (await anon.post("/konsol/api/tickets/1/reply", json={"text": "x"})).status_code == 401
     assert (await anon.get("/konsol/masuk/bukan-token")).status_code == 403
+    # from another site without the cookie: the page asks the browser to load it once more (same-site)
+    cross = await anon.get("/konsol/", headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 401 and 'name="konsol-retry"' in cross.text
+    same = await anon.get("/konsol/", headers={"Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 401 and "konsol-retry" not in same.text  # no loop
 
     staff = await logged_in(desk_bot, STAFF_A)
     r = await staff.post("/konsol/api/tickets/1/reply", json={"text": "tanpa token"})

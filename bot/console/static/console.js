@@ -2,6 +2,9 @@
 // Every POST carries the session's CSRF token (X-CSRF-Token) from <meta name="csrf">.
 (function () {
   "use strict";
+  // reached from another site, the session cookie (SameSite=Strict) was not sent: load the page
+  // again from here, a same-site navigation that sends it (the server asks for this only once)
+  if (document.querySelector('meta[name="konsol-retry"]')) { window.location.replace(window.location.href); return; }
   const meta = document.querySelector('meta[name="csrf"]');
   const csrf = meta ? meta.content : "";
   const flash = document.getElementById("flash");
