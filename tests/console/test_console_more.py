@@ -116,3 +116,32 @@ async def test_staff_hapusdata_and_retention_remove_console_sessions(desk_bot):
     assert await rows() == [1, 1]
     await purge_older_than(desk_bot.db, 90, now=utcnow() + timedelta(days=2))  # ended a day before
     assert await rows() == [0, 0]
+
+
+async def test_links_expire_after_ten_minutes_and_sessions_after_their_hours(db):
+    from sqlalchemy import update
+
+    from bot.application.console import ConsoleAuth
+
+    from sqlalchemy import delete
+
+    async with db.sessions.begin() as s:  # the PostgreSQL database is shared by the module's tests
+        await s.execute(delete(ConsoleSession))
+        await s.execute(delete(LoginToken))
+    auth = ConsoleAuth(db, session_hours=8)
+    stale = await auth.issue_login(STAFF_A, "Sari", ["staff"])
+    async with db.sessions.begin() as s:  # issued 11 minutes ago
+        await s.execute(update(LoginToken).values(expires_at=utcnow() - timedelta(minutes=1)))
+    assert await auth.redeem(stale) is None
+    session, who = await auth.redeem(await auth.issue_login(STAFF_A, "Sari", ["staff"]))
+    row_expiry = (await _session_row(db)).expires_at
+    assert timedelta(hours=7, minutes=59) < (row_expiry.replace(tzinfo=None) - utcnow().replace(tzinfo=None)) <= timedelta(hours=8)
+    assert await auth.principal(session) is not None
+    async with db.sessions.begin() as s:
+        await s.execute(update(ConsoleSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    assert await auth.principal(session) is None
+
+
+async def _session_row(db):
+    async with db.sessions() as s:
+        return (await s.execute(select(ConsoleSession))).scalar_one()
