@@ -42,7 +42,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import Base, Conversation, Database, utcnow
 from ..outbox_store import FAILED, SENT, OutboxMessage
 from ..texts.desk import faq_scrub
-from ..tickets import DITUTUP, OPEN, PETUGAS, FaqEntry, Ticket, TicketMessage, aware
+from ..tickets import DITUTUP, OPEN, PETUGAS, SISTEM, FaqEntry, Ticket, TicketMessage, aware
 
 STAFF = "staff"
 ADMIN = "admin"
@@ -260,8 +260,9 @@ class Inbox:
             pattern = f"%{q.lower().translate(_LIKE_ESCAPE)}%"
             text_match = or_(
                 func.lower(Ticket.question).like(pattern, escape="\\"),
-                Ticket.id.in_(select(TicketMessage.ticket_id)
-                              .where(func.lower(TicketMessage.text).like(pattern, escape="\\"))),
+                Ticket.id.in_(select(TicketMessage.ticket_id)  # what citizens and staff wrote, not system notes
+                              .where(TicketMessage.author != SISTEM,
+                                     func.lower(TicketMessage.text).like(pattern, escape="\\"))),
             )
             conds.append(or_(Ticket.id == int(number), text_match) if number.isdigit() and len(number) < 18
                          else text_match)

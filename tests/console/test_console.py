@@ -206,6 +206,7 @@ async def test_search_filters_and_queue(desk_bot):
     await client.post("/konsol/api/tickets/2/claim", headers={"X-CSRF-Token": csrf})
     assert [t["number"] for t in (await client.get("/konsol/api/tickets?petugas=saya")).json()] == [2]
     assert [t["number"] for t in (await client.get("/konsol/api/tickets?petugas=kosong")).json()] == [1]
+    assert (await client.get("/konsol/api/tickets?cari=diambil+oleh")).json() == []  # system notes are not searched
     q = (await client.get("/konsol/api/queue")).json()
     assert q["open"] == 2 and q["oldest_minutes"] == 0
     page = await client.get("/konsol/?cari=dpt")
