@@ -165,6 +165,8 @@ class Console:
     # ------------------------------------------------------------------ login
 
     async def login(self, request: Request) -> Response:
+        if request.method != "GET":  # a link checker's HEAD must not spend the one-time link
+            return Response(status_code=200, headers={"Cache-Control": "no-store"})
         redeemed = await self.c.auth.redeem(request.path_params["token"])
         if redeemed is None:
             return self._message(request, cm.LINK_REFUSED, 403)

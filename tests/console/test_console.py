@@ -43,6 +43,7 @@ async def test_konsol_gives_staff_a_one_time_link_and_refuses_others(desk_bot):
     assert "hanya untuk petugas dan admin" in refusal.text and "/konsol/masuk/" not in refusal.text
 
     client = client_for(desk_bot)
+    assert (await client.head(path_of(link))).status_code == 200  # a link checker does not spend it
     r = await client.get(path_of(link))
     assert r.status_code == 303 and r.headers["location"] == "/konsol/"
     cookie = r.headers["set-cookie"].lower()
