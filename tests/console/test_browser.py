@@ -12,6 +12,7 @@ test's tmp dir.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import socket
@@ -180,5 +181,61 @@ async def test_login_link_clicked_on_another_site_still_logs_in(served):
             await page.wait_for_selector("h1, .summary", timeout=10_000)
             assert page.url == base + "/konsol/"
             assert "tiket terbuka" in await page.inner_text("main")
+        finally:
+            await browser.close()
+
+
+@pytest.fixture
+async def served_kb(stub, tmp_path, fixture_passages):
+    from tests.live_support import CountingEmbedder, seeded_engine
+
+    port = free_port()
+    engine = seeded_engine(tmp_path / "chroma", fixture_passages, embedder=CountingEmbedder())
+    settings = console_settings(stub, tmp_path, console_port=port, ingest_max_bytes=300_000)
+    harness = await start_bot(stub, settings, engine, store=engine.store)
+    console = ConsoleServer(harness.app, port=port)
+    await console.start()
+    try:
+        yield harness, f"http://127.0.0.1:{port}"
+    finally:
+        await console.stop()
+        await stop_application(harness.app)
+
+
+async def test_browser_admin_uploads_with_progress_and_removes_with_confirmation(served_kb, tmp_path):
+    from playwright.async_api import async_playwright
+
+    from tests.bot.conftest import ADMIN
+    from tests.live_support import DOC_ID, perbawaslu
+
+    harness, base = served_kb
+    doc = tmp_path / "perbawaslu 9 2099.md"
+    doc.write_text(perbawaslu(1))
+    link = await login_link(harness.stub, ADMIN)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        try:
+            page = await (await browser.new_context()).new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            await page.goto(link)
+            assert page.url == base + "/konsol/dasbor"  # an admin who is not staff lands on the dashboard
+            await page.click("a[href='/konsol/pengetahuan']")
+            await page.set_input_files("#doc-file", str(doc))
+            await page.click("form.upload button[type=submit]")
+            await page.wait_for_selector("#flash:has-text('Selesai')", timeout=20_000)
+            assert "/" in await page.inner_text("#ingest-log")  # progress lines "stage: done/total"
+            assert any(p.doc_id == DOC_ID for p in harness.engine.passages())
+
+            await page.goto(f"{base}/konsol/pengetahuan/{DOC_ID}")
+            page.once("dialog", lambda d: asyncio.ensure_future(d.accept("salah")))
+            await page.click("form.remove button")
+            await page.wait_for_selector("#flash.error")
+            assert any(p.doc_id == DOC_ID for p in harness.engine.passages())  # wrong id: nothing removed
+            page.once("dialog", lambda d: asyncio.ensure_future(d.accept(DOC_ID)))
+            await page.click("form.remove button")
+            await page.wait_for_url(base + "/konsol/pengetahuan", timeout=10_000)
+            assert not any(p.doc_id == DOC_ID for p in harness.engine.passages())
+            assert not errors, errors
         finally:
             await browser.close()
