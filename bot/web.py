@@ -200,6 +200,7 @@ class WebhookRunner:
                                     secret=self.options["secret_token"], metrics=self.services.metrics,
                                     readiness=self.readiness, extra_routes=_console_routes(self.application))
         self.server = None
+        self.console = None  # bot.console.server.ConsoleServer when KEPEMILUAN_CONSOLE_PORT is set
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
@@ -223,8 +224,16 @@ class WebhookRunner:
             await asyncio.sleep(0.02)
         log.info("webhook server on %s:%d/%s (replica %s)", s.webhook_listen, s.webhook_port,
                  self.options["url_path"], self.services.replica)
+        if s.console_port:  # the console also on 127.0.0.1:KEPEMILUAN_CONSOLE_PORT (it is beside /tg/* anyway)
+            from .console.server import ConsoleServer
+
+            self.console = ConsoleServer(self.application, port=s.console_port)
+            await self.console.start()
 
     async def stop(self) -> None:
+        if self.console is not None:
+            await self.console.stop()
+            self.console = None
         if self.server is not None and self._task is not None:
             self.server.should_exit = True
             try:

@@ -38,6 +38,9 @@ async def on_console(update: Update, context: BotContext) -> None:
     if chat.type != ChatType.PRIVATE:
         await msg.reply_text(cm.PRIVATE_ONLY)
         return
+    if not svc.settings.console_enabled:  # a link to nothing would only confuse
+        await msg.reply_text(cm.NOT_ENABLED)
+        return
     token = await svc.console.auth.issue_login(user.id, staff_name(user), roles)
     url = f"{svc.settings.console_base_url}/konsol/masuk/{token}"
     await msg.reply_text(cm.LOGIN_LINK.format(url=esc(url)))

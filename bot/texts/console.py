@@ -14,6 +14,10 @@ REFUSED = (
     "Bila Anda ingin bertanya, cukup ketik pertanyaan Anda."
 )
 PRIVATE_ONLY = "Demi keamanan, tautan masuk konsol hanya dikirim di chat pribadi dengan saya."
+NOT_ENABLED = (
+    "Konsol web belum diaktifkan di instalasi ini. Admin server dapat mengaktifkannya dengan "
+    "KEPEMILUAN_CONSOLE_PORT (atau mode webhook)."
+)
 LOGGED_OUT = "🚪 Semua sesi konsol Anda telah diakhiri ({n} sesi). Tautan masuk yang belum dipakai juga tidak berlaku lagi."
 
 # ------------------------------------------------------------------ the web pages and the API

@@ -32,7 +32,7 @@ def console_settings(stub, tmp_path, **kw):
     stub.add_member(STAFF_GROUP, STAFF_B, "administrator", "Budi")
     stub.user(NON_STAFF, "Tamu")
     stub.user(ADMIN, "Admin")
-    values = dict(staff_chat_id=STAFF_GROUP, outbox_poll_seconds=0.2)
+    values = dict(staff_chat_id=STAFF_GROUP, outbox_poll_seconds=0.2, console_port=18080)
     values.update(kw)
     return make_settings(stub, tmp_path, **values)
 

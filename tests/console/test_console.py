@@ -228,3 +228,17 @@ async def test_a_session_made_on_one_replica_is_valid_on_another(db):
         assert await a.principal(session) is None
     finally:
         await other.close()
+
+
+async def test_konsol_says_so_when_no_console_is_served(stub, tmp_path, fake_engine):
+    from bot.app import stop_application
+
+    from .conftest import console_settings, start_bot
+
+    bot = await start_bot(stub, console_settings(stub, tmp_path, console_port=None), fake_engine)
+    try:
+        await stub.send_text(STAFF_A, "/konsol")
+        [msg] = await stub.wait_for_messages(STAFF_A, 1, 5)
+        assert "belum diaktifkan" in msg.text and "/konsol/masuk/" not in msg.text
+    finally:
+        await stop_application(bot.app)

@@ -42,3 +42,28 @@ async def test_webhook_app_serves_the_console_beside_the_webhook(stub, tmp_path,
     assert settings.console_base_url == "https://bot.example.go.id"
     await runner.services.db.close()
     runner.services.executor.shutdown(wait=False)
+
+
+async def test_webhook_runner_serves_the_console_on_both_ports(stub, tmp_path, fake_engine):
+    import httpx
+    from pydantic import SecretStr
+
+    from bot.app import build_application
+    from bot.web import WebhookRunner
+
+    from .conftest import console_settings
+    from .test_browser import free_port
+
+    hook, console = free_port(), free_port()
+    settings = console_settings(stub, tmp_path, webhook_url="https://bot.example.go.id/tg/abc",
+                                webhook_secret=SecretStr("rahasia"), webhook_listen="127.0.0.1",
+                                webhook_port=hook, console_port=console)
+    runner = WebhookRunner(settings, application=build_application(settings, fake_engine))
+    await runner.start()
+    try:
+        async with httpx.AsyncClient(trust_env=False) as c:
+            for port in (hook, console):
+                r = await c.get(f"http://127.0.0.1:{port}/konsol/api/session")
+                assert r.status_code == 401 and "belum masuk" in r.json()["error"], port
+    finally:
+        await runner.stop()
