@@ -26,13 +26,19 @@ class ConsoleServer:
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
+        import contextlib
+
         import uvicorn
 
-        from ..web import _EmbeddedServer
+        class Server(uvicorn.Server):  # the runner owns SIGINT/SIGTERM (as bot.web's embedded server)
+            @contextlib.contextmanager
+            def capture_signals(self):
+                yield
 
+        # access_log off: the login link's token is in a path
         config = uvicorn.Config(self.asgi, host=self.host, port=self.port, log_config=None, access_log=False,
                                 lifespan="off")
-        self.server = _EmbeddedServer.make(config)
+        self.server = Server(config)
         self._task = asyncio.create_task(self.server.serve())
         while not self.server.started:
             if self._task.done():
