@@ -104,7 +104,12 @@ class LiveIndex:
 
     def ingest_path(self, path: str | Path, *, progress: Progress | None = None) -> IngestReport:
         p = Path(path)
-        loaded = load_path(p, max_bytes=self.max_bytes)
+        if p.suffix.lower() == ".json":  # a ruling as sectioned JSON (issue 11)
+            from .rulings import load_json
+
+            loaded = load_json(p)
+        else:
+            loaded = load_path(p, max_bytes=self.max_bytes)
         return self.ingest_loaded(loaded, info=manifest_entry_for(p), progress=progress)
 
     async def fetch(self, url: str, **kw) -> LoadedDocument:
