@@ -92,7 +92,9 @@ class LiveIndex:
         self.fetch_timeout = fetch_timeout
         self.max_redirects = max_redirects
         # doc id -> (status, status_by): admin corrections, applied to every later version too
-        self.overrides: dict[str, tuple[str, str | None]] = dict(overrides or {})
+        # document-level corrections only: a key with ":" is one article's effect (issue 11, applied
+        # by the engine as an EffectIndex record, see bot/article_status.py)
+        self.overrides: dict[str, tuple[str, str | None]] = {k: v for k, v in (overrides or {}).items() if ":" not in k}
         self._lock = threading.Lock()
         self._apply_overrides_to_store()
 
