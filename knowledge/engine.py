@@ -13,7 +13,7 @@ from .compose import CourtNotice, check_quotes, compose
 from .decide import decide
 from .effects import COURT_KINDS, DICABUT as _REPEALED, DIHAPUS, DITOLAK, DIUBAH, Effect, chain_lines, notice
 from .lexical import LexicalIndex
-from .model import WARN_ARTICLE_REPEALED, Answer, Passage, Source
+from .model import WARN_AMENDED, WARN_ARTICLE_REPEALED, Answer, Passage, Source
 from .retrieval import Catalog, DenseFn, Question, Retriever
 from .text import clean_input
 
@@ -130,7 +130,8 @@ class Engine:
         p = cat.by_id.get(passage_id)
         if p is None:
             return []
-        effects = [e for e in cat.article_effects(p) if e.kind not in (DIUBAH, DIHAPUS)]
+        # amendments read from the texts are the version lines; an admin's record is listed as such
+        effects = [e for e in cat.article_effects(p) if e.kind not in (DIUBAH, DIHAPUS) or e.origin == "admin"]
         return chain_lines(p, versions=cat.chain(p), effects=effects, index=cat.effects)
 
     def pending_effects(self) -> list[Effect]:
@@ -208,12 +209,18 @@ class Engine:
 
 # -- court effects in answers (issue 11) ----------------------------------------------------------
 _SHORT = {"dimaknai": "dimaknai lain oleh", "dibatalkan": "dinyatakan tidak mempunyai kekuatan hukum mengikat oleh",
-          "ditolak": "diuji, permohonan ditolak (tetap berlaku) oleh", "dicabut": "dicabut oleh"}
+          "ditolak": "diuji, permohonan ditolak (tetap berlaku) oleh", "dicabut": "dicabut oleh",
+          "diubah": "diubah oleh", "dihapus": "dihapus oleh"}
 
 
 def _shown(e: Effect) -> bool:
-    """Court effects, and a repeal of one article (a whole document's repeal is its status)."""
-    return e.kind in COURT_KINDS or (e.kind == _REPEALED and bool(e.target.pasal))
+    """Court effects, a repeal of one article (a whole document's repeal is its status), and an
+    admin's record of an amendment whose text is not in the index (the version chain says the rest)."""
+    if e.kind in COURT_KINDS:
+        return True
+    if e.kind == _REPEALED:
+        return bool(e.target.pasal)
+    return e.kind in (DIUBAH, DIHAPUS) and e.origin == "admin"
 
 
 def _effect_notes(effects: list[Effect], catalog: Catalog) -> list[str]:
@@ -235,6 +242,6 @@ def _court_notices(effects: list[Effect], catalog: Catalog) -> list[CourtNotice]
         if ruling is not None:
             status, by = catalog.status(ruling)
             src = Source(ruling, citation(ruling, status=status, status_by=by), 0.0)
-        kind = e.kind if e.kind in COURT_KINDS else WARN_ARTICLE_REPEALED
+        kind = e.kind if e.kind in COURT_KINDS else WARN_AMENDED if e.kind == DIUBAH else WARN_ARTICLE_REPEALED
         out.append(CourtNotice(kind, notice(e, catalog.effects), src, whole=e.kind != DITOLAK))
     return out

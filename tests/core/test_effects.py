@@ -206,3 +206,14 @@ def test_pkpu_repeal_clause_marks_the_earlier_one_dicabut_in_either_order():
     assert [e.target.doc_id for e in engine.pending_effects()] == ["pkpu-5-2099"]
     engine.replace_document("pkpu-5-2099", earlier)
     assert status(engine)["pkpu-5-2099"] == "dicabut" and engine.pending_effects() == []
+
+
+def test_an_admin_record_of_an_amendment_not_in_the_index_warns_and_shows_in_the_chain(fixture_passages):
+    from knowledge.effects import DIUBAH
+
+    engine = Engine(list(fixture_passages))
+    engine.set_article_effects([Effect(DIUBAH, Target("uu-10-2016", "40"), "uu-6-2020", origin="admin")])
+    ans = engine.answer("berapa persen syarat partai mengusung calon bupati?")
+    warned = [w for w in ans.warnings if w.kind == "diubah" and "uu-6-2020" not in w.text]
+    assert any("Pasal 40 UU 10/2016 diubah oleh UU 6/2020" in w.text for w in warned)
+    assert engine.article_chain("uu-10-2016@v1#pasal-40")[-1] == "Pasal 40 diubah oleh UU 6/2020 (dicatat admin)"
