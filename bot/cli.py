@@ -298,14 +298,18 @@ def sources() -> None:
 
     latest, audit = _admin(settings, fetch)
     t = Table(title="Sumber")
-    for col in ("doc_id", "jenis", "status", "oleh", "versi", "pasase", "dimuat", "judul"):
-        t.add_column(col)
+    for col in ("doc_id", "jenis", "tanggal", "status", "oleh", "versi", "pasase", "dimuat", "judul", "url"):
+        t.add_column(col, overflow="fold")
     for d in engine.documents():
         v = latest.get(d["doc_id"])
         when = v.ingested_at.strftime("%Y-%m-%d %H:%M") if v else "korpus bawaan"
-        t.add_row(d["doc_id"], d["doc_type"], d["status"], d["status_by"] or "", str(d["version"]),
-                  str(d["passages"]), when, d["title"][:70])
+        date = d.get("date") or (str(d["year"]) if d.get("year") else "")
+        t.add_row(d["doc_id"], d["doc_type"], date, d["status"], d["status_by"] or "", str(d["version"]),
+                  str(d["passages"]), when, d["title"][:70], d.get("url") or "")
     out.print(t)
+    for d in engine.documents():  # issue 11: what each ruling / regulation does to other articles
+        for e in d.get("effects") or []:
+            out.print(f"{d['doc_id']}: {e['kind']} {e['target']}" + (f" (amar {e['item']})" if e.get("item") else ""))
     a = Table(title="Riwayat perubahan (audit)")
     for col in ("waktu (UTC)", "oleh", "aksi", "doc_id", "rincian"):
         a.add_column(col)

@@ -21,6 +21,7 @@ from telegram.ext import Application
 
 from . import dedupe
 from .application.ask import Ask
+from .application.console import Console
 from .application.desk import Desk
 from .application.knowledge_base import KnowledgeBase
 from .application.ports import Engine
@@ -56,6 +57,7 @@ class BotServices:
     desk: Desk
     ask: Ask
     news: NewsFeed | None
+    console: Console  # the web console's sessions and reads (bot/console/ serves it)
     # Telegram-side state of the handlers (per process)
     staff_cache: dict[int, tuple[bool, float]] = field(default_factory=dict)  # user id -> (is staff, until)
     pending_removals: dict[str, str] = field(default_factory=dict)  # /hapus confirmation token -> doc id
@@ -96,9 +98,20 @@ def compose(app: Application, settings: Settings, engine: Engine, *, bot: Bot, s
     ask = Ask(settings, engine, db, desk, answer_messages, executor=executor, metrics=metrics,
               shared_limiter=shared_limiter)
     metrics.register_ingest_runs(IngestRuns(db).totals)
+    _register_console_command(app)
     return BotServices(
         settings=settings, db=db, engine=engine, store=store, executor=executor, metrics=metrics, replica=replica,
         leases=Leases(db, replica) if shared else None, outbox=outbox, deduper=dedupe.register(app, db),
         admin_log=admin_log, knowledge=knowledge, desk=desk, ask=ask,
         news=_news_feed(settings) if settings.news_sources and knowledge.can_ingest else None,
+        console=Console.build(db, session_hours=settings.console_session_hours),
     )
+
+
+def _register_console_command(app: Application) -> None:
+    """/konsol (bot/handlers/console.py), ahead of the other handlers of group 0."""
+    from telegram.ext import CommandHandler, filters
+
+    from .handlers.console import on_console
+
+    app.add_handler(CommandHandler("konsol", on_console, filters=filters.UpdateType.MESSAGE))

@@ -35,6 +35,12 @@ def run_polling(settings: Settings, engine: Engine, store: ChromaStore | None = 
         run_webhook(settings, engine, store)
         return
     app = build_application(settings, engine, store=store)
+    if settings.console_port:  # the web console on 127.0.0.1 beside long polling (bot/console/)
+        from .console.server import serve_polling_with_console
+
+        log.info("starting long polling and the console on 127.0.0.1:%d", settings.console_port)
+        asyncio.run(serve_polling_with_console(settings, app))
+        return
     log.info("starting long polling")
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
 

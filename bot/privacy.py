@@ -8,6 +8,7 @@
   acknowledgements; pending ones are cancelled, so nothing about them is sent afterwards);
 - the report-intake conversation state (its key holds the raw chat and user id) and the
   rate-limit window;
+the web console's sessions and login links when the sender is a staff member;
 and then files under DATA_DIR/inbox they uploaded (admins' documents). The bot's messages
 about them in the staff group are deleted (Telegram allows it for 48 hours) or edited to a
 redaction notice (bot/outbox_store.py `erase_for`). What Telegram already delivered to people (the
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, String, column, delete, or_, select, table, update
 
+from .application.console import erase_staff, purge_console
 from .db import Conversation, Database, StaffRequest, utcnow
 from .outbox_store import erase_for, purge_before
 from .shared import RateLimit
@@ -73,6 +75,7 @@ async def erase_user(db: Database, *, pseudonym: str, user_id: int, data_dir: Pa
             keys.like(f"%, {int(user_id)}]"), keys == json.dumps([int(user_id)])
         )))
         await s.execute(delete(RateLimit).where(RateLimit.user_key == pseudonym))
+        await erase_staff(s, user_id)  # a staff member's web-console sessions and login links
     files = 0
     if data_dir is not None and inbox_dir(data_dir).is_dir():
         for path in inbox_dir(data_dir).glob(f"*-{inbox_tag(pseudonym)}-*"):
@@ -106,6 +109,7 @@ async def purge_older_than(db: Database, days: int, *, data_dir: Path | None = N
         states = await s.execute(delete(conversation_states).where(conversation_states.c.updated_at < cutoff))
         await s.execute(delete(StaffRequest).where(StaffRequest.created_at < cutoff))
         convs = await s.execute(delete(Conversation).where(Conversation.created_at < cutoff))
+        await purge_console(s, now=now)  # ended console sessions and links (kept one day)
     files = 0
     if data_dir is not None and inbox_dir(data_dir).is_dir():
         for path in inbox_dir(data_dir).iterdir():

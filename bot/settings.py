@@ -123,6 +123,13 @@ class Settings(BaseSettings):
     news_sources: list[str] = Field(default_factory=list)  # Bawaslu news listing pages
     news_interval_minutes: float = 60.0
     news_delay_seconds: float = 2.0  # pause between two requests to the same site
+    # The staff and admin web console (issue 14, bot/console/): served on 127.0.0.1:console_port
+    # when set (polling mode), and beside /tg/* in webhook mode. console_url: the address the
+    # /konsol login links start with (default: the webhook's host in webhook mode, else
+    # http://127.0.0.1:<console_port>); behind https the session cookie is Secure.
+    console_port: int | None = None
+    console_url: str | None = None
+    console_session_hours: float = 8.0  # a console session ends after this long (or /konsol keluar)
 
     @field_validator("staff_ids", "admin_ids", mode="before")
     @classmethod
@@ -140,6 +147,23 @@ class Settings(BaseSettings):
                 "KEPEMILUAN_PSEUDONYM_SALT masih bawaan: isi dengan rahasia acak sebelum berjalan di produksi "
                 "(webhook atau PostgreSQL), atau set KEPEMILUAN_ALLOW_DEFAULT_SALT=true untuk uji coba."
             )
+
+    @property
+    def console_enabled(self) -> bool:
+        """Something serves the console: its own port, the webhook server, or a given URL."""
+        return bool(self.console_port or self.webhook_url or self.console_url)
+
+    @property
+    def console_base_url(self) -> str:
+        """Where the console's login links point (no trailing slash)."""
+        if self.console_url:
+            return self.console_url.rstrip("/")
+        if self.webhook_url:  # webhook mode serves it beside the webhook: same host
+            from urllib.parse import urlparse
+
+            u = urlparse(self.webhook_url)
+            return f"{u.scheme}://{u.netloc}"
+        return f"http://127.0.0.1:{self.console_port or self.webhook_port}"
 
     @property
     def sqlite_path(self) -> Path:

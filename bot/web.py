@@ -109,7 +109,7 @@ class Readiness:
 
 
 def create_asgi_app(application: Application, *, url_path: str, secret: str, metrics: Metrics,
-                    readiness: Readiness) -> Starlette:
+                    readiness: Readiness, extra_routes: list | None = None) -> Starlette:
     path = "/" + url_path.strip("/")
 
     async def telegram(request: Request) -> Response:
@@ -152,7 +152,15 @@ def create_asgi_app(application: Application, *, url_path: str, secret: str, met
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
+        *(extra_routes or []),  # the web console under /konsol (bot/console/)
     ])
+
+
+def _console_routes(application: Application) -> list:
+    """The staff and admin console, served beside /tg/* in webhook mode."""
+    from .console.app import console_routes
+
+    return console_routes(services_of(application), application.bot)
 
 
 class _EmbeddedServer:
@@ -190,8 +198,9 @@ class WebhookRunner:
         self.readiness = Readiness(self.services.db, store=store, embedder=store.embedder if store else None)
         self.asgi = create_asgi_app(self.application, url_path=self.options["url_path"],
                                     secret=self.options["secret_token"], metrics=self.services.metrics,
-                                    readiness=self.readiness)
+                                    readiness=self.readiness, extra_routes=_console_routes(self.application))
         self.server = None
+        self.console = None  # bot.console.server.ConsoleServer when KEPEMILUAN_CONSOLE_PORT is set
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
@@ -215,8 +224,16 @@ class WebhookRunner:
             await asyncio.sleep(0.02)
         log.info("webhook server on %s:%d/%s (replica %s)", s.webhook_listen, s.webhook_port,
                  self.options["url_path"], self.services.replica)
+        if s.console_port:  # the console also on 127.0.0.1:KEPEMILUAN_CONSOLE_PORT (it is beside /tg/* anyway)
+            from .console.server import ConsoleServer
+
+            self.console = ConsoleServer(self.application, port=s.console_port)
+            await self.console.start()
 
     async def stop(self) -> None:
+        if self.console is not None:
+            await self.console.stop()
+            self.console = None
         if self.server is not None and self._task is not None:
             self.server.should_exit = True
             try:

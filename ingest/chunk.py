@@ -122,7 +122,7 @@ def chunk_statute(info: DocumentInfo, parsed: ParsedDocument, *, version: int = 
     base = dict(
         doc_id=info.doc_id, title=info.title, doc_type=info.doc_type, number=info.number, year=info.year,
         status=info.status, status_by=info.status_by, url=info.url, source=source or (info.file or ""),
-        quality=info.quality, version=version,
+        quality=info.quality, version=version, date=info.date,  # date: of enactment, when the manifest has it
     )
     out: list[Passage] = []
     seen: set[str] = set()

@@ -43,7 +43,8 @@ TITLE_RE = re.compile(
 )
 
 # -- amendment instructions inside "Pasal I" of an amendment law ---------------------------------
-INSTRUCTION = re.compile(r"^\d+\.\s+(?=.*\b(?:diubah|disisipkan|dihapus|ditambah(?:kan)?)\b)")
+INSTRUCTION = re.compile(r"^\d+\.\s+(?=.*\b(?:diubah|disisipkan|dihapus|ditambah(?:kan)?)\b"
+                         r"|Ketentuan\s+(?:baris|tabel|Lampiran)\b)")  # issue 11: UU 7/2023's Lampiran tables
 INSTR_TARGET = re.compile(r"Pasal\s+(\d+[A-Z]?)")
 INSTR_DELETE = re.compile(r"\bdihapus\.?\s*$")
 INSTR_INSERT = re.compile(r"(disisipkan|ditambahkan)\s+\d+\s+\(\w+\)\s+pasal")

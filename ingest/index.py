@@ -40,7 +40,8 @@ class IngestSummary:
 def _sig(p: Passage) -> tuple:
     """What makes a stored passage current: its text and the structure the parser gave it (a parser
     fix that only corrects a heading must still reach the index)."""
-    return (_path(p.id), p.hash, p.section, p.pasal, p.ayat, p.point, p.kind, p.amends, p.amend_action)
+    return (_path(p.id), p.hash, p.section, p.pasal, p.ayat, p.point, p.kind, p.amends, p.amend_action,
+            p.effect, p.target, p.item)
 
 
 @dataclass

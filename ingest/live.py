@@ -92,7 +92,9 @@ class LiveIndex:
         self.fetch_timeout = fetch_timeout
         self.max_redirects = max_redirects
         # doc id -> (status, status_by): admin corrections, applied to every later version too
-        self.overrides: dict[str, tuple[str, str | None]] = dict(overrides or {})
+        # document-level corrections only: a key with ":" is one article's effect (issue 11, applied
+        # by the engine as an EffectIndex record, see bot/article_status.py)
+        self.overrides: dict[str, tuple[str, str | None]] = {k: v for k, v in (overrides or {}).items() if ":" not in k}
         self._lock = threading.Lock()
         self._apply_overrides_to_store()
 
@@ -104,7 +106,12 @@ class LiveIndex:
 
     def ingest_path(self, path: str | Path, *, progress: Progress | None = None) -> IngestReport:
         p = Path(path)
-        loaded = load_path(p, max_bytes=self.max_bytes)
+        if p.suffix.lower() == ".json":  # a ruling as sectioned JSON (issue 11)
+            from .rulings import load_json
+
+            loaded = load_json(p)
+        else:
+            loaded = load_path(p, max_bytes=self.max_bytes)
         return self.ingest_loaded(loaded, info=manifest_entry_for(p), progress=progress)
 
     async def fetch(self, url: str, **kw) -> LoadedDocument:

@@ -14,21 +14,30 @@ from .grammar import OCR_PASAL_NUM as _PASAL_NUM
 
 _CARET = re.compile(r"\^")
 _DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0", "S": "5", "g": "9"})
+# "(21 Ketentuan", "ayat (21," : the closing parenthesis of "(2)" read as "1" (UU 7/2023)
+_AYAT_PAREN_AS_1 = re.compile(r"\((\d)1(?=[ \t,.;]|\n)")
+_ROMAN = {"I", "II", "III", "IV", "V"}
 
 
-def _fix_pasal(m: re.Match) -> str:
+def _fix_pasal(m: re.Match, keep_roman: bool = False) -> str:
     tok = m.group(1)
+    if keep_roman and tok in _ROMAN:  # an amendment law's own "Pasal I" / "Pasal II"
+        return m.group(0)
     fixed = tok.translate(_DIGITS)
     if not fixed.isdigit():
         return m.group(0)
     return f"Pasal {fixed}"
 
 
-def clean_ocr(text: str) -> str:
+def clean_ocr(text: str, *, keep_roman: bool = False) -> str:
+    """`keep_roman`: the text is an amendment law, whose "Pasal I" / "Pasal II" are its own articles
+    (and whose "(21" is "(2)" with its parenthesis misread: fixed only there, see PROVENANCE)."""
     text = _CARET.sub("", text)
     text = _PAGE_HEADER.sub(" ", text)
-    text = _PASAL_NUM.sub(_fix_pasal, text)
+    text = _PASAL_NUM.sub(lambda m: _fix_pasal(m, keep_roman), text)
     text = _AYAT_NUM.sub(lambda m: "(" + m.group(1).replace("I", "1").replace("l", "1") + ")", text)
+    if keep_roman:
+        text = _AYAT_PAREN_AS_1.sub(r"(\1)", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
     return text
 

@@ -10,6 +10,8 @@ from .load import LoadedDocument, LoadError, load_path
 from .manifest import CORPUS_DIR, DocumentInfo, infer, load_manifest, news_info, slug
 from .ocr import clean_ocr, noise_ratio
 from .parse import parse, parse_title
+from .regulations import mark_repeals
+from .rulings import is_ruling, load_json, prepare_ruling
 
 OCR_NOISE = 0.25  # share of non-word tokens above which a text counts as noisy OCR
 
@@ -37,6 +39,8 @@ def prepare(loaded: LoadedDocument, info: DocumentInfo | None = None, *, version
             known: dict[str, DocumentInfo] | None = None) -> tuple[DocumentInfo, str, list[Passage]]:
     """Parse and chunk a loaded document. Returns (info, stored text, passages)."""
     text = loaded.text
+    if not loaded.is_news and is_ruling(text):  # issue 11: a Constitutional Court ruling
+        return prepare_ruling(loaded, info, version=version)
     if loaded.is_news:
         if info is None:
             info = news_info(loaded.title or Path(loaded.source).stem, date=loaded.date, place=loaded.place,
@@ -55,9 +59,10 @@ def prepare(loaded: LoadedDocument, info: DocumentInfo | None = None, *, version
         info.url = info.url or loaded.url
     if info.quality == "ocr" or noise_ratio(text[:20000]) > OCR_NOISE:
         info.quality = "ocr"
-        text = clean_ocr(text)
+        text = clean_ocr(text, keep_roman=bool(info.amends))
     parsed = parse(text, amends=info.amends)
-    passages = chunk_statute(info, parsed, version=version, source=loaded.source)
+    # issue 11: a PKPU / Perbawaslu repeal clause carries its effect on the earlier regulation
+    passages = mark_repeals(chunk_statute(info, parsed, version=version, source=loaded.source))
     if not passages:  # not a statute: plain text chunked by paragraphs
         if info.doc_type not in (BERITA,):
             info.doc_type = "lainnya" if info.doc_type not in ("UU", "UUD") or not parsed.title else info.doc_type
@@ -68,7 +73,7 @@ def prepare(loaded: LoadedDocument, info: DocumentInfo | None = None, *, version
 
 def prepare_path(path: str | Path, info: DocumentInfo | None = None, **kw) -> tuple[DocumentInfo, str, list[Passage]]:
     p = Path(path)
-    loaded = load_path(p)
+    loaded = load_json(p) if p.suffix.lower() == ".json" else load_path(p)  # a ruling as sectioned JSON
     return prepare(loaded, info or manifest_entry_for(p), **kw)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from .model import BERITA, BERLAKU, DICABUT, DIUBAH, JAWABAN_PETUGAS, KIND_PENJELASAN, UUD, Citation, Passage
+from .model import (BERITA, BERLAKU, DICABUT, DIUBAH, JAWABAN_PETUGAS, KIND_AMAR, KIND_PENJELASAN, KIND_PERTIMBANGAN,
+                    PUTUSAN_MK, UUD, Citation, Passage)
 
 _TYPE_ABBR = {"UU": "UU", "Perppu": "Perppu", "PKPU": "PKPU", "Perbawaslu": "Perbawaslu", UUD: "UUD"}
 _ID_ABBR = {"uu": "UU", "perppu": "Perppu", "pkpu": "PKPU", "perbawaslu": "Perbawaslu"}
@@ -18,6 +19,8 @@ def doc_label(p: Passage) -> str:
     """'UU No. 10 Tahun 2016', 'UUD 1945', 'PKPU No. 8 Tahun 2024'."""
     if p.doc_type == UUD:
         return f"UUD {p.year or 1945}"
+    if p.doc_type == PUTUSAN_MK and p.number:
+        return f"Putusan MK Nomor {p.number}"
     if p.doc_type in _TYPE_ABBR and p.number:
         return f"{_TYPE_ABBR[p.doc_type]} No. {p.number} Tahun {p.year}"
     return p.title
@@ -30,6 +33,9 @@ def short_label(doc_id: str) -> str:
         return f"{_ID_ABBR.get(parts[0], parts[0].upper())} No. {parts[1]} Tahun {parts[2]}"
     if doc_id.startswith("uud"):
         return "UUD 1945"
+    if doc_id.startswith("putusan-mk-"):  # "putusan-mk-60-2024": the id does not hold the full number
+        num, _, year = doc_id[len("putusan-mk-"):].partition("-")
+        return f"Putusan MK Nomor {num} Tahun {year}" if num.isdigit() and year.isdigit() else doc_id
     return doc_id
 
 
@@ -58,6 +64,11 @@ def label(p: Passage) -> str:
         when = f", {p.date}" if p.date else ""
         return f"Jawaban petugas Bawaslu{when}: {p.title}"
     doc = doc_label(p)
+    if p.kind == KIND_AMAR:  # issue 11: one item of a ruling's amar
+        item = {"provisi": "dalam provisi", "pokok": "dalam pokok permohonan"}.get(p.item or "", p.item or "")
+        return f"{doc}, amar{' angka ' + item if item.isdigit() else (' ' + item if item else '')}"
+    if p.kind == KIND_PERTIMBANGAN:
+        return f"{doc}, {p.section or 'Pertimbangan Hukum'}"
     if p.kind == KIND_PENJELASAN:
         return f"Penjelasan {location(p) or 'Umum'} {doc}"
     loc = location(p)
@@ -84,8 +95,10 @@ def narrow(c: Citation, p: Passage, *, ayat: str | None, point: str | None) -> C
 
 
 def citation(p: Passage, *, status: str, status_by: list[str] | None = None,
-             chain: list[str] | None = None) -> Citation:
-    """The citation of passage `p`, with its effective status and amendment chain."""
+             chain: list[str] | None = None, effects: tuple = (), effect_notes: list[str] | None = None) -> Citation:
+    """The citation of passage `p`, with its effective status and amendment chain. `effects`: the
+    article's legal effects (knowledge.effects.Effect, issue 11); `effect_notes`: their short
+    Indonesian notes ("Pasal 40 ayat (1) dimaknai lain oleh Putusan MK 60/PUU-XXII/2024")."""
     by = tuple(status_by or ())
     history = []
     if p.amends and p.pasal:
@@ -93,7 +106,7 @@ def citation(p: Passage, *, status: str, status_by: list[str] | None = None,
     if chain and len(chain) > 1:
         history.append("rangkaian: " + " jo. ".join(short_label(d).replace("No. ", "").replace(" Tahun ", "/")
                                                     for d in chain))
-    notes = []
+    notes = list(effect_notes or [])
     if status == DICABUT:
         notes.append(f"sudah dicabut oleh {by_laws(by) or 'peraturan yang lebih baru'}; dikutip sebagai sejarah "
                      "hukum, bukan aturan yang berlaku")
@@ -104,4 +117,4 @@ def citation(p: Passage, *, status: str, status_by: list[str] | None = None,
         notes.append("teks hasil OCR, mungkin ada salah baca; periksa dokumen resmi")
     return Citation(label=label(p), doc_id=p.doc_id, passage_id=p.id, pasal=p.pasal, ayat=p.ayat, point=p.point,
                     status=status, url=p.url, note="; ".join(notes) or None, status_by=by,
-                    history="; ".join(history) or None)
+                    history="; ".join(history) or None, effects=tuple(effects))

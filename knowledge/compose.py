@@ -6,6 +6,8 @@ ayat or huruf that answers, see knowledge.spans), and `compose` asserts it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from . import cite
 from .model import (
     BERLAKU,
@@ -28,6 +30,20 @@ DISCLAIMER = ("Informasi ini bersifat umum dan bukan nasihat hukum. Untuk kasus 
 LEAD = "Menurut sumber yang saya temukan:"
 URGENT = "Jika mendesak, hubungi kantor Bawaslu terdekat."
 CLOSE = 0.85  # a second source this close to the first (score ratio) is quoted too
+FULL_AMAR_MAX = 3600  # an amar item up to this length is quoted whole (a new meaning is read in full)
+REASONING_QUOTE_MAX = 700  # of a ruling's reasoning, the part that answers
+
+
+@dataclass(frozen=True)
+class CourtNotice:
+    """What a ruling (or a later regulation, or an admin record) did to a quoted article (issue 11):
+    the warning's kind and sentence, and the ruling passage whose words back it (None for an
+    admin record of a ruling not in the index). Built by the engine from knowledge/effects.py."""
+
+    kind: str  # a WARN_COURT_* kind or WARN_ARTICLE_REPEALED
+    text: str
+    ruling: Source | None = None
+    whole: bool = True  # quote the ruling passage whole (an amar item), else the span that answers
 
 MESSAGES = {
     "political_opinion": (
@@ -110,6 +126,8 @@ def in_force_note(quotes: list[Quote]) -> Note | None:
     """Say which of two quoted laws is in force."""
     if len(quotes) < 2 or quotes[0].citation.doc_id == quotes[1].citation.doc_id:
         return None
+    if any(q.citation.doc_id.startswith("putusan-mk-") for q in quotes[:2]):
+        return None  # a court ruling is not a regulation "in force" beside another (issue 11)
     a, b = quotes[0].citation, quotes[1].citation
     in_force = [c for c in (a, b) if c.status == BERLAKU]
     if len(in_force) == 2:
@@ -143,8 +161,34 @@ def warnings_for(quotes: list[Quote], sources: list[Source]) -> list[AnswerWarni
     return out
 
 
-def compose(answer: Answer, query_for_quote: str, *, quote_max: int = QUOTE_MAX) -> Answer:
-    """Fill the answer's blocks from its decision, reason and sources."""
+def court_warnings(quotes: list[Quote], answer: Answer, court: dict[str, list[CourtNotice]],
+                   query: str) -> list[AnswerWarning]:
+    """For each quoted article with a court effect: the notice and the ruling's words verbatim (the
+    amar item whole). The ruling passage joins the answer's sources, so its quote is checkable."""
+    out: list[AnswerWarning] = []
+    seen: set[tuple[str, str]] = set()
+    for q in quotes:
+        for n in court.get(q.passage_id, []):
+            if (n.kind, n.text) in seen:
+                continue
+            seen.add((n.kind, n.text))
+            quote = None
+            if n.ruling is not None:
+                rp = n.ruling.passage
+                if n.whole and len(rp.text) <= FULL_AMAR_MAX:
+                    quote = Quote(rp.id, rp.text, n.ruling.citation)
+                else:
+                    quote = quote_of(n.ruling, query, REASONING_QUOTE_MAX)
+                if all(s.passage.id != rp.id for s in answer.sources):
+                    answer.sources.append(n.ruling)
+            out.append(AnswerWarning(n.kind, n.text, q.citation, quote))
+    return out
+
+
+def compose(answer: Answer, query_for_quote: str, *, quote_max: int = QUOTE_MAX,
+            court: dict[str, list[CourtNotice]] | None = None) -> Answer:
+    """Fill the answer's blocks from its decision, reason and sources. `court`: passage id -> what
+    rulings did to that article (issue 11); its warnings come first, each with the ruling's words."""
     if answer.decision != Decision.ANSWER:
         answer.message = message_for(answer.decision, answer.reason)
         return answer
@@ -152,7 +196,8 @@ def compose(answer: Answer, query_for_quote: str, *, quote_max: int = QUOTE_MAX)
     note = in_force_note(quotes)
     answer.message = LEAD
     answer.quotes = quotes
-    answer.warnings = warnings_for(quotes, answer.sources)
+    answer.warnings = court_warnings(quotes, answer, court or {}, query_for_quote) + \
+        warnings_for(quotes, answer.sources)
     answer.notes = [note] if note else []
     answer.disclaimer = DISCLAIMER
     return answer
@@ -161,9 +206,9 @@ def compose(answer: Answer, query_for_quote: str, *, quote_max: int = QUOTE_MAX)
 def check_quotes(answer: Answer) -> None:
     """Every quote is a substring of its source passage (used by tests and the CLI)."""
     texts = {s.passage.id: s.passage.text for s in answer.sources}
-    for q in answer.quotes:
+    for q in list(answer.quotes) + [w.quote for w in answer.warnings if w.quote is not None]:
         assert q.text in texts.get(q.passage_id, ""), f"quote not verbatim: {q.passage_id}"
         assert q.lead in texts.get(q.passage_id, ""), f"quote lead not verbatim: {q.passage_id}"
 
 
-__all__ = ["compose", "quote_of", "check_quotes", "message_for", "DISCLAIMER", "MESSAGES", "Source"]
+__all__ = ["compose", "quote_of", "CourtNotice", "court_warnings", "check_quotes", "message_for", "DISCLAIMER", "MESSAGES", "Source"]

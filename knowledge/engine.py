@@ -9,10 +9,11 @@ import time
 from dataclasses import dataclass
 
 from .cite import citation
-from .compose import check_quotes, compose
+from .compose import CourtNotice, check_quotes, compose
 from .decide import decide
+from .effects import COURT_KINDS, DICABUT as _REPEALED, DIHAPUS, DITOLAK, DIUBAH, Effect, chain_lines, notice
 from .lexical import LexicalIndex
-from .model import Answer, Passage, Source
+from .model import WARN_AMENDED, WARN_ARTICLE_REPEALED, Answer, Passage, Source
 from .retrieval import Catalog, DenseFn, Question, Retriever
 from .text import clean_input
 
@@ -42,10 +43,11 @@ class Engine:
         self.top_k = top_k
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()  # one writer at a time (the swap itself takes _lock)
+        self._effects: list[Effect] = []  # admin-recorded article effects (issue 11), part of every snapshot
         self._state = self._build(passages)
 
     def _build(self, passages: list[Passage]) -> _State:
-        catalog = Catalog(passages)
+        catalog = Catalog(passages, self._effects)
         lexical = LexicalIndex(passages, sections=catalog.sections())
         return _State(catalog, Retriever(catalog, lexical, self.dense, self.dense_weight, questions=self.questions,
                                          question_dense=self.question_dense))
@@ -105,6 +107,37 @@ class Engine:
                 self._state = state
             return len(hit)
 
+    # -- article-level legal effects (issue 11, knowledge/effects.py) ----------------------------
+    def set_article_effects(self, effects: list[Effect]) -> None:
+        """Replace the admin-recorded article effects (/status … pasal N … dimaknai oleh …) in one swap."""
+        with self._write_lock:
+            self._effects = list(effects)
+            state = self._build(self._state.catalog.passages)
+            with self._lock:
+                self._state = state
+
+    def admin_effects(self) -> list[Effect]:
+        return list(self._effects)
+
+    def article_effects(self, passage_id: str) -> list[Effect]:
+        cat = self._state.catalog
+        p = cat.by_id.get(passage_id)
+        return cat.article_effects(p) if p is not None else []
+
+    def article_chain(self, passage_id: str) -> list[str]:
+        """The article's full chain in Indonesian, oldest first, for the «Pasal lengkap» view."""
+        cat = self._state.catalog
+        p = cat.by_id.get(passage_id)
+        if p is None:
+            return []
+        # amendments read from the texts are the version lines; an admin's record is listed as such
+        effects = [e for e in cat.article_effects(p) if e.kind not in (DIUBAH, DIHAPUS) or e.origin == "admin"]
+        return chain_lines(p, versions=cat.chain(p), effects=effects, index=cat.effects)
+
+    def pending_effects(self) -> list[Effect]:
+        """Effects whose target document is not indexed yet (applied when it arrives)."""
+        return self._state.catalog.effects.pending()
+
     def document_passages(self, doc_id: str) -> list[Passage]:
         return [p for p in self._state.catalog.passages if p.doc_id == doc_id]
 
@@ -124,15 +157,22 @@ class Engine:
         normalized = f"{expanded[0]} {expanded[1]}".strip()
         scored = retriever.search(q, k=self.top_k, expanded=expanded)
         sources = []
+        court: dict[str, list[CourtNotice]] = {}
         for s in scored:
             status, by = state.catalog.status(s.passage)
+            effects = state.catalog.article_effects(s.passage)
             sources.append(Source(s.passage, citation(s.passage, status=status, status_by=by,
-                                                      chain=state.catalog.chain(s.passage)), round(s.score, 6)))
+                                                      chain=state.catalog.chain(s.passage), effects=tuple(effects),
+                                                      effect_notes=_effect_notes(effects, state.catalog)),
+                                  round(s.score, 6)))
+            notices = _court_notices(effects, state.catalog)
+            if notices:
+                court[s.passage.id] = notices
         verdict = decide(q, expanded[0], scored, retriever.lexical)
         decision, reason, confidence = verdict.decision, verdict.reason, verdict.confidence
         ans = Answer(question=q, decision=decision, confidence=round(confidence, 3), sources=sources,
                      reason=reason)
-        compose(ans, normalized)
+        compose(ans, normalized, court=court)
         check_quotes(ans)
         ans.latency_ms = round((time.perf_counter() - t0) * 1000, 2)
         return ans
@@ -151,11 +191,57 @@ class Engine:
             counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
         out = []
         for d, p in sorted(cat.docs.items(), key=lambda kv: (kv[1].doc_type, -(kv[1].year or 0), kv[0])):
-            out.append({"doc_id": d, "title": p.title, "doc_type": p.doc_type, "status": p.status,
-                        "status_by": p.status_by, "passages": counts[d], "url": p.url, "version": p.version,
-                        "quality": p.quality})
+            status, by = p.status, p.status_by
+            if cat.effects.repeals(d):  # a later regulation in the index repeals it (issue 11)
+                status, repealers = cat.status(p)
+                by = ",".join(repealers)
+            out.append({"doc_id": d, "title": p.title, "doc_type": p.doc_type, "status": status,
+                        "status_by": by, "passages": counts[d], "url": p.url, "version": p.version,
+                        "quality": p.quality, "date": p.date, "year": p.year,
+                        # what this ruling / regulation does to other articles (issue 11)
+                        "effects": [e.as_json(target=True) for e in cat.effects.stated_by(d)]})
         return out
 
     @property
     def size(self) -> int:
         return len(self._state.catalog.passages)
+
+
+# -- court effects in answers (issue 11) ----------------------------------------------------------
+_SHORT = {"dimaknai": "dimaknai lain oleh", "dibatalkan": "dinyatakan tidak mempunyai kekuatan hukum mengikat oleh",
+          "ditolak": "diuji, permohonan ditolak (tetap berlaku) oleh", "dicabut": "dicabut oleh",
+          "diubah": "diubah oleh", "dihapus": "dihapus oleh"}
+
+
+def _shown(e: Effect) -> bool:
+    """Court effects, a repeal of one article (a whole document's repeal is its status), and an
+    admin's record of an amendment whose text is not in the index (the version chain says the rest)."""
+    if e.kind in COURT_KINDS:
+        return True
+    if e.kind == _REPEALED:
+        return bool(e.target.pasal)
+    return e.kind in (DIUBAH, DIHAPUS) and e.origin == "admin"
+
+
+def _effect_notes(effects: list[Effect], catalog: Catalog) -> list[str]:
+    out = []
+    for e in effects:
+        if _shown(e):
+            loc = e.target.location()
+            out.append(f"{loc + ' ' if loc else ''}{_SHORT[e.kind]} {catalog.effects.name(e.by)}")
+    return out
+
+
+def _court_notices(effects: list[Effect], catalog: Catalog) -> list[CourtNotice]:
+    out = []
+    for e in effects:
+        if not _shown(e):
+            continue
+        ruling = catalog.by_id.get(e.passage_id) if e.passage_id else None
+        src = None
+        if ruling is not None:
+            status, by = catalog.status(ruling)
+            src = Source(ruling, citation(ruling, status=status, status_by=by), 0.0)
+        kind = e.kind if e.kind in COURT_KINDS else WARN_AMENDED if e.kind == DIUBAH else WARN_ARTICLE_REPEALED
+        out.append(CourtNotice(kind, notice(e, catalog.effects), src, whole=e.kind != DITOLAK))
+    return out

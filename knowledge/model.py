@@ -23,7 +23,8 @@ PKPU = "PKPU"
 PERBAWASLU = "Perbawaslu"
 BERITA = "berita"
 JAWABAN_PETUGAS = "jawaban petugas"
-DOC_TYPES = (UUD, UU, PERPPU, PKPU, PERBAWASLU, BERITA, JAWABAN_PETUGAS, "lainnya")
+PUTUSAN_MK = "putusan_mk"  # a Constitutional Court ruling (issue 11)
+DOC_TYPES = (UUD, UU, PERPPU, PKPU, PERBAWASLU, PUTUSAN_MK, BERITA, JAWABAN_PETUGAS, "lainnya")
 
 # Passage kinds.
 KIND_PASAL = "pasal"
@@ -31,6 +32,8 @@ KIND_PENJELASAN = "penjelasan"
 KIND_NEWS = "berita"
 KIND_FAQ = "faq"
 KIND_TEXT = "teks"
+KIND_AMAR = "amar"  # one item of a ruling's amar (dictum), verbatim
+KIND_PERTIMBANGAN = "pertimbangan"  # the Court's own reasoning summary / conclusions
 
 
 LISTED_SOURCES = 5  # sources listed under an answer
@@ -76,6 +79,12 @@ class Passage:
     place: str | None = None
     version: int = 1
     hash: str = ""
+    # Legal effect this passage states on another document (issue 11; see knowledge/effects.py):
+    # an amar item, a repeal clause. `target` is "<doc id>" or "<doc id>:pasal-N[/ayat-M][/huruf-x]"
+    # (a repeal clause may name several, comma separated).
+    effect: str | None = None  # "dimaknai" | "dibatalkan" | "ditolak" | "dicabut"
+    target: str | None = None
+    item: str | None = None  # amar item ("2", "provisi", "pokok")
 
     def to_metadata(self) -> dict:
         """Flat metadata (Chroma accepts only str/int/float/bool, no None)."""
@@ -108,6 +117,7 @@ class Citation:
     note: str | None = None  # everything said about it in one line: status, amendment chain, OCR
     status_by: tuple[str, ...] = ()  # doc ids of the amending / repealing laws
     history: str | None = None  # what it amends and its amendment chain (no warning in it)
+    effects: tuple = ()  # article-level legal effects (knowledge.effects.Effect), oldest first
 
 
 # Answer blocks ---------------------------------------------------------------------------------
@@ -124,11 +134,16 @@ class Quote:
     lead: str = ""  # verbatim opening words of the ayat when `text` is one of its later items
 
 
-# Warning kinds. A later kind (e.g. "putusan": a court ruling changed the article) carries the
-# ruling's own words in `quote`.
+# Warning kinds. The court kinds (a ruling changed the article, issue 11) carry the ruling's own
+# words in `quote`.
 WARN_REPEALED = "dicabut"
 WARN_AMENDED = "diubah"
 WARN_OCR = "ocr"
+WARN_COURT_MEANING = "dimaknai"  # conditionally unconstitutional: read only with the Court's meaning
+WARN_COURT_VOID = "dibatalkan"  # unconstitutional, "tidak mempunyai kekuatan hukum mengikat"
+WARN_COURT_UPHELD = "ditolak"  # reviewed, petition rejected: the text stands as the Court reads it
+WARN_ARTICLE_REPEALED = "pasal_dicabut"  # an article (or its regulation) repealed by a later text
+COURT_WARNINGS = (WARN_COURT_MEANING, WARN_COURT_VOID, WARN_COURT_UPHELD)
 
 
 @dataclass(frozen=True)
@@ -208,7 +223,10 @@ class Answer:
 def _source_dict(s: Source) -> dict:
     return {"citation": s.citation.label, "doc_id": s.passage.doc_id, "title": s.passage.title,
             "pasal": s.passage.pasal, "ayat": s.passage.ayat, "status": s.citation.status, "url": s.passage.url,
-            "note": s.citation.note, "passage_id": s.passage.id, "text": s.passage.text, "score": s.score}
+            "note": s.citation.note, "passage_id": s.passage.id, "text": s.passage.text, "score": s.score,
+            # issue 11: the article's own legal effects (amended, given a new meaning, void, ...);
+            # the document-level `status` above stays for compatibility
+            "effects": [e.as_json() for e in s.citation.effects]}
 
 
 def _quote_dict(q: Quote) -> dict:

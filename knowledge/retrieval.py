@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 import bm25s
 import numpy as np
 
+from .effects import DIHAPUS, DIUBAH as _AMENDED, Effect, EffectIndex, Target
 from .lexical import LexicalIndex
 from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
 from .text import INTENTS, ROUTING, SLANG, clean_input, expand_query, normalize_query, stem, tokens
@@ -201,7 +202,8 @@ def _doc_order(p: Passage) -> tuple:
 class Catalog:
     """All passages, with the amendment graph derived from their metadata."""
 
-    def __init__(self, passages: list[Passage]):
+    def __init__(self, passages: list[Passage], extra_effects: list[Effect] | tuple = ()):
+        """`extra_effects`: article effects recorded by admins (issue 11), part of the snapshot."""
         self.passages = passages
         self.by_id = {p.id: p for p in passages}
         self._lower: dict[str, str] = {}
@@ -223,6 +225,8 @@ class Catalog:
                 self.amended_by[p.amends].append(p.doc_id)
         for k in self.amended_by:
             self.amended_by[k].sort(key=lambda d: _doc_order(self.docs[d]))
+        # issue 11: court rulings, repeal clauses and admin records, per article (knowledge/effects.py)
+        self.effects = EffectIndex(passages, extra_effects)
 
     def lower(self, p: Passage) -> str:
         """The passage text lowercased (cached: definition lookups scan every passage)."""
@@ -256,12 +260,29 @@ class Catalog:
             # an admin's correction (/status ... diubah oleh ...) for a law whose amendment is not in
             # the corpus; where it is, the article-level chain below knows better
             return DIUBAH, [d for d in p.status_by.split(",") if d]
+        repeals = self.effects.repeals(p.doc_id)
+        if repeals:  # a later regulation in the index repeals this one ("… dicabut dan dinyatakan tidak berlaku")
+            return DICABUT, sorted({e.by for e in repeals})
         chain = self.chain(p)
         if p.doc_id in chain and chain[-1] != p.doc_id:
             if self.deleted(p):  # the article itself was struck out ("Ketentuan Pasal 169 dihapus.")
                 return DICABUT, [chain[-1]]
             return DIUBAH, chain[chain.index(p.doc_id) + 1:]
         return BERLAKU, []
+
+    def article_effects(self, p: Passage) -> list[Effect]:
+        """Every effect on p's article, oldest first: amendments (from the version chain), then court
+        rulings, repeal clauses and admin records (knowledge/effects.py)."""
+        out: list[Effect] = []
+        chain = self.chain(p)
+        if p.kind == KIND_PASAL and p.pasal and p.doc_id in chain:
+            target = Target(p.amends or p.doc_id, p.pasal)
+            for d in chain[chain.index(p.doc_id) + 1:]:
+                gone = all(x.amend_action == "dihapus" for x in self.pieces.get((d, KIND_PASAL, p.pasal), []))
+                out.append(Effect(DIHAPUS if gone else _AMENDED, target, d))
+        out.extend(self.effects.for_passage(p, newest=bool(chain) and chain[-1] == p.doc_id))
+        out.extend(self.effects.repeals(p.doc_id))
+        return out
 
     def deleted(self, p: Passage) -> bool:
         """Was p's article struck out by a later amendment?"""

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from knowledge.model import DICABUT, DIUBAH, STATUSES, Passage
 
+from .. import article_status
 from ..audit import AdminLog
 from ..texts import admin as am
 from ..faq import faq_doc_id, faq_passage, is_faq
@@ -72,6 +73,14 @@ class StatusChange:
     unknown_by: bool  # a document named in status_by is not in the index
 
 
+@dataclass(frozen=True)
+class ArticleEffectChange:
+    """An admin's record of one article's effect (issue 11), as applied."""
+
+    command: article_status.ArticleCommand
+    target_known: bool  # the article's document is in the index (else the effect waits for it)
+
+
 class KnowledgeBase:
     def __init__(self, engine: Engine, *, live: LiveIndex | None = None, shared: SharedIndex | None = None,
                  faq_entries: FaqEntries | None = None, audit: AdminLog | None = None,
@@ -107,6 +116,21 @@ class KnowledgeBase:
 
     async def documents(self) -> list[dict]:
         return await self._off(self.engine.documents)
+
+    async def article_chain(self, passage_id: str) -> list[str]:
+        """An article's chain of legal effects in Indonesian (the «Pasal lengkap» view, issue 11)."""
+        chain = getattr(self.engine, "article_chain", None)  # a test double may not have one
+        return await self._off(chain, passage_id) if chain is not None else []
+
+    def admin_effects(self) -> list:
+        """Article effects recorded by admins, as the engine applies them."""
+        got = getattr(self.engine, "admin_effects", None)
+        return got() if got is not None else []
+
+    def pending_effects(self) -> list:
+        """Effects whose target document is not in the index yet."""
+        got = getattr(self.engine, "pending_effects", None)
+        return got() if got is not None else []
 
     # ------------------------------------------------------------------ documents
 
@@ -171,11 +195,53 @@ class KnowledgeBase:
         unknown = bool(by) and not all(live.has(b) for b in (by or "").split(","))
         return StatusChange(n, by, unknown)
 
+    async def set_article_effect(self, command: article_status.ArticleCommand, *, actor: str) -> ArticleEffectChange:
+        """Record (or, with `berlaku`, clear) one article's legal effect: audit-logged, applied at once
+        in one engine swap, kept across restarts and re-ingestion (issue 11)."""
+        key = command.target.format()
+        async with self._lock:
+            if self.audit is not None:
+                await self.audit.set_status(actor, key, command.kind, command.by)
+                effects = await self._stored_article_effects()
+            else:
+                effects = [e for e in self.admin_effects() if e.target != command.target]
+                if command.kind != article_status.CLEAR:
+                    effects.append(article_status.Effect(command.kind, command.target, command.by, origin="admin"))
+            await self._off(self.engine.set_article_effects, effects)
+        known = any(d["doc_id"] == command.target.doc_id for d in await self.documents())
+        return ArticleEffectChange(command, known)
+
+    async def _stored_article_effects(self) -> list:
+        rows = await self.audit.overrides() if self.audit is not None else {}
+        return article_status.effects_from_rows({k: v for k, v in rows.items() if article_status.is_article_key(k)})
+
+    async def _sync_article_effects(self) -> None:
+        """Another replica's /status … pasal N … record (issue 11): apply it here too."""
+        if self.audit is None or not hasattr(self.engine, "set_article_effects"):
+            return
+        try:
+            effects = await self._stored_article_effects()
+        except Exception as exc:  # the database is down: keep the records we have
+            log.warning("catalog sync: article effects unreadable (%s)", type(exc).__name__)
+            return
+        if sorted(map(repr, effects)) != sorted(map(repr, self.admin_effects())):
+            async with self._lock:
+                await self._off(self.engine.set_article_effects, effects)
+
     async def apply_stored_statuses(self) -> int:
-        """At start-up: the admins' legal-status corrections from the audit log."""
-        if self.live is None or self.audit is None:
+        """At start-up: the admins' legal-status corrections from the audit log, and their
+        article-level effects (issue 11)."""
+        if self.audit is None:
             return 0
-        overrides = await self.audit.overrides()
+        effects = await self._stored_article_effects()
+        if effects and hasattr(self.engine, "set_article_effects"):
+            async with self._lock:
+                await self._off(self.engine.set_article_effects, effects)
+            log.info("applied %d article effects recorded by admins", len(effects))
+        if self.live is None:
+            return 0
+        overrides = {k: v for k, v in (await self.audit.overrides()).items()
+                     if not article_status.is_article_key(k)}  # article records are effects, above
         live = self.live
         async with self._lock:
             for doc_id, (status, by) in overrides.items():
@@ -229,6 +295,7 @@ class KnowledgeBase:
         catalog; while the database is unreachable it keeps its FAQ passages."""
         if self.shared is None:
             return False
+        await self._sync_article_effects()
         async with self._lock:
             try:
                 ids = await self._off(self.shared.ids)

@@ -6,6 +6,7 @@
                                                                          version, ingest time, audit log
     /hapus <doc_id>                                                      remove, after a confirmation
     /status <doc_id> berlaku|diubah|dicabut [oleh <doc_id>]              correct the legal status
+    /status <doc_id> pasal N [ayat M] [huruf x] dimaknai|… oleh <doc_id>  record one article's effect
 
 Ingestion runs in a worker thread (`asyncio.to_thread`): questions keep being answered while a
 large document is parsed and embedded; a progress message is edited in place meanwhile.
@@ -27,6 +28,7 @@ from ingest.live import status_label
 from ingest.load import LoadError
 from knowledge.model import STATUSES
 
+from .. import article_status
 from ..application.knowledge_base import IndexFailure
 from ..buttons import ADMIN_REMOVE, remove_keyboard
 from ..context import BotContext
@@ -214,6 +216,17 @@ async def on_admin_sources(update: Update, context: BotContext) -> None:
             f"• <code>{esc(d['doc_id'])}</code> — {esc(d['title'][:90])}\n"
             f"  {d['passages']} pasase · {esc(status)} · versi {d['version']} · dimuat {_when(v.ingested_at if v else None)}"
         )
+        for e in d.get("effects") or []:  # issue 11: what this ruling / regulation does to other articles
+            item = am.SOURCES_EFFECT_ITEM.format(item=esc(e["item"])) if e.get("item") else ""
+            lines.append(am.SOURCES_EFFECT.format(kind=esc(e["kind"]), target=esc(e.get("target", "")), item=item))
+    admin_effects = svc.knowledge.admin_effects()
+    if admin_effects:
+        lines += ["", am.SOURCES_ADMIN_EFFECTS]
+        lines += [f"• <code>{esc(article_status.describe(e))}</code>" for e in admin_effects]
+    pending = svc.knowledge.pending_effects()
+    if pending:
+        lines += ["", am.SOURCES_PENDING_EFFECTS]
+        lines += [f"• <code>{esc(article_status.describe(e))}</code>" for e in pending]
     lines.append("")
     lines.append(am.SOURCES_AUDIT)
     if not audit:
@@ -280,6 +293,9 @@ async def on_status(update: Update, context: BotContext) -> None:
     if not await _guard(update, context):
         return
     kb, msg = context.services.knowledge, update.effective_message
+    if article_status.is_article_command(context.args or []):  # issue 11: one article's effect
+        await _on_article_status(update, context)
+        return
     parsed = _status_args(context.args or [])
     if parsed is None:
         await msg.reply_text(am.STATUS_USAGE)
@@ -296,6 +312,26 @@ async def on_status(update: Update, context: BotContext) -> None:
                                  passages=change.passages)
     if change.unknown_by:
         text += "\n" + am.STATUS_UNKNOWN_BY.format(by=esc(change.status_by))
+    await msg.reply_text(text)
+
+
+async def _on_article_status(update: Update, context: BotContext) -> None:
+    """/status <doc> pasal N [ayat M] [huruf x] <efek> oleh <sumber> (or … berlaku to clear)."""
+    msg = update.effective_message
+    command = article_status.parse(context.args or [])
+    if isinstance(command, str):
+        await msg.reply_text(command)
+        return
+    change = await context.services.knowledge.set_article_effect(command, actor=actor(update))
+    t = command.target
+    where = t.location()
+    if command.kind == article_status.CLEAR:
+        text = am.ARTICLE_STATUS_CLEARED.format(where=esc(where), doc_id=esc(t.doc_id))
+    else:
+        text = am.ARTICLE_STATUS_DONE.format(where=esc(where), doc_id=esc(t.doc_id), kind=esc(command.kind),
+                                             by=esc(command.by))
+        if not change.target_known:
+            text += "\n" + am.ARTICLE_STATUS_PENDING.format(doc_id=esc(t.doc_id))
     await msg.reply_text(text)
 
 

@@ -63,7 +63,8 @@ async def on_passage(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     msg = _message(update)
-    for i, chunk in enumerate(render_passage(passage, label=row.get("label"), url=row.get("url"))):
+    chain = await context.services.knowledge.article_chain(passage.id)  # issue 11: amended / new meaning / void
+    for i, chunk in enumerate(render_passage(passage, label=row.get("label"), url=row.get("url"), chain=chain)):
         reply = ReplyParameters(msg.message_id, allow_sending_without_reply=True) if msg is not None and i == 0 else None
         await context.bot.send_message(_chat_id(update), chunk, reply_parameters=reply)
 

@@ -33,7 +33,10 @@ class HtmlStyle:
 
     def warning(self, w: AnswerWarning) -> str:
         line = f"⚠️ <b>Perhatian:</b> {esc(w.text)}"
-        return line + f"<blockquote>{quote_body(w.quote)}</blockquote>" if w.quote else line
+        if w.quote is None:
+            return line
+        # the words that back it (a ruling's amar item, verbatim) and their exact citation
+        return line + f"<blockquote>{quote_body(w.quote)}</blockquote>— {link(w.quote.citation.label, w.quote.citation.url)}"
 
     def message(self, text: str) -> str:
         return esc(text)

@@ -1,13 +1,14 @@
 """A passage in full ("📖 Lihat pasal lengkap") and the /sumber list, as Telegram HTML."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from knowledge.cite import STATUS_WORD, by_laws
 from knowledge.cite import label as citation_label
 from knowledge.model import BERLAKU, DICABUT, DIUBAH, Passage
 
 from .answer import MAX_ANSWER_MESSAGES, cap_messages
+from ..texts import citizen as m
 from .markup import esc, link
 from .split import split_html
 
@@ -19,8 +20,10 @@ _HEADINGS = {
 }
 
 
-def render_passage(p: Passage, *, label: str | None = None, url: str | None = None) -> list[str]:
-    """The full text of a passage, for the "Lihat pasal lengkap" button."""
+def render_passage(p: Passage, *, label: str | None = None, url: str | None = None,
+                   chain: Sequence[str] = ()) -> list[str]:
+    """The full text of a passage, for the "Lihat pasal lengkap" button. `chain`: the article's
+    chain of legal effects (Engine.article_chain, issue 11), shown above the text."""
     label = label or citation_label(p)
     lines = [f"📖 <b>{link(label, url or p.url)}</b>"]
     if p.title and p.title != label:
@@ -38,6 +41,8 @@ def render_passage(p: Passage, *, label: str | None = None, url: str | None = No
         lines.append("⚠️ <b>Perhatian:</b> ketentuan ini sudah diubah; periksa perubahannya.")
     if p.quality == "ocr":
         lines.append("⚠️ Teks berasal dari pindaian (OCR) dan mungkin mengandung salah ketik.")
+    if chain:
+        lines.append(m.ARTICLE_CHAIN + "\n" + "\n".join(f"• {esc(c)}" for c in chain))
     doc = "\n".join(lines) + "\n\n" + f"<blockquote>{esc(p.text.strip())}</blockquote>"
     return cap_messages(split_html(doc), MAX_ANSWER_MESSAGES)
 
@@ -62,6 +67,11 @@ def render_documents(documents: Iterable[dict]) -> list[str]:
             if d.get("status_by"):
                 verb = "dicabut" if status == DICABUT else "diubah"
                 item += f" — {verb} oleh {esc(d['status_by'])}"
+            if d.get("date"):
+                item += f" ({esc(d['date'])})"
             lines.append(item)
+            for e in d.get("effects") or []:  # issue 11: what a ruling / regulation does to other articles
+                lines.append(m.SOURCE_EFFECT.format(what=esc(m.EFFECT_VERBS.get(e["kind"], e["kind"])),
+                                                    target=esc(e.get("target", ""))))
         parts.append("\n".join(lines))
     return split_html("\n\n".join(parts))

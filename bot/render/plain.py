@@ -18,7 +18,9 @@ class PlainStyle:
         return text
 
     def warning(self, w: AnswerWarning) -> str:
-        return f"Perhatian: {w.text}" + (f"\n{_quoted(w.quote)}" if w.quote else "")
+        if w.quote is None:
+            return f"Perhatian: {w.text}"
+        return f"Perhatian: {w.text}\n{_quoted(w.quote)}\n— {w.quote.citation.label}"
 
     def message(self, text: str) -> str:
         return text

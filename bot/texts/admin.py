@@ -80,3 +80,24 @@ INDEX_MISMATCH = ("indeks tidak cocok dengan model embedding yang dipakai sekara
                   "<code>kepemiluan reindex</code>.")
 INDEX_DOWN = "indeks tidak dapat dihubungi."
 TOO_BIG_REASON = "berkas terlalu besar"
+
+# issue 11: one article's legal effect (/status <doc> pasal N [ayat M] [huruf x] <efek> oleh <sumber>)
+ARTICLE_STATUS_USAGE = (
+    "Cara pakai untuk satu pasal: <code>/status &lt;id_dokumen&gt; pasal N [ayat M] [huruf x] "
+    "dimaknai|dibatalkan|ditolak|diubah|dihapus|dicabut oleh &lt;id_sumber&gt;</code>, atau "
+    "<code>… pasal N [ayat M] berlaku</code> untuk menghapus catatan.\n"
+    "Contoh: <code>/status uu-10-2016 pasal 40 ayat 1 dimaknai oleh putusan-mk-60-2024</code>"
+)
+ARTICLE_STATUS_BAD = "Efek «{kind}» tidak dikenal. Pilih: {kinds}."
+ARTICLE_STATUS_NEEDS_BY = "Sebutkan sumbernya: «… {kind} oleh &lt;id_dokumen&gt;»."
+ARTICLE_STATUS_DONE = (
+    "✅ {where} <code>{doc_id}</code> sekarang tercatat <b>{kind}</b> oleh <code>{by}</code>. "
+    "Berlaku seketika untuk jawaban berikutnya."
+)
+ARTICLE_STATUS_CLEARED = "✅ Catatan efek untuk {where} <code>{doc_id}</code> dihapus. Berlaku seketika."
+ARTICLE_STATUS_PENDING = ("Catatan: <code>{doc_id}</code> belum ada di basis pengetahuan; efeknya diterapkan "
+                          "begitu dokumen itu dimuat.")
+SOURCES_EFFECT = "  ↳ {kind} <code>{target}</code>{item}"
+SOURCES_EFFECT_ITEM = " (amar {item})"
+SOURCES_ADMIN_EFFECTS = "📌 <b>Efek pasal yang dicatat admin</b>"
+SOURCES_PENDING_EFFECTS = "⏳ <b>Efek yang menunggu dokumen sasarannya</b>"

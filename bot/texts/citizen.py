@@ -127,3 +127,15 @@ BTN_PASSAGE = "📖 Lihat pasal lengkap"
 BTN_PASSAGE_N = "📖 Pasal lengkap [{n}]"
 BTN_STAFF = "🙋 Tanya petugas"
 UNKNOWN_COMMAND = "Perintah itu tidak saya kenal. Lihat /bantuan."
+
+# issue 11: an article's legal effects («Pasal lengkap» view, /sumber)
+ARTICLE_CHAIN = "⚖️ <b>Riwayat pasal:</b>"
+SOURCE_EFFECT = "  ↳ {what} <code>{target}</code>"
+EFFECT_VERBS = {
+    "dimaknai": "memberi makna baru pada",
+    "dibatalkan": "menyatakan tidak mempunyai kekuatan hukum mengikat:",
+    "ditolak": "menolak permohonan pengujian",
+    "dicabut": "mencabut",
+    "diubah": "mengubah",
+    "dihapus": "menghapus",
+}

@@ -262,3 +262,105 @@ async def test_admin_sources_lists_counts_versions_and_audit(admin_bot):
     assert "dicabut oleh UU No. 7 Tahun 2017" in text  # uu-8-2012's status
     assert "korpus bawaan" in text
     assert f"telegram:{ADMIN} · ingest {DOC_ID}" in text
+
+
+# ------------------------------------------------------------------------------ issue 11
+THRESHOLD_Q = "berapa persen syarat partai mengusung calon bupati?"
+
+
+async def sumber_text(bot) -> str:
+    before = len(bot.stub.messages(ADMIN))
+    await bot.stub.send_text(ADMIN, "/sumber")
+    await bot.stub.settle()
+    return "\n".join(m.text for m in bot.stub.messages(ADMIN)[before:])
+
+
+async def test_synthetic_pkpu_upload_repealing_an_earlier_one_marks_it_dicabut(admin_bot):
+    from tests.synthetic_regs import pkpu
+
+    bot = admin_bot
+    first = await upload(bot, pkpu(5, 2099, days=10).encode(), "pkpu 5 2099.md", "text/markdown")
+    assert first.text.startswith("✅") and "pkpu-5-2099" in first.text, first.text
+    question = "berapa lama daftar pemilih sementara diumumkan di kantor desa?"
+    before = await ask_text(bot, question)
+    assert "10 (hari) hari" in before and "dicabut oleh PKPU No. 7 Tahun 2099" not in before
+    second = await upload(bot, text_pdf(pkpu(7, 2099, days=14, repeals=(5, 2099))), "pkpu 7 2099.pdf",
+                          "application/pdf")
+    assert second.text.startswith("✅"), second.text
+    docs = {d["doc_id"]: d for d in bot.engine.documents()}
+    assert docs["pkpu-5-2099"]["status"] == "dicabut" and docs["pkpu-5-2099"]["status_by"] == "pkpu-7-2099"
+    assert docs["pkpu-7-2099"]["status"] == "berlaku"
+    answer = await ask_text(bot, question)
+    assert "14 (hari) hari" in answer
+    if "10 (hari) hari" in answer:  # the repealed text may still be shown, but never as law in force
+        assert "dicabut oleh PKPU No. 7 Tahun 2099" in answer
+    sumber = await sumber_text(bot)
+    assert "pkpu-5-2099" in sumber and "dicabut oleh PKPU No. 7 Tahun 2099" in sumber
+    assert "↳ dicabut pkpu-5-2099" in sumber  # what the later PKPU does, listed with it
+
+
+async def test_status_records_an_article_effect_audit_logged_and_shown_in_sumber(admin_bot):
+    bot = admin_bot
+    assert "dimaknai" not in await ask_text(bot, THRESHOLD_Q)
+    reply = await command(bot, ADMIN, "/status uu-10-2016 pasal 40 ayat 1 dimaknai oleh putusan-mk-60-2024")
+    assert "Pasal 40 ayat (1)" in reply.text and "dimaknai" in reply.text and "seketika" in reply.text
+    answer = await ask_text(bot, THRESHOLD_Q)
+    assert "Perhatian: Pasal 40 ayat (1) UU 10/2016 telah dimaknai lain oleh Putusan MK Nomor 60 Tahun 2024" in answer
+    assert answer.index("telah dimaknai lain") < answer.index("Menurut sumber")  # before the quote
+    admin_log = bot.services.admin_log
+    stored = await admin_log.overrides()
+    assert stored["uu-10-2016:pasal-40/ayat-1"] == ("dimaknai", "putusan-mk-60-2024")
+    audit = await admin_log.recent(3)
+    assert (audit[0].action, audit[0].doc_id, audit[0].detail) == (
+        "status", "uu-10-2016:pasal-40/ayat-1", "dimaknai oleh putusan-mk-60-2024")
+    sumber = await sumber_text(bot)
+    assert "uu-10-2016:pasal-40/ayat-1 dimaknai oleh putusan-mk-60-2024" in sumber
+    # the «Pasal lengkap» view shows the article's chain, the admin's record included
+    [*_, last] = await bot.ask(USER, THRESHOLD_Q, timeout=10.0)
+    views = []
+    for label in [b["text"] for b in last.buttons() if b["text"].startswith("📖")]:
+        before = len(bot.stub.messages(USER))
+        qid = await bot.stub.click(USER, last, label)
+        await bot.stub.wait_for_answer(qid)
+        views.append("\n".join(m.text for m in (await bot.stub.wait_for_messages(USER, before + 1))[before:]))
+    pasal40 = [v for v in views if v.startswith("📖 UU No. 10 Tahun 2016, Pasal 40")]
+    assert pasal40, [v[:80] for v in views]
+    assert "Riwayat pasal" in pasal40[0] and "dimaknai lain oleh Putusan MK Nomor 60 Tahun 2024" in pasal40[0]
+    assert "(dicatat admin)" in pasal40[0]
+    assert pasal40[0].index("Riwayat pasal") < pasal40[0].index("(1) Partai Politik")
+    # bad input: a clear message, nothing stored
+    bad = await command(bot, ADMIN, "/status uu-10-2016 pasal 40 ayat 1 dihilangkan oleh x")
+    assert "tidak dikenal" in bad.text
+    no_by = await command(bot, ADMIN, "/status uu-10-2016 pasal 40 dimaknai")
+    assert "Sebutkan sumbernya" in no_by.text
+    # a record for a document not in the index waits for it
+    waits = await command(bot, ADMIN, "/status pkpu-1-2099 pasal 3 dibatalkan oleh putusan-mk-1-2099")
+    assert "belum ada di basis pengetahuan" in waits.text
+    assert "⏳" in await sumber_text(bot)
+    # berlaku clears the record, at once
+    cleared = await command(bot, ADMIN, "/status uu-10-2016 pasal 40 ayat 1 berlaku")
+    assert "dihapus" in cleared.text
+    assert "dimaknai" not in await ask_text(bot, THRESHOLD_Q)
+    assert bot.engine.admin_effects() and all(e.target.doc_id == "pkpu-1-2099" for e in bot.engine.admin_effects())
+
+
+async def test_article_effects_recorded_by_admins_are_applied_at_start(stub, tmp_path, fixture_passages):
+    from bot.article_status import ArticleCommand
+    from knowledge.effects import Target
+
+    engine = seeded_engine(tmp_path / "chroma", fixture_passages, embedder=CountingEmbedder())
+    settings = make_settings(stub, tmp_path)
+    first = await start_bot(stub, settings, engine, store=engine.store)
+    try:
+        await first.services.knowledge.set_article_effect(
+            ArticleCommand(Target("uu-10-2016", "40", "3"), "dibatalkan", "putusan-mk-60-2024"), actor="test")
+    finally:
+        await stop_application(first.app)
+    fresh = seeded_engine(tmp_path / "chroma2", fixture_passages, embedder=CountingEmbedder())
+    assert fresh.admin_effects() == []
+    second = await start_bot(stub, settings, fresh, store=fresh.store)
+    try:
+        assert [(e.kind, e.target.format()) for e in fresh.admin_effects()] == [
+            ("dibatalkan", "uu-10-2016:pasal-40/ayat-3")]
+    finally:
+        await stop_application(second.app)

@@ -207,3 +207,41 @@ def test_callback_data_short_even_with_huge_ids():
     for row in markup.inline_keyboard:
         for b in row:
             assert len(b.callback_data.encode()) <= 64
+
+
+# ------------------------------------------------------------------------------ issue 11
+def test_a_court_warning_shows_the_rulings_words_and_their_citation_before_the_quote(fake_engine):
+    ans = FakeEngine().answer("syarat pendidikan")
+    amar = Passage(id="putusan-mk-60-2024@v1#amar/2", doc_id="putusan-mk-60-2024", doc_type="putusan_mk",
+                   kind="amar", item="2", number="60/PUU-XXII/2024", year=2024, title="Putusan MK 60/PUU-XXII/2024",
+                   text="Menyatakan Pasal 40 ayat (1) … sepanjang tidak dimaknai: “…”",
+                   url="https://example.org/putusan-60")
+    ruling = Quote(amar.id, amar.text, dataclasses.replace(ans.quotes[0].citation, label=label(amar), url=amar.url))
+    ans.warnings = [AnswerWarning("dimaknai", "Pasal 40 ayat (1) UU 10/2016 telah dimaknai lain oleh Putusan MK "
+                                  "60/PUU-XXII/2024 (amar angka 2).", ans.quotes[0].citation, ruling)]
+    html, plain = valid(render_answer(ans)), render_plain(ans)
+    assert "— Putusan MK Nomor 60/PUU-XXII/2024, amar angka 2" in html
+    assert "https://example.org/putusan-60" in render_answer(ans)  # the ruling's citation is linked
+    assert plain.index("Perhatian: Pasal 40 ayat (1)") < plain.index("«Menyatakan Pasal 40") < \
+        plain.index("— Putusan MK Nomor 60/PUU-XXII/2024, amar angka 2") < plain.index(QUOTE_P7)
+
+
+def test_pasal_lengkap_shows_the_articles_full_chain_of_legal_effects():
+    p = Passage(id="uu-10-2016@v1#pasal-40", doc_id="uu-10-2016", text="(1) Partai Politik …", title="UU 10/2016",
+                number="10", year=2016, pasal="40")
+    chain = ["Pasal 40 diubah oleh UU 10/2016",
+             "Pasal 40 ayat (1) dimaknai lain oleh Putusan MK 60/PUU-XXII/2024 amar angka 2"]
+    html = "".join(render_passage(p, chain=chain))
+    shown = valid(html)
+    assert "Riwayat pasal" in shown and "• Pasal 40 ayat (1) dimaknai lain oleh Putusan MK 60/PUU-XXII/2024" in shown
+    assert html.index("Riwayat pasal") < html.index("<blockquote>")
+    assert "Riwayat pasal" not in "".join(render_passage(p))
+
+
+def test_sumber_lists_what_a_ruling_does_and_its_date():
+    docs = [{"doc_id": "putusan-mk-60-2024", "title": "Putusan Mahkamah Konstitusi Nomor 60/PUU-XXII/2024",
+             "doc_type": "putusan_mk", "status": "berlaku", "status_by": None, "date": "2024-08-20",
+             "effects": [{"kind": "dimaknai", "by": "putusan-mk-60-2024", "item": "2",
+                          "target": "uu-10-2016:pasal-40/ayat-1"}]}]
+    text = "".join(valid(c) for c in render_documents(docs))
+    assert "(2024-08-20)" in text and "↳ memberi makna baru pada uu-10-2016:pasal-40/ayat-1" in text

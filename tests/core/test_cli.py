@@ -137,3 +137,37 @@ def test_a_parser_fix_that_only_changes_structure_reaches_the_index(tmp_path):
     assert summary.state == "diperbarui"
     again = w.write(info, [fixed])
     assert again.state == "tidak berubah"
+
+
+def test_rulings_listed_with_type_date_url_and_their_effects_follow_ingest_and_remove(tmp_path, monkeypatch):
+    """Issue 11 through the CLI: `sources` lists the rulings (type, date, provenance URL); in
+    `ask --jsonl` Pasal 40 UU 10/2016 carries its effects; `remove` of the ruling drops them."""
+    monkeypatch.setenv("KEPEMILUAN_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("COLUMNS", "400")  # the table's URL column unfolded
+    rulings = CORPUS / "rulings"
+    r = runner.invoke(app, ["ingest", "-q", str(CORPUS / "regulations" / "uu-10-2016.md"),
+                            str(rulings / "putusan-mk-60-2024.json"), str(rulings / "putusan-mk-70-2024.json")])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["sources"])
+    assert r.exit_code == 0, r.output
+    rows = {line.split("│")[1].strip(): line for line in r.output.splitlines() if line.count("│") > 5}
+    for doc_id, number in (("putusan-mk-60-2024", "11003_1724130779"), ("putusan-mk-70-2024", "10997_1724127749")):
+        assert "putusan_mk" in rows[doc_id] and "2024-08-20" in rows[doc_id]
+        assert f"https://github.com/adhni/mkri-scraper/blob/" in rows[doc_id] and number in rows[doc_id]
+    assert "putusan-mk-60-2024: dimaknai uu-10-2016:pasal-40/ayat-1 (amar 2)" in r.output
+
+    def pasal40_effects() -> list:
+        q = json.dumps({"id": "t", "question": "berapa persen syarat partai mengusung calon bupati sekarang?"})
+        got = runner.invoke(app, ["ask", "--jsonl"], input=q + "\n")
+        assert got.exit_code == 0, got.output
+        [row] = [json.loads(x) for x in got.stdout.splitlines() if x.strip()]
+        assert all("effects" in s and "status" in s for s in row["sources"])  # status stays, effects added
+        src = next(s for s in row["sources"] if s["passage_id"] == "uu-10-2016@v1#pasal-40")
+        assert src["status"] == "berlaku"
+        return src["effects"]
+
+    assert pasal40_effects() == [{"kind": "dimaknai", "by": "putusan-mk-60-2024", "item": "2"},
+                                 {"kind": "dibatalkan", "by": "putusan-mk-60-2024", "item": "3"}]
+    r = runner.invoke(app, ["remove", "putusan-mk-60-2024"])
+    assert r.exit_code == 0, r.output
+    assert pasal40_effects() == []

@@ -20,7 +20,7 @@ DIGESTS = Path(__file__).resolve().parents[1] / "fixtures" / "passage_digests.js
 def digests() -> dict[str, dict]:
     out = {}
     for path, info in default_sources():
-        if path.suffix not in (".md", ".txt"):
+        if path.suffix not in (".md", ".txt", ".json"):  # .json: the rulings (issue 11)
             continue
         _info, _text, passages = prepare_path(path, info)
         h = hashlib.sha256()

@@ -102,3 +102,36 @@ async def test_without_a_store_documents_cannot_be_ingested_but_faq_answers_can(
     with pytest.raises(IngestUnavailable):
         await kb.ingest(_doc(1), actor="uji")
     assert not await kb.sync()  # no shared index to follow
+
+
+async def test_an_article_effect_recorded_on_one_replica_reaches_another_on_sync(tmp_path, fixture_passages):
+    """Issue 11: two replicas share the database; /status … pasal N … on one is applied by the
+    other's catalog sync, and `berlaku` clears it on both."""
+    from bot.article_status import CLEAR, ArticleCommand
+    from knowledge.effects import Target
+
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/kb.sqlite3")
+    await db.migrate()
+    try:
+        one = seeded_engine(tmp_path / "chroma", fixture_passages)
+        two = seeded_engine(tmp_path / "chroma2", fixture_passages)
+        kb1 = KnowledgeBase(one, live=LiveIndex(one, one.store), shared=one.store, audit=AdminLog(db))
+        kb2 = KnowledgeBase(two, live=LiveIndex(two, two.store), shared=two.store, audit=AdminLog(db))
+        target = Target("uu-10-2016", "40", "1")
+        change = await kb1.set_article_effect(ArticleCommand(target, "dimaknai", "putusan-mk-60-2024"), actor="uji")
+        assert change.target_known
+        question = "berapa persen syarat partai mengusung calon bupati?"
+        assert "telah dimaknai lain" in render_plain(one.answer(question))
+        assert "telah dimaknai lain" not in render_plain(two.answer(question))
+        await kb2.sync()
+        assert "telah dimaknai lain" in render_plain(two.answer(question))
+        assert await kb2.apply_stored_statuses() == 0  # no document-level correction among the rows
+        await kb1.set_article_effect(ArticleCommand(target, CLEAR, None), actor="uji")
+        await kb2.sync()
+        assert one.admin_effects() == two.admin_effects() == []
+        audit = await AdminLog(db).recent(2)
+        assert [(a.doc_id, a.detail) for a in audit] == [("uu-10-2016:pasal-40/ayat-1", "berlaku"),
+                                                         ("uu-10-2016:pasal-40/ayat-1",
+                                                          "dimaknai oleh putusan-mk-60-2024")]
+    finally:
+        await db.close()
