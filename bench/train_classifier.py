@@ -5,7 +5,7 @@ cross-validated numbers; write knowledge/data/decide-model.json.
     python -m bench.train_classifier --check    # print CV, and fail if the shipped artefact differs
 
 Inputs (all inside the project; nothing under ../shared is read):
-- positives: knowledge/data/laporan-2014-train.jsonl (289 real 2014 violation reports, text and
+- positives: knowledge/data/laporan-2014-train.jsonl (284 real 2014 violation reports, text and
   headline) and the chat-style reports of knowledge/data/decide-texts.jsonl;
 - in the domain: the bundled law passages (their first 600 characters; domain head only);
 - negatives: the generated citizen questions ingest/corpus/questions/*.jsonl (one group per

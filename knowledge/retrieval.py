@@ -433,10 +433,10 @@ class Retriever:
 
     # -- search ------------------------------------------------------------------------------
     def features(self, question: str, expanded: tuple[str, str] | None = None,
-                 exclude: str | None = None, pool: int = 100) -> Features:
+                 exclude: str | Sequence[str] | None = None, pool: int = 100) -> Features:
         """Candidates of every signal (top `pool` each) with their signals and prior features.
-        `exclude`: a generated question's id left out of the question field (leave-one-out
-        evaluation of that very question)."""
+        `exclude`: generated question id(s) left out of the question field (leave-one-out
+        evaluation of that very question, and of its near-duplicate siblings)."""
         core, _ = expanded if expanded is not None else self.expand(question)
         low = clean_input(question).lower()
         n = len(self.lexical.passages)
@@ -446,12 +446,13 @@ class Retriever:
         sig = np.zeros((n, len(SIGNALS)))
         for i, s in self.lexical.search(core, k=pool, extra=" ".join(extra), extra_weight=EXPANSION_WEIGHT):
             sig[i, 0] = s
-        excl = self._q_pos.get(exclude) if exclude else None
+        ids = [exclude] if isinstance(exclude, str) else list(exclude or ())
+        excl = [j for j in (self._q_pos.get(x) for x in ids) if j is not None]
         if self._q_bm25 is not None:
             qt = tokens(core)
             if qt:
                 qs = self._q_bm25.get_scores(qt).astype(np.float64)
-                if excl is not None:
+                if excl:
                     qs[excl] = 0.0
                 top = np.argpartition(-qs, min(pool, len(qs)) - 1)[:pool]
                 top = top[qs[top] > 0]
@@ -463,7 +464,7 @@ class Retriever:
         if self.question_dense is not None and self.weights.dense_question > 0 and self.questions:
             for qid, sim in self.question_dense(low, pool + 1):
                 j = self._q_pos.get(qid)
-                if j is not None and j != excl:
+                if j is not None and j not in excl:
                     i = self._q_parent[j]
                     sig[i, 3] = max(sig[i, 3], sim)
         np.maximum(sig, 0.0, out=sig)
@@ -499,7 +500,7 @@ class Retriever:
         return Features(idx, sig, pri, base, lex_top)
 
     def search(self, question: str, k: int = 10, expanded: tuple[str, str] | None = None,
-               exclude: str | None = None, weights: Weights | None = None) -> list[Scored]:
+               exclude: str | Sequence[str] | None = None, weights: Weights | None = None) -> list[Scored]:
         """`expanded`: what `expand(question)` returned, when the caller already has it."""
         feats = self.features(question, expanded, exclude)
         scores = feats.scores(weights or self.weights)
