@@ -448,7 +448,7 @@ class Retriever:
             sig[i, 0] = s
         ids = [exclude] if isinstance(exclude, str) else list(exclude or ())
         excl = [j for j in (self._q_pos.get(x) for x in ids) if j is not None]
-        if self._q_bm25 is not None:
+        if self._q_bm25 is not None and self.weights.question > 0:
             qt = tokens(core)
             if qt:
                 qs = self._q_bm25.get_scores(qt).astype(np.float64)
