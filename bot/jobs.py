@@ -121,6 +121,7 @@ async def startup(svc: BotServices) -> None:
     """After the migrations: legal-status corrections, the FAQ entries, the outbox."""
     await svc.knowledge.apply_stored_statuses()
     await svc.knowledge.sync_faq()
+    await svc.desk.load_moves()  # a staff group Telegram migrated earlier
     svc.outbox.start()
     svc.outbox.wake()
 

@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 
 from ..buttons import DELETE, ESCALATE, FEEDBACK, PASSAGE, STAFF, escalate_keyboard
 from ..context import BotContext
+from .budget import budgeted
 from ..conversation_sync import forget as forget_conversations
 from ..keyboards import markup, without_feedback
 from ..render import render_passage
@@ -30,6 +31,7 @@ def _chat_id(update: Update) -> int:
     return msg.chat_id if msg is not None else update.callback_query.from_user.id
 
 
+@budgeted
 async def on_feedback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     conversation_id, sign = FEEDBACK.match(query.data).groups()
@@ -49,6 +51,7 @@ async def on_feedback(update: Update, context: BotContext) -> None:
                                        reply_markup=markup(escalate_keyboard(int(conversation_id))))
 
 
+@budgeted
 async def on_passage(update: Update, context: BotContext) -> None:
     query = update.callback_query
     conversation_id, n = (int(g) for g in PASSAGE.match(query.data).groups())
@@ -68,6 +71,7 @@ async def on_passage(update: Update, context: BotContext) -> None:
         await context.bot.send_message(_chat_id(update), chunk, reply_parameters=reply)
 
 
+@budgeted
 async def on_staff_button(update: Update, context: BotContext) -> None:
     """«Tanya petugas» (hp:<id>, a «permintaan petugas») or «Teruskan ke petugas» after 👎 (hq:<id>)."""
     query = update.callback_query
@@ -83,6 +87,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         await context.bot.send_message(_chat_id(update), dm.already_open(ticket))
 
 
+@budgeted
 async def on_delete_choice(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if DELETE.match(query.data).group(1) == "y":

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from ..context import BotContext
+from .budget import budgeted
 from ..privacy import inbox_tag
 from ..render import esc
 from ..texts import admin as am
@@ -43,6 +44,7 @@ def _kind_reply(msg) -> str:
     return m.OTHER
 
 
+@budgeted
 async def on_media(update: Update, context: BotContext) -> None:
     msg = update.effective_message
     await msg.reply_text(_kind_reply(msg))
