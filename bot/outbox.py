@@ -68,6 +68,7 @@ MAX_PENDING_AGE = timedelta(hours=24)  # a row still failing after this is marke
 ORPHAN_WAIT_S = 60.0  # how long a reply waits for its ticket's card (still pending elsewhere)
 NO_CARD = "dikirim tanpa balasan: kartu tiket tidak ada"
 CLAIM_SECONDS = 90.0  # > bot.flood's retries of one send (45 s)
+RESTART_DELAY_S = 1.0  # the supervisor's pause before it starts an ended worker again
 
 
 class OutboxWorker:
@@ -89,6 +90,8 @@ class OutboxWorker:
         self.orphan_wait = timedelta(seconds=orphan_wait_s)
         self.sent_without_card = 0  # replies to a card sent without reply-to (since start)
         self.on_chat_moved = None  # async (old chat id, new chat id): set by the desk (composition)
+        self.restarts = 0  # times the supervisor started the worker again
+        self._stopping = False
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._lock = asyncio.Lock()
@@ -98,10 +101,38 @@ class OutboxWorker:
     # -------------------------------------------------------------- lifecycle
 
     def start(self) -> None:
+        """Start the worker, supervised: if its task ever ends (a bug, a BaseException that
+        escaped a round), it is logged and started again after a short pause (`restarts`)."""
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="outbox-worker")
+            self._stopping = False
+            self._spawn()
+
+    def _spawn(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-worker")
+        self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task) -> None:
+        if self._stopping or task is not self._task:
+            return
+        exc = None if task.cancelled() else task.exception()
+        self.restarts += 1
+        log.error("outbox worker ended (%s): restarting it", "cancelled" if exc is None else repr(exc),
+                  exc_info=exc)
+        self._task = None
+        asyncio.get_running_loop().call_later(RESTART_DELAY_S, self._restart)
+
+    def _restart(self) -> None:
+        if not self._stopping and self._task is None:
+            self._spawn()
+            self._wake.set()
+
+    @property
+    def alive(self) -> bool:
+        """Started, and its task still running (/readyz reports it)."""
+        return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

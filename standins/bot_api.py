@@ -336,6 +336,7 @@ class TelegramStub:
         self.delivery_retry_delay = 0.2
         self.delivery_timeout = 60.0
         self.pending_deliveries = 0
+        self.sizeless: set[str] = set()  # file ids whose file_size Telegram leaves out
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -825,7 +826,10 @@ class TelegramStub:
         if fid not in self.state.files:
             raise bad_request("invalid file_id")
         path, data = self.state.files[fid]
-        return {"file_id": fid, "file_unique_id": f"u{fid}", "file_size": len(data), "file_path": path}
+        out = {"file_id": fid, "file_unique_id": f"u{fid}", "file_path": path}
+        if fid not in self.sizeless:
+            out["file_size"] = len(data)
+        return out
 
     # ------------------------------------------------------------------ users (tests)
 
@@ -1029,11 +1033,15 @@ class TelegramStub:
 
     async def send_document(self, user_id: int, data: bytes = b"%PDF-1.4 contoh", file_name: str = "pkpu.pdf",
                             *, mime_type: str | None = "application/pdf", caption: str | None = None,
-                            **kw: Any) -> dict:
+                            with_size: bool = True, **kw: Any) -> dict:
         """A document upload (kw: reply_to, chat_id). Telegram keeps the file's extension in file_path."""
         ext = ("." + file_name.rsplit(".", 1)[-1].lower()) if "." in file_name else ""
         fid = self.add_file(data, f"documents/file_{len(self.state.files) + 1}{ext}")
-        document = {"file_id": fid, "file_unique_id": f"u{fid}", "file_name": file_name, "file_size": len(data)}
+        document = {"file_id": fid, "file_unique_id": f"u{fid}", "file_name": file_name}
+        if with_size:  # Telegram may leave file_size out (optional in the Bot API)
+            document["file_size"] = len(data)
+        else:
+            self.sizeless.add(fid)
         if mime_type:
             document["mime_type"] = mime_type
         content: dict[str, Any] = {"document": document}

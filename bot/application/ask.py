@@ -292,9 +292,18 @@ class Ask:
             return None
         return m.GONE if await self.db.get_conversation(conversation_id) is None else m.FEEDBACK_NOT_YOURS
 
-    async def source(self, conversation_id: int, n: int) -> tuple[dict[str, Any] | None, Passage | None]:
-        """Source n of a logged answer and its passage (either None when gone)."""
+    async def source(self, conversation_id: int, n: int, *, user_id: int | None = None,
+                     on_message: bool = True) -> tuple[dict[str, Any] | None, Passage | None]:
+        """Source n of a logged answer and its passage (either None when gone).
+
+        The ownership check of ps:<conv>:<n> (issue 13 §11): the asker's own answer, or a button
+        on the very message the tap came from (`on_message`: in a group everyone sees the answer
+        it is under). A forged id for someone else's answer gets nothing (as if gone), so no one
+        can walk the conversation log to learn what others asked about."""
         conversation: Conversation | None = await self.db.get_conversation(conversation_id)
+        if (conversation is not None and user_id is not None and not on_message
+                and conversation.user_pseudonym != self.pseudonym(user_id)):
+            conversation = None
         row = next((s for s in (conversation.sources if conversation else []) if s.get("n") == n), None)
         return row, (await self.passage(row["passage_id"]) if row is not None else None)
 

@@ -60,12 +60,15 @@ async def on_passage(update: Update, context: BotContext) -> None:
     if not verdict.allowed:
         await query.answer(m.RATE_LIMITED_BUTTON.format(seconds=verdict.wait_seconds), show_alert=True)
         return
-    row, passage = await ask.source(conversation_id, n)
+    msg = _message(update)
+    on_message = msg is not None and any(
+        b.callback_data == query.data for row_ in (msg.reply_markup.inline_keyboard if msg.reply_markup else ())
+        for b in row_)
+    row, passage = await ask.source(conversation_id, n, user_id=query.from_user.id, on_message=on_message)
     if row is None or passage is None:
         await query.answer(m.GONE if row is None else m.PASSAGE_NOT_FOUND, show_alert=True)
         return
     await query.answer()
-    msg = _message(update)
     for i, chunk in enumerate(render_passage(passage, label=row.get("label"), url=row.get("url"))):
         reply = ReplyParameters(msg.message_id, allow_sending_without_reply=True) if msg is not None and i == 0 else None
         await context.bot.send_message(_chat_id(update), chunk, reply_parameters=reply)
