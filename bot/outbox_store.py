@@ -150,9 +150,14 @@ async def move_chat_rows(db: Database, old_chat_id: int, new_chat_id: int, *, s:
         pending = (OutboxMessage.chat_id == old_chat_id) & (OutboxMessage.status == PENDING)
         edits = pending & OutboxMessage.method.in_(("editMessageText", "deleteMessage"))
         await s.execute(update(OutboxMessage).where(edits).values(status=FAILED, last_error="chat migrated"))
-        res = await s.execute(update(OutboxMessage).where(pending).values(
-            chat_id=new_chat_id, next_attempt_at=utcnow(), claimed_by=None, claimed_until=None))
-        return res.rowcount or 0
+        rows = list((await s.execute(select(OutboxMessage).where(pending))).scalars())
+        for row in rows:
+            payload = dict(row.payload or {})
+            payload.pop("reply_to", None)  # a message id of the old chat: not one in the new chat
+            row.payload, row.chat_id = payload, new_chat_id
+            row.next_attempt_at, row.claimed_by, row.claimed_until = utcnow(), None, None
+        await s.flush()
+        return len(rows)
 
     if s is not None:
         return await run(s)

@@ -27,7 +27,7 @@ from ..buttons import Keyboard, answer_keyboard, reporter_keyboard
 from ..db import Conversation, Database, pseudonymize
 from ..metrics import Metrics
 from ..privacy import erase_user
-from ..ratelimit import UserRateLimiter, Verdict
+from ..ratelimit import UserRateLimiter, Verdict, budget_key
 from ..render import esc, render_plain
 from ..settings import Settings
 from ..shared import DbRateLimiter
@@ -128,7 +128,7 @@ class Ask:
     async def admit(self, user_id: int) -> Admission:
         """One action of the user against the per-user budget (every handler that sends or runs
         the engine spends one: bot/application/budget.py)."""
-        return await self.budget.spend(user_id, "bgt:" + self.pseudonym(user_id)[:60])
+        return await self.budget.spend(user_id, budget_key(self.pseudonym(user_id)))
 
     async def answer(self, question: str) -> Answer:
         """The engine's answer, computed in the thread pool."""

@@ -17,11 +17,11 @@ from telegram.error import TelegramError
 
 from ..application.ask import Question
 from ..context import BotContext
-from .budget import admitted, budgeted
 from ..keyboards import markup
 from ..text import clean_question, strip_mention
 from ..texts import citizen as m
 from ..tickets import Ticket
+from .budget import admitted, budgeted
 
 log = logging.getLogger(__name__)
 
