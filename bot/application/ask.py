@@ -287,7 +287,13 @@ class Ask:
     # ------------------------------------------------------------------ the buttons under an answer
 
     async def feedback(self, conversation_id: int, user_id: int, positive: bool) -> str | None:
-        """👍/👎. None when stored; else the reason it was not (gone, or someone else's answer)."""
+        """👍/👎. None when stored; else the reason it was not (gone, or someone else's answer), or
+        the thanks alone when the same rating was given before (a repeated 👎 is not offered to
+        staff again: each offer is a message)."""
+        before = await self.db.get_conversation(conversation_id)
+        if (before is not None and before.user_pseudonym == self.pseudonym(user_id)
+                and before.feedback == (1 if positive else -1)):
+            return m.FEEDBACK_THANKS
         if await self.db.set_feedback(conversation_id, self.pseudonym(user_id), 1 if positive else -1):
             return None
         return m.GONE if await self.db.get_conversation(conversation_id) is None else m.FEEDBACK_NOT_YOURS

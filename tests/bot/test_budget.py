@@ -139,3 +139,14 @@ async def test_an_overlong_report_fact_is_asked_again(stub, tmp_path, fake_engin
         assert await ticket_count(bot) == 1
     finally:
         await stop_application(bot.app)
+
+
+async def test_a_repeated_thumbs_down_is_offered_to_staff_once(desk_bot):
+    stub = desk_bot.stub
+    [answer] = [m for m in await desk_bot.ask(USER, "apa syarat pendidikan calon bupati?") if is_answer(m)]
+    data = answer.button("👎")["callback_data"]
+    for _ in range(4):  # the button is gone after the first tap; a script sends the data anyway
+        await stub.wait_for_answer(await stub.press(USER, answer, data))
+    await stub.settle()
+    offers = [m for m in stub.messages(USER) if "diteruskan ke petugas" in m.text]
+    assert len(offers) == 1
