@@ -94,9 +94,11 @@ def compose(app: Application, settings: Settings, engine: Engine, *, bot: Bot, s
     knowledge = KnowledgeBase(engine, live=_live_index(settings, engine, store) if store is not None else None,
                               shared=store, faq_entries=tickets.faq_entries, audit=admin_log, executor=executor)
     desk = Desk(settings, db, tickets, outbox, knowledge)
+    outbox.on_chat_moved = desk.follow_chat  # a send refused with migrate_to_chat_id
     shared_limiter = DbRateLimiter(db, settings.rate_limit_per_minute) if shared else None
+    shared_budget = DbRateLimiter(db, settings.user_budget_per_minute) if shared else None
     ask = Ask(settings, engine, db, desk, answer_messages, executor=executor, metrics=metrics,
-              shared_limiter=shared_limiter)
+              shared_limiter=shared_limiter, shared_budget=shared_budget)
     metrics.register_ingest_runs(IngestRuns(db).totals)
     _register_console_command(app)
     return BotServices(

@@ -43,6 +43,11 @@ def install(app: Application) -> bool:
             states = conv._conversations
             if type(states.get(key)).__name__ == "PendingState":
                 continue  # a non-blocking step of this replica is still running
+            if key in getattr(states, "_write_access_keys", ()) or (conv.name, key) in flushing:
+                # this replica's newer state, not (yet) written: the database row is older. (A
+                # citizen who answers at once after the bot's question, before the flush that
+                # follows it, would otherwise be sent back to the start of the intake.)
+                continue
             state = await persistence.get_state(conv.name, key)
             if state is None:
                 getattr(states, "data", states).pop(key, None)
@@ -52,8 +57,18 @@ def install(app: Application) -> bool:
                 else:
                     states[key] = state
 
+    flushing: set[tuple] = set()  # (conversation, key) being written by a flush right now
+
     async def flush(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await context.application.update_persistence()
+        keys = set()
+        for conv in convs:
+            with_writes = getattr(conv._conversations, "_write_access_keys", ())
+            keys |= {(conv.name, k) for k in with_writes}
+        flushing.update(keys)
+        try:
+            await context.application.update_persistence()
+        finally:
+            flushing.difference_update(keys)
 
     app.add_handler(TypeHandler(Update, refresh), group=REFRESH_GROUP)
     app.add_handler(TypeHandler(Update, flush), group=FLUSH_GROUP)

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 UNTHROTTLED = frozenset({"sendChatAction", "answerCallbackQuery", "getUpdates", "getFile", "getMe"})
 RETRIED = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery",
-                     "sendDocument", "sendPhoto", "copyMessage", "forwardMessage"})
+                     "sendDocument", "sendPhoto", "sendMediaGroup", "copyMessage", "forwardMessage"})
 
 
 class FloodControl(AIORateLimiter):

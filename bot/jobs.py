@@ -65,6 +65,18 @@ async def desk_housekeeping(context: BotContext) -> None:
     log.info("housekeeping: %d processed updates, %d closed tickets deleted", updates, closed)
 
 
+async def known_urls(kb) -> set[str]:
+    """The URLs already in the index, read while no ingest changes them (issue 13 §11): an
+    ingest runs its index writes in a worker thread under the knowledge base's lock, and reading
+    `writer.by_doc` meanwhile raises "dictionary changed size during iteration" (or sees half a
+    document). So the snapshot is taken under the same lock."""
+    lock = getattr(kb, "_lock", None)
+    if lock is None:
+        return set(kb.known_urls())
+    async with lock:
+        return set(kb.known_urls())
+
+
 async def news_job(context: BotContext):
     """Poll the news listings, ingest new articles through the knowledge base, log each one."""
     svc = context.services
@@ -75,7 +87,7 @@ async def news_job(context: BotContext):
     async def ingest(loaded):
         return await kb.ingest(loaded, actor=NEWS_ACTOR)
 
-    result = await svc.news.poll(ingest, known_urls=kb.known_urls())
+    result = await svc.news.poll(ingest, known_urls=await known_urls(kb))
     for url, reason in result.failed:
         await kb.record_failure(NEWS_ACTOR, url, reason)
     log.info("news job: %d listings (%d not modified), %d new articles, %d ingested, %d failed",
@@ -121,6 +133,7 @@ async def startup(svc: BotServices) -> None:
     """After the migrations: legal-status corrections, the FAQ entries, the outbox."""
     await svc.knowledge.apply_stored_statuses()
     await svc.knowledge.sync_faq()
+    await svc.desk.load_moves()  # a staff group Telegram migrated earlier
     svc.outbox.start()
     svc.outbox.wake()
 

@@ -41,11 +41,21 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, ReplyParameters
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, ReplyParameters
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from .db import Database, utcnow
-from .outbox_store import FAILED, PENDING, SENT, OutboxMessage, enqueue, pending_count, redact, sent_message_ticket
+from .outbox_store import (
+    FAILED,
+    PENDING,
+    SENT,
+    OutboxMessage,
+    enqueue,
+    move_chat_rows,
+    pending_count,
+    redact,
+    sent_message_ticket,
+)
 from .texts import desk as dm
 from .tickets import Ticket
 
@@ -58,6 +68,7 @@ MAX_PENDING_AGE = timedelta(hours=24)  # a row still failing after this is marke
 ORPHAN_WAIT_S = 60.0  # how long a reply waits for its ticket's card (still pending elsewhere)
 NO_CARD = "dikirim tanpa balasan: kartu tiket tidak ada"
 CLAIM_SECONDS = 90.0  # > bot.flood's retries of one send (45 s)
+RESTART_DELAY_S = 1.0  # the supervisor's pause before it starts an ended worker again
 
 
 class OutboxWorker:
@@ -78,6 +89,9 @@ class OutboxWorker:
         self.claim = timedelta(seconds=claim_seconds)
         self.orphan_wait = timedelta(seconds=orphan_wait_s)
         self.sent_without_card = 0  # replies to a card sent without reply-to (since start)
+        self.on_chat_moved = None  # async (old chat id, new chat id): set by the desk (composition)
+        self.restarts = 0  # times the supervisor started the worker again
+        self._stopping = False
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._lock = asyncio.Lock()
@@ -87,10 +101,38 @@ class OutboxWorker:
     # -------------------------------------------------------------- lifecycle
 
     def start(self) -> None:
+        """Start the worker, supervised: if its task ever ends (a bug, a BaseException that
+        escaped a round), it is logged and started again after a short pause (`restarts`)."""
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="outbox-worker")
+            self._stopping = False
+            self._spawn()
+
+    def _spawn(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-worker")
+        self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task) -> None:
+        if self._stopping or task is not self._task:
+            return
+        exc = None if task.cancelled() else task.exception()
+        self.restarts += 1
+        log.error("outbox worker ended (%s): restarting it", "cancelled" if exc is None else repr(exc),
+                  exc_info=exc)
+        self._task = None
+        asyncio.get_running_loop().call_later(RESTART_DELAY_S, self._restart)
+
+    def _restart(self) -> None:
+        if not self._stopping and self._task is None:
+            self._spawn()
+            self._wake.set()
+
+    @property
+    def alive(self) -> bool:
+        """Started, and its task still running (/readyz reports it)."""
+        return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -190,9 +232,9 @@ class OutboxWorker:
             return None
         async with self.db.sessions() as s:
             ticket = await s.get(Ticket, int(ticket_id))
-            if ticket is not None and ticket.card_message_id:
-                return ticket.card_message_id
-            card_pending = ticket is not None and (
+            if ticket is not None and ticket.card_message_id and ticket.card_chat_id in (None, row.chat_id):
+                return ticket.card_message_id  # the card is in this chat (message ids are per chat)
+            card_pending = ticket is not None and not ticket.card_message_id and (
                 await s.execute(
                     select(OutboxMessage.id).where(
                         OutboxMessage.purpose == "card", OutboxMessage.ticket_id == ticket.id,
@@ -218,6 +260,13 @@ class OutboxWorker:
         if reply_to is False:
             raise _NotYet()
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        if row.method == "sendMediaGroup":  # an album (evidence): Telegram takes 2-10 items
+            media = [
+                InputMediaPhoto(item["file_id"], caption=item.get("caption") or None) if item["type"] == "photo"
+                else InputMediaDocument(item["file_id"], caption=item.get("caption") or None)
+                for item in p["media"]
+            ]
+            return await self.bot.send_media_group(row.chat_id, media, reply_parameters=reply)
         if row.method == "sendPhoto":
             return await self.bot.send_photo(row.chat_id, p["file_id"], caption=row.text or None, reply_parameters=reply)
         if row.method == "sendDocument":
@@ -248,6 +297,9 @@ class OutboxWorker:
         except _NotYet:  # counted like a try, and bounded by orphan_wait
             await self._retry(row, min(MAX_BACKOFF_S, 1.0 + row.attempts), "waiting for the ticket's card")
             return False
+        except ChatMigrated as exc:  # the group became a supergroup: follow it, send there
+            await self._moved(row, int(exc.new_chat_id))
+            return False
         except RetryAfter as exc:
             wait = exc.retry_after.total_seconds() if isinstance(exc.retry_after, timedelta) else float(exc.retry_after)
             await self._retry(row, wait, f"429 retry after {wait:g}s")
@@ -264,12 +316,28 @@ class OutboxWorker:
         except TelegramError as exc:  # network errors, timeouts, 5xx
             await self._retry(row, min(MAX_BACKOFF_S, 2.0 ** min(row.attempts, 8)), str(exc))
             return False
-        message_id = getattr(result, "message_id", None)
+        if isinstance(result, (tuple, list)):  # an album: every message's id is kept (/hapusdata deletes them)
+            ids = [m.message_id for m in result]
+            row.payload = dict(row.payload or {}, message_ids=ids)
+            message_id = ids[0] if ids else None
+        else:
+            message_id = getattr(result, "message_id", None)
         if row.last_error == NO_CARD:
             self.sent_without_card += 1
             log.warning("outbox %s (%s): the ticket's card is missing; sent without reply-to", row.id, row.key)
         await self._mark_sent(row, message_id)
         return True
+
+    async def _moved(self, row: OutboxMessage, new_chat_id: int) -> None:
+        """Telegram answered "group chat was upgraded to a supergroup": every pending row of the
+        old chat moves to the new id (an edit of a message in the old chat cannot: it is dropped),
+        and `on_chat_moved` (the desk) follows its staff group there and tells the admins."""
+        log.warning("outbox: chat %s migrated to %s", row.chat_id, new_chat_id)
+        if self.on_chat_moved is not None:
+            await self.on_chat_moved(row.chat_id, new_chat_id)
+        else:
+            await move_chat_rows(self.db, row.chat_id, new_chat_id)
+        self._wake.set()
 
     async def _mark_sent(self, row: OutboxMessage, message_id: int | None) -> None:
         try:
@@ -286,7 +354,8 @@ class OutboxWorker:
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id)
                 .values(status=SENT, sent_at=utcnow(), message_id=message_id, attempts=row.attempts + 1,
-                        claimed_by=None, claimed_until=None, last_error=row.last_error or "")
+                        claimed_by=None, claimed_until=None, last_error=row.last_error or "",
+                        **({"payload": row.payload} if row.method == "sendMediaGroup" else {}))
             )
             if marked.rowcount == 0 and message_id and row.method != "deleteMessage":
                 # erased (/hapusdata) while it was being sent: take the message back at once
@@ -295,7 +364,8 @@ class OutboxWorker:
                 return
             await self._confirm(s, row, "sent")
             if row.purpose == "card" and row.ticket_id is not None and message_id:
-                await s.execute(update(Ticket).where(Ticket.id == row.ticket_id).values(card_message_id=message_id))
+                await s.execute(update(Ticket).where(Ticket.id == row.ticket_id)
+                                .values(card_message_id=message_id, card_chat_id=row.chat_id))
 
     async def _retry(self, row: OutboxMessage, wait_s: float, error: str) -> None:
         if utcnow() - _aware(row.created_at) > MAX_PENDING_AGE:  # never hold the chat's queue for good

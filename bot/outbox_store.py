@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String, Text, delete, func, or_, select
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,6 +21,8 @@ FAILED = "failed"
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
+    # a bot message is found by (chat id, message id): ids are per chat (migration 0006)
+    __table_args__ = (Index("ix_outbox_chat_message", "chat_id", "message_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
@@ -125,6 +127,8 @@ async def erase_for(s: AsyncSession, *, ticket_ids: list[int], chat_id: int, not
         edited = (payload or {}).get("message_id")
         if edited:
             sent.add((chat, int(edited)))
+        for album_item in (payload or {}).get("message_ids") or []:  # every message of an album
+            sent.add((chat, int(album_item)))
     res = await s.execute(delete(OutboxMessage).where(about))
     for chat, message_id in sorted(sent):
         await redact(s, chat, message_id, notice)
@@ -135,3 +139,27 @@ async def purge_before(s: AsyncSession, cutoff: datetime) -> int:
     """Retention: rows (any status) created before `cutoff`."""
     res = await s.execute(delete(OutboxMessage).where(OutboxMessage.created_at < cutoff))
     return res.rowcount or 0
+
+
+async def move_chat_rows(db: Database, old_chat_id: int, new_chat_id: int, *, s: AsyncSession | None = None) -> int:
+    """A group Telegram migrated: its pending rows go to the new id. Edits and deletions of
+    messages in the old chat cannot follow (message ids are per chat): they are dropped."""
+    from sqlalchemy import update
+
+    async def run(s: AsyncSession) -> int:
+        pending = (OutboxMessage.chat_id == old_chat_id) & (OutboxMessage.status == PENDING)
+        edits = pending & OutboxMessage.method.in_(("editMessageText", "deleteMessage"))
+        await s.execute(update(OutboxMessage).where(edits).values(status=FAILED, last_error="chat migrated"))
+        rows = list((await s.execute(select(OutboxMessage).where(pending))).scalars())
+        for row in rows:
+            payload = dict(row.payload or {})
+            payload.pop("reply_to", None)  # a message id of the old chat: not one in the new chat
+            row.payload, row.chat_id = payload, new_chat_id
+            row.next_attempt_at, row.claimed_by, row.claimed_until = utcnow(), None, None
+        await s.flush()
+        return len(rows)
+
+    if s is not None:
+        return await run(s)
+    async with db.sessions.begin() as session:
+        return await run(session)

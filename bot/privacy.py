@@ -7,7 +7,7 @@
 - outbox rows about those tickets or to their chat (cards, relays, follow-ups, evidence,
   acknowledgements; pending ones are cancelled, so nothing about them is sent afterwards);
 - the report-intake conversation state (its key holds the raw chat and user id) and the
-  rate-limit window;
+  rate-limit windows (questions, and the per-user action budget);
 the web console's sessions and login links when the sender is a staff member;
 and then files under DATA_DIR/inbox they uploaded (admins' documents). The bot's messages
 about them in the staff group are deleted (Telegram allows it for 48 hours) or edited to a
@@ -30,6 +30,7 @@ from sqlalchemy import DateTime, String, column, delete, or_, select, table, upd
 from .application.console import erase_staff, purge_console
 from .db import Conversation, Database, StaffRequest, utcnow
 from .outbox_store import erase_for, purge_before
+from .ratelimit import budget_key
 from .shared import RateLimit
 from .texts.desk import REDACTED
 from .tickets import FaqEntry, Ticket, TicketMessage
@@ -74,7 +75,7 @@ async def erase_user(db: Database, *, pseudonym: str, user_id: int, data_dir: Pa
         await s.execute(delete(conversation_states).where(or_(
             keys.like(f"%, {int(user_id)}]"), keys == json.dumps([int(user_id)])
         )))
-        await s.execute(delete(RateLimit).where(RateLimit.user_key == pseudonym))
+        await s.execute(delete(RateLimit).where(RateLimit.user_key.in_((pseudonym, budget_key(pseudonym)))))
         await erase_staff(s, user_id)  # a staff member's web-console sessions and login links
     files = 0
     if data_dir is not None and inbox_dir(data_dir).is_dir():

@@ -13,6 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
+def budget_key(pseudonym: str) -> str:
+    """The shared store's key of a user's action budget (bot/application/budget.py): derived
+    from the pseudonym, never the Telegram id; /hapusdata deletes it (bot/privacy.py)."""
+    return "bgt:" + pseudonym[:60]
+
+
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool

@@ -93,7 +93,14 @@ class Settings(BaseSettings):
     catalog_refresh_s: float = 60.0  # reload the passage catalog when the index changed (0 = never)
 
     # Citizens
-    rate_limit_per_minute: int = 10
+    rate_limit_per_minute: int = 10  # questions (engine runs) per user per minute
+    # one budget across EVERY handler that sends or runs the engine (commands, buttons, media,
+    # report steps, questions): per user per minute; staff and admins are exempt (0 = off)
+    user_budget_per_minute: int = 30
+    max_open_tickets_per_user: int = 3  # a citizen with this many open tickets gets the newest back
+    max_tickets_per_hour: int = 5  # tickets a citizen may open in an hour (a /lapor → /batal loop)
+    max_evidence_items: int = 10  # evidence photos/documents per report
+    max_report_field_chars: int = 1000  # each report fact (account, reporter, reported, time and place)
     max_question_chars: int = 2000
     log_retention_days: int = 90
     pseudonym_salt: SecretStr = SecretStr(DEFAULT_SALT)

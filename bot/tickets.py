@@ -93,6 +93,8 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # the chat card_message_id belongs to: message ids are per chat (migration 0006)
+    card_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     @property
     def is_open(self) -> bool:
@@ -132,6 +134,16 @@ class FaqEntry(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class ChatMove(Base):
+    """A group Telegram upgraded to a supergroup (migrate_to_chat_id): the desk follows it."""
+
+    __tablename__ = "chat_moves"
+
+    old_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    new_chat_id: Mapped[int] = mapped_column(BigInteger)
+    moved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 @dataclass(frozen=True)
 class Claim:
     won: bool  # the ticket is (now) the claimer's
@@ -156,6 +168,31 @@ async def add_ticket(s: AsyncSession, **values: Any) -> tuple[Ticket, bool]:
     if ticket.question:
         s.add(TicketMessage(ticket_id=ticket.id, at=now, author=WARGA, text=ticket.question))
     return ticket, True
+
+
+async def origin_exists(s: AsyncSession, origin: str | None) -> bool:
+    if not origin:
+        return False
+    return (await s.execute(select(Ticket.id).where(Ticket.origin == origin))).first() is not None
+
+
+async def held_ticket(s: AsyncSession, user_pseudonym: str, *, max_open: int, max_per_hour: int) -> Ticket | None:
+    """The ticket a citizen gets back instead of a new one (the cap per citizen), or None.
+
+    With `max_open` open tickets: the newest open one. With `max_per_hour` tickets opened in the
+    last hour (open or not: a /lapor → /batal loop closes each one): the newest open one, else
+    the newest. 0 turns a cap off."""
+    mine = select(Ticket).where(Ticket.user_pseudonym == user_pseudonym).order_by(Ticket.id.desc())
+    open_ = list((await s.execute(mine.where(Ticket.status.in_(OPEN)).limit(max(max_open, 1)))).scalars())
+    if max_open > 0 and len(open_) >= max_open:
+        return open_[0]
+    if max_per_hour > 0:
+        recent = list((await s.execute(
+            mine.where(Ticket.created_at >= utcnow() - timedelta(hours=1)).limit(max_per_hour)
+        )).scalars())
+        if len(recent) >= max_per_hour:
+            return open_[0] if open_ else recent[0]
+    return None
 
 
 async def add_note(s: AsyncSession, ticket_id: int, author: str, text: str, *, source_key: str | None = None) -> bool:

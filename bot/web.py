@@ -8,7 +8,8 @@ our ASGI app receives Telegram's POSTs) and adds what a deployment with several 
                                              KEPEMILUAN_WEBHOOK_SECRET (else 403)
     GET  /healthz                            200 while the process lives (liveness)
     GET  /readyz                             200 when Chroma, the database and the embedding
-                                             model answer; 503 + JSON reasons when not
+                                             model answer and the outbox worker runs;
+                                             503 + JSON reasons when not
     GET  /metrics                            Prometheus text format (bot.metrics)
 
 An update is processed *before* the POST is answered (not queued): if this replica dies
@@ -61,6 +62,7 @@ class Readiness:
     store: ChromaStore | None = None
     embedder: Embedder | None = None
     timeout: float = CHECK_TIMEOUT_S
+    outbox: object | None = None  # the OutboxWorker (its `alive`): None when not checked
     _model_ok: bool = field(default=False, repr=False)
 
     async def _run(self, fn, *args):
@@ -102,9 +104,20 @@ class Readiness:
         self._model_ok = dim > 0
         return "ok" if self._model_ok else "embedding model has no dimension"
 
+    async def check_outbox(self) -> str:
+        """The outbox worker (staff cards, relays) is running: supervised, so a worker that ended
+        and is being restarted shows here for a moment."""
+        if self.outbox is None:
+            return "ok (not checked)"
+        restarts = getattr(self.outbox, "restarts", 0)
+        if not getattr(self.outbox, "alive", False):
+            return f"outbox worker not running (restarts: {restarts})"
+        return "ok" if not restarts else f"ok (restarted {restarts} times)"
+
     async def check(self) -> dict[str, str]:
-        names = ("chroma", "database", "model")
-        results = await asyncio.gather(self.check_chroma(), self.check_database(), self.check_model())
+        names = ("chroma", "database", "model", "outbox")
+        results = await asyncio.gather(self.check_chroma(), self.check_database(), self.check_model(),
+                                       self.check_outbox())
         return dict(zip(names, results))
 
 
@@ -195,7 +208,8 @@ class WebhookRunner:
         self.application = application
         self.services = services_of(application)
         store = self.services.store
-        self.readiness = Readiness(self.services.db, store=store, embedder=store.embedder if store else None)
+        self.readiness = Readiness(self.services.db, store=store, embedder=store.embedder if store else None,
+                                   outbox=self.services.outbox)
         self.asgi = create_asgi_app(self.application, url_path=self.options["url_path"],
                                     secret=self.options["secret_token"], metrics=self.services.metrics,
                                     readiness=self.readiness, extra_routes=_console_routes(self.application))

@@ -297,6 +297,7 @@ class StubState:
     # chat id -> user id -> status ("creator", "administrator", "member", "left", ...)
     members: dict[int, dict[int, str]] = field(default_factory=dict)
     deleted: list[SentMessage] = field(default_factory=list)  # bot messages removed by deleteMessage
+    migrated: dict[int, int] = field(default_factory=dict)  # group id -> the supergroup it became
 
 
 class TelegramStub:
@@ -335,6 +336,7 @@ class TelegramStub:
         self.delivery_retry_delay = 0.2
         self.delivery_timeout = 60.0
         self.pending_deliveries = 0
+        self.sizeless: set[str] = set()  # file ids whose file_size Telegram leaves out
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -591,6 +593,10 @@ class TelegramStub:
         chat = self.state.chats.get(cid)
         if chat is None:
             raise bad_request("chat not found")
+        moved = self.state.migrated.get(cid)
+        if moved is not None:
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           {"migrate_to_chat_id": moved})
         return chat
 
     def _validate_text(self, text: Any, parse_mode: str | None) -> tuple[str, list[dict]]:
@@ -780,6 +786,35 @@ class TelegramStub:
             out["document"] = {"file_id": file_id, "file_unique_id": f"u{file_id}"}
         return out
 
+    async def api_sendMediaGroup(self, p):
+        """Like Telegram: 2-10 items; photos and videos may mix, documents only with documents."""
+        chat = self._chat(p.get("chat_id"))
+        media = p.get("media")
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            raise bad_request("wrong number of media in the album (must be 2-10)")
+        kinds = set()
+        for item in media:
+            if not isinstance(item, dict) or item.get("type") not in ("photo", "video", "document", "audio"):
+                raise bad_request("wrong media type in the album")
+            if not isinstance(item.get("media"), str) or not item["media"]:
+                raise bad_request("there is no media in the album item")
+            caption = item.get("caption") or ""
+            if caption:
+                plain, _ = self._validate_text(caption, item.get("parse_mode"))
+                if utf16_len(plain) > 1024:
+                    raise bad_request("message caption is too long")
+            kinds.add("visual" if item["type"] in ("photo", "video") else item["type"])
+        if len(kinds) > 1:
+            raise bad_request("documents and audio can't be mixed with other media types")
+        out = []
+        for i, item in enumerate(media):
+            params = {"chat_id": chat["id"], item["type"]: item["media"], "caption": item.get("caption"),
+                      "parse_mode": item.get("parse_mode")}
+            if i == 0:
+                params["reply_parameters"] = p.get("reply_parameters")
+            out.append(await self._send_media(params, item["type"]))
+        return out
+
     async def api_sendPhoto(self, p):
         return await self._send_media(p, "photo")
 
@@ -791,7 +826,10 @@ class TelegramStub:
         if fid not in self.state.files:
             raise bad_request("invalid file_id")
         path, data = self.state.files[fid]
-        return {"file_id": fid, "file_unique_id": f"u{fid}", "file_size": len(data), "file_path": path}
+        out = {"file_id": fid, "file_unique_id": f"u{fid}", "file_path": path}
+        if fid not in self.sizeless:
+            out["file_size"] = len(data)
+        return out
 
     # ------------------------------------------------------------------ users (tests)
 
@@ -809,6 +847,21 @@ class TelegramStub:
         assert chat_id < 0, "group ids are negative"
         self.state.chats.setdefault(chat_id, {"id": chat_id, "type": "supergroup", "title": title})
         return self.state.chats[chat_id]
+
+    async def migrate_group(self, old_id: int, new_id: int, *, by: int = 1, notify: bool = True) -> None:
+        """Telegram upgrades group `old_id` to supergroup `new_id`: its members, and the bot's
+        messages, are in the new chat from now on (new messages get the new chat's ids); calls to
+        the old id answer 400 with parameters.migrate_to_chat_id; both service messages arrive."""
+        old = self.group(old_id)
+        new = self.group(new_id, old.get("title", "Grup"))
+        self.state.members[new_id] = dict(self.state.members.get(old_id, {}))
+        self.user(by)
+        old_msg = self.make_message(by, chat_id=old_id, migrate_to_chat_id=new_id)
+        new_msg = self.make_message(by, chat_id=new_id, migrate_from_chat_id=old_id)
+        self.state.migrated[old_id] = new_id
+        if notify:  # notify=False: the bot learns it only from a refused call
+            await self.push_update({"message": old_msg})
+            await self.push_update({"message": new_msg})
 
     async def push_update(self, update: dict, *, target: int | None = None) -> dict:
         update = {"update_id": next(self._update_ids), **update}
@@ -980,11 +1033,15 @@ class TelegramStub:
 
     async def send_document(self, user_id: int, data: bytes = b"%PDF-1.4 contoh", file_name: str = "pkpu.pdf",
                             *, mime_type: str | None = "application/pdf", caption: str | None = None,
-                            **kw: Any) -> dict:
+                            with_size: bool = True, **kw: Any) -> dict:
         """A document upload (kw: reply_to, chat_id). Telegram keeps the file's extension in file_path."""
         ext = ("." + file_name.rsplit(".", 1)[-1].lower()) if "." in file_name else ""
         fid = self.add_file(data, f"documents/file_{len(self.state.files) + 1}{ext}")
-        document = {"file_id": fid, "file_unique_id": f"u{fid}", "file_name": file_name, "file_size": len(data)}
+        document = {"file_id": fid, "file_unique_id": f"u{fid}", "file_name": file_name}
+        if with_size:  # Telegram may leave file_size out (optional in the Bot API)
+            document["file_size"] = len(data)
+        else:
+            self.sizeless.add(fid)
         if mime_type:
             document["mime_type"] = mime_type
         content: dict[str, Any] = {"document": document}

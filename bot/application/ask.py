@@ -27,7 +27,7 @@ from ..buttons import Keyboard, answer_keyboard, reporter_keyboard
 from ..db import Conversation, Database, pseudonymize
 from ..metrics import Metrics
 from ..privacy import erase_user
-from ..ratelimit import UserRateLimiter, Verdict
+from ..ratelimit import UserRateLimiter, Verdict, budget_key
 from ..render import esc, render_plain
 from ..settings import Settings
 from ..shared import DbRateLimiter
@@ -35,6 +35,7 @@ from ..text import clean_question, truncate_question
 from ..texts import citizen as m
 from ..texts import desk as dm
 from ..tickets import LAPORAN, PERMINTAAN, PERTANYAAN, Ticket
+from .budget import Admission, Budget
 from .desk import IN_PROGRESS, Desk, NewTicket
 from .ports import Engine
 
@@ -99,7 +100,8 @@ class Reply:
 class Ask:
     def __init__(self, settings: Settings, engine: Engine, db: Database, desk: Desk, render: Render, *,
                  executor: Executor | None = None, metrics: Metrics | None = None,
-                 shared_limiter: DbRateLimiter | None = None, answered_max: int = 10_000) -> None:
+                 shared_limiter: DbRateLimiter | None = None, shared_budget: DbRateLimiter | None = None,
+                 answered_max: int = 10_000) -> None:
         self.settings = settings
         self.engine = engine
         self.db = db
@@ -109,6 +111,7 @@ class Ask:
         self.metrics = metrics
         self.limiter = UserRateLimiter(settings.rate_limit_per_minute)
         self.shared_limiter = shared_limiter
+        self.budget = Budget(settings, shared=shared_budget)
         # (chat id, message id) -> last question answered for it: an edit answers once
         self.answered: OrderedDict[tuple[int, int], str] = OrderedDict()
         self.answered_max = answered_max
@@ -121,6 +124,11 @@ class Ask:
         if self.shared_limiter is not None:
             return await self.shared_limiter.check(self.pseudonym(user_id))
         return self.limiter.check(user_id)
+
+    async def admit(self, user_id: int) -> Admission:
+        """One action of the user against the per-user budget (every handler that sends or runs
+        the engine spends one: bot/application/budget.py)."""
+        return await self.budget.spend(user_id, budget_key(self.pseudonym(user_id)))
 
     async def answer(self, question: str) -> Answer:
         """The engine's answer, computed in the thread pool."""
@@ -176,9 +184,11 @@ class Ask:
         conversation_id = await self._log(q, asked, truncated, answer, engine_ms, started)
         if answer.decision == Decision.ESCALATE:
             # the engine tells the citizen the message goes to staff: make that true (a ticket)
-            ticket = await self._escalate(q, answer, asked, conversation_id, chunks)
-            if ticket is not None:
+            ticket, created = await self._escalate(q, answer, asked, conversation_id, chunks)
+            if created:
                 return Reply(chunks, None, ticket)
+            if ticket is not None:  # the cap per citizen: their newest ticket instead of a new one
+                return Reply([dm.already_open(ticket)])
         shown = len(answer.sources) if answer.decision == Decision.ANSWER else 0
         return Reply(chunks, answer_keyboard(conversation_id, shown))
 
@@ -196,8 +206,9 @@ class Ask:
             return None
 
     async def _escalate(self, q: Question, answer: Answer, asked: str, conversation_id: int | None,
-                        chunks: list[str]) -> Ticket | None:
-        """Open the ticket for an escalated message. None: reply the usual way instead."""
+                        chunks: list[str]) -> tuple[Ticket | None, bool]:
+        """Open the ticket for an escalated message: (ticket, True). (None, False): reply the usual
+        way instead; (ticket, False): the citizen's cap returned this one of theirs."""
         kind = kind_for(answer.reason or "", asked)
         private = q.chat_type == "private"
         after: list[tuple[str, Keyboard | None]] = []
@@ -208,17 +219,20 @@ class Ask:
                 report = {"account": asked, "state": IN_PROGRESS}
             else:
                 after = [(dm.REPORT_IN_GROUP, None)]
+        origin = f"msg:{q.chat_id}:{q.message_id}"
         try:
             ticket, created = await self.desk.open(NewTicket(
                 kind=kind, chat_id=q.chat_id, chat_type=q.chat_type, pseudonym=self.pseudonym(q.user_id),
                 question=asked, draft=render_plain(answer), sources=sources_of(answer), confidence=answer.confidence,
-                reason=answer.reason or "", conversation_id=conversation_id, origin=f"msg:{q.chat_id}:{q.message_id}",
+                reason=answer.reason or "", conversation_id=conversation_id, origin=origin,
                 report=report, before=chunks, after=after, reply_to=q.message_id if q.quote else None,
             ))
         except Exception:
             log.exception("could not open a ticket")
-            return None
-        return ticket if created else None
+            return None, False
+        if created:
+            return ticket, True
+        return (ticket, False) if ticket.origin != origin else (None, False)
 
     # ------------------------------------------------------------------ a person, please
 
@@ -273,14 +287,29 @@ class Ask:
     # ------------------------------------------------------------------ the buttons under an answer
 
     async def feedback(self, conversation_id: int, user_id: int, positive: bool) -> str | None:
-        """👍/👎. None when stored; else the reason it was not (gone, or someone else's answer)."""
+        """👍/👎. None when stored; else the reason it was not (gone, or someone else's answer), or
+        the thanks alone when the same rating was given before (a repeated 👎 is not offered to
+        staff again: each offer is a message)."""
+        before = await self.db.get_conversation(conversation_id)
+        if (before is not None and before.user_pseudonym == self.pseudonym(user_id)
+                and before.feedback == (1 if positive else -1)):
+            return m.FEEDBACK_THANKS
         if await self.db.set_feedback(conversation_id, self.pseudonym(user_id), 1 if positive else -1):
             return None
         return m.GONE if await self.db.get_conversation(conversation_id) is None else m.FEEDBACK_NOT_YOURS
 
-    async def source(self, conversation_id: int, n: int) -> tuple[dict[str, Any] | None, Passage | None]:
-        """Source n of a logged answer and its passage (either None when gone)."""
+    async def source(self, conversation_id: int, n: int, *, user_id: int | None = None,
+                     on_message: bool = True) -> tuple[dict[str, Any] | None, Passage | None]:
+        """Source n of a logged answer and its passage (either None when gone).
+
+        The ownership check of ps:<conv>:<n> (issue 13 §11): the asker's own answer, or a button
+        on the very message the tap came from (`on_message`: in a group everyone sees the answer
+        it is under). A forged id for someone else's answer gets nothing (as if gone), so no one
+        can walk the conversation log to learn what others asked about."""
         conversation: Conversation | None = await self.db.get_conversation(conversation_id)
+        if (conversation is not None and user_id is not None and not on_message
+                and conversation.user_pseudonym != self.pseudonym(user_id)):
+            conversation = None
         row = next((s for s in (conversation.sources if conversation else []) if s.get("n") == n), None)
         return row, (await self.passage(row["passage_id"]) if row is not None else None)
 

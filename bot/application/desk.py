@@ -12,20 +12,23 @@ intake collects one step at a time: UU 1/2015 Pasal 134 ayat (3)).
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..buttons import Keyboard, card_keyboard, faq_keyboard, faq_review_keyboard
 from ..crash import AFTER_STAFF_REPLY, AFTER_TICKET_STORED, crash_point
 from ..db import Database, utcnow
-from ..outbox_store import enqueue, sent_message_purpose, sent_message_ticket
+from ..outbox_store import enqueue, move_chat_rows, sent_message_purpose, sent_message_ticket
 from ..render.split import TELEGRAM_MAX
 from ..settings import Settings
 from ..text import utf16_len
@@ -36,6 +39,7 @@ from ..tickets import (
     PETUGAS,
     SISTEM,
     WARGA,
+    ChatMove,
     Claim,
     Ticket,
     TicketStore,
@@ -44,7 +48,9 @@ from ..tickets import (
     add_ticket,
     claim,
     close,
+    held_ticket,
     mark_answered,
+    origin_exists,
     set_report,
 )
 from .knowledge_base import KnowledgeBase
@@ -56,6 +62,15 @@ FAQ_REVIEW = "faq-review"  # the outbox purpose of a FAQ review message
 IN_PROGRESS = "berjalan"  # a report whose intake is collecting facts
 COMPLETE = "lengkap"
 CANCELLED = "dibatalkan"
+
+
+class ReportRefused(Exception):
+    """A report step that cannot be stored as sent (too long, too much evidence): `text` says why
+    (in Indonesian, for the citizen), and the step is asked again."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -98,10 +113,64 @@ class Desk:
         self.tickets = tickets
         self.outbox = outbox
         self.knowledge = knowledge
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.moves: dict[int, int] = {}  # group id -> the supergroup Telegram migrated it to
+
+    @contextlib.asynccontextmanager
+    async def _citizen(self, pseudonym: str) -> AsyncIterator[None]:
+        """One change at a time per citizen (updates run concurrently): the ticket cap and the
+        report's read-modify-write see each other's result. In-process lock; with several
+        replicas on PostgreSQL also a transaction-scoped advisory lock (`_serialize`)."""
+        lock = self._locks.get(pseudonym)
+        if lock is None:
+            lock = self._locks[pseudonym] = asyncio.Lock()
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and len(self._locks) > 10_000:
+                self._locks.pop(pseudonym, None)
+
+    async def _serialize(self, s: AsyncSession, pseudonym: str) -> None:
+        if not self.db.is_sqlite:
+            key = int.from_bytes(hashlib.sha256(b"citizen:" + pseudonym.encode()).digest()[:8], "big", signed=True)
+            await s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
     @property
     def staff_chat_id(self) -> int | None:
-        return self.settings.staff_chat_id
+        """settings.staff_chat_id, followed through the migrations Telegram made (`follow_chat`)."""
+        chat, seen = self.settings.staff_chat_id, set()
+        while chat in self.moves and chat not in seen:
+            seen.add(chat)
+            chat = self.moves[chat]
+        return chat
+
+    async def load_moves(self) -> None:
+        """At start-up: the groups Telegram migrated earlier (chat_moves, migration 0006)."""
+        async with self.db.sessions() as s:
+            self.moves.update({m.old_chat_id: m.new_chat_id for m in (await s.execute(select(ChatMove))).scalars()})
+
+    async def follow_chat(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """Telegram upgraded group `old_chat_id` to supergroup `new_chat_id` (the migrate_to_chat_id
+        service message, or a send refused with it). Pending outbox rows move along; when it is the
+        staff group, the desk follows it (stored, so a restart follows too) and the admins are told
+        to update KEPEMILUAN_STAFF_CHAT_ID. True when the staff group moved now."""
+        staff = self.staff_chat_id
+        async with self.db.sessions.begin() as s:
+            await move_chat_rows(self.db, old_chat_id, new_chat_id, s=s)
+            if old_chat_id != staff or self.moves.get(old_chat_id) == new_chat_id:
+                return False
+            if await s.get(ChatMove, old_chat_id) is None:
+                s.add(ChatMove(old_chat_id=old_chat_id, new_chat_id=new_chat_id, moved_at=utcnow()))
+            for admin in self.settings.admin_ids:
+                await enqueue(s, f"moved:{old_chat_id}:{new_chat_id}:{admin}", admin,
+                              dm.STAFF_CHAT_MOVED.format(old=old_chat_id, new=new_chat_id), purpose="notice")
+            await enqueue(s, f"moved:{old_chat_id}:{new_chat_id}", new_chat_id,
+                          dm.STAFF_CHAT_MOVED_GROUP, purpose="staff")
+        self.moves[old_chat_id] = new_chat_id
+        log.warning("the staff group %s was migrated to %s: following it", old_chat_id, new_chat_id)
+        self.outbox.wake()
+        return True
 
     # ------------------------------------------------------------------ helpers (in a session)
 
@@ -110,7 +179,9 @@ class Desk:
         ticket = await s.get(Ticket, ticket_id, populate_existing=True)
         if ticket is None or ticket.card_message_id is None or self.staff_chat_id is None:
             return
-        await enqueue(s, f"t{ticket.id}:edit:{time.time_ns()}", self.staff_chat_id, dm.card(ticket),
+        # the edit goes to the chat the card is in (a staff group changed since: the old one)
+        chat = ticket.card_chat_id if ticket.card_chat_id is not None else self.staff_chat_id
+        await enqueue(s, f"t{ticket.id}:edit:{time.time_ns()}", chat, dm.card(ticket),
                       method="editMessageText", purpose="card-edit", ticket_id=ticket.id,
                       message_id=ticket.card_message_id,
                       reply_markup=card_keyboard(ticket.id, closed=ticket.status == DITUTUP))
@@ -143,7 +214,16 @@ class Desk:
 
     async def open(self, new: NewTicket) -> tuple[Ticket, bool]:
         """Store a ticket and everything it promises; (ticket, created). An existing origin: (that, False)."""
-        async with self.db.sessions.begin() as s:
+        async with self._citizen(new.pseudonym), self.db.sessions.begin() as s:
+            await self._serialize(s, new.pseudonym)
+            # a cap per citizen (issue 13 §2): with too many open tickets, or too many opened
+            # within the hour (a /lapor → /batal loop), the newest one is returned instead
+            held = None if await origin_exists(s, new.origin) else await held_ticket(
+                s, new.pseudonym, max_open=self.settings.max_open_tickets_per_user,
+                max_per_hour=self.settings.max_tickets_per_hour)
+            if held is not None:
+                log.info("ticket not opened: the citizen's ticket #%d is returned (cap)", held.id)
+                return held, False
             ticket, created = await add_ticket(
                 s, kind=new.kind, chat_id=new.chat_id, chat_type=new.chat_type, user_pseudonym=new.pseudonym,
                 origin=new.origin, conversation_id=new.conversation_id, question=new.question or "",
@@ -169,14 +249,23 @@ class Desk:
 
     async def report_step(self, pseudonym: str, name: str, value: str | dict[str, str]) -> Ticket | None:
         """One fact of the report (reporter, reported, when_where, or one evidence item); None: no intake."""
+        async with self._citizen(pseudonym):
+            return await self._report_step(pseudonym, name, value)
+
+    async def _report_step(self, pseudonym: str, name: str, value: str | dict[str, str]) -> Ticket | None:
         ticket = await self.intake(pseudonym)
         if ticket is None:
             return None
         report = dict(ticket.report or {})
         if name == "evidence" and isinstance(value, dict):
+            if len(report.get("evidence") or []) >= self.settings.max_evidence_items:
+                raise ReportRefused(dm.EVIDENCE_FULL.format(limit=self.settings.max_evidence_items))
             report["evidence"] = list(report.get("evidence") or []) + [value]
             note = f"bukti: {value['type']}"
         else:
+            refused = self.field_refusal(str(value))
+            if refused is not None:
+                raise ReportRefused(refused)
             report[name] = value
             note = f"{name}: {value}"
         async with self.db.sessions.begin() as s:
@@ -184,6 +273,13 @@ class Desk:
             await add_note(s, ticket.id, WARGA, note)
         ticket.report = report
         return ticket
+
+    def field_refusal(self, text: str) -> str | None:
+        """A report fact over settings.max_report_field_chars: what to tell the citizen (else None)."""
+        limit = self.settings.max_report_field_chars
+        if limit > 0 and len(text) > limit:
+            return dm.FIELD_TOO_LONG.format(length=len(text), limit=limit)
+        return None
 
     async def finish_report(self, pseudonym: str) -> Ticket | None:
         """The facts are complete: staff get the follow-up and the evidence under the card."""
@@ -198,15 +294,30 @@ class Desk:
             if staff is not None:
                 await enqueue(s, f"t{n}:report", staff, dm.report_followup(ticket), purpose="staff",
                               ticket_id=n, reply_to_card=n)
-                for i, item in enumerate(report.get("evidence") or []):
-                    method = "sendPhoto" if item["type"] == "photo" else "sendDocument"
-                    await enqueue(s, f"t{n}:evidence:{i}", staff, dm.EVIDENCE_CAPTION.format(i=i + 1, n=n),
-                                  method=method, purpose="evidence", ticket_id=n, reply_to_card=n,
-                                  file_id=item["file_id"])
+                await self._evidence(s, n, staff, report.get("evidence") or [])
             await enqueue(s, f"t{n}:report-done", ticket.chat_id, dm.report_done(ticket), purpose="notice", ticket_id=n)
             await self._card_edit(s, n)
         self.outbox.wake()
         return ticket
+
+    async def _evidence(self, s: AsyncSession, n: int, staff: int, items: list[dict[str, str]]) -> None:
+        """The evidence under the card as albums (sendMediaGroup: photos in one, documents in
+        another; Telegram takes 2-10 items), so 10 photos cost the staff group one send, not 10."""
+        numbered = list(enumerate(items, 1))
+        for kind, method in (("photo", "sendPhoto"), ("document", "sendDocument")):
+            group = [(i, item) for i, item in numbered if (item["type"] == "photo") == (kind == "photo")]
+            for start in range(0, len(group), 10):
+                chunk = group[start:start + 10]
+                if len(chunk) == 1:
+                    i, item = chunk[0]
+                    await enqueue(s, f"t{n}:evidence:{i - 1}", staff, dm.EVIDENCE_CAPTION.format(i=i, n=n),
+                                  method=method, purpose="evidence", ticket_id=n, reply_to_card=n,
+                                  file_id=item["file_id"])
+                    continue
+                media = [{"type": kind, "file_id": item["file_id"], "caption": dm.EVIDENCE_CAPTION.format(i=i, n=n)}
+                         for i, item in chunk]
+                await enqueue(s, f"t{n}:evidence:{kind}:{start}", staff, "", method="sendMediaGroup",
+                              purpose="evidence", ticket_id=n, reply_to_card=n, media=media)
 
     async def cancel_report(self, pseudonym: str) -> Ticket | None:
         """/batal: the report is withdrawn, the ticket closed, staff told."""
@@ -250,14 +361,15 @@ class Desk:
         self.outbox.wake()
         return True
 
-    async def ticket_for_reply(self, replied_message_id: int) -> Ticket | None:
+    async def ticket_for_reply(self, replied_message_id: int, chat_id: int | None = None) -> Ticket | None:
         """The ticket a staff-group message (card, reminder, follow-up) belongs to.
 
         Found by (chat id, message id) in the outbox: Telegram's message ids are per chat, so a
         new staff group (or a migrated one) reuses ids old cards had (issue 13 §10)."""
-        if self.staff_chat_id is None:
+        chat = self.staff_chat_id if chat_id is None else chat_id
+        if chat is None:
             return None
-        ticket_id = await sent_message_ticket(self.db, self.staff_chat_id, replied_message_id)
+        ticket_id = await sent_message_ticket(self.db, chat, replied_message_id)
         return await self.tickets.get(ticket_id) if ticket_id else None
 
     async def relay(self, n: int, *, staff_id: int, staff_name: str, text: str, chat_id: int,
@@ -313,11 +425,12 @@ class Desk:
             self.outbox.wake()
         return dm.FAQ_REVIEW_TOAST.format(faq=entry.id)[:200]
 
-    async def is_faq_review(self, replied_message_id: int) -> bool:
+    async def is_faq_review(self, replied_message_id: int, chat_id: int | None = None) -> bool:
         """Is this staff-group message a FAQ review (a reply to it is the FAQ question, not an answer)?"""
-        if self.staff_chat_id is None:
+        chat = self.staff_chat_id if chat_id is None else chat_id
+        if chat is None:
             return False
-        return await sent_message_purpose(self.db, self.staff_chat_id, replied_message_id) == FAQ_REVIEW
+        return await sent_message_purpose(self.db, chat, replied_message_id) == FAQ_REVIEW
 
     async def publish_faq(self, faq_id: int, question: str | None = None) -> str:
         """Staff reviewed the entry: it goes live (with the question they wrote)."""

@@ -8,7 +8,16 @@ from ..settings import Settings
 from .admin import INGEST_CAPTION, on_admin_sources, on_ingest, on_ingest_document, on_remove, on_remove_choice, on_status
 from .callbacks import on_delete_choice, on_feedback, on_passage, on_stale_button, on_staff_button
 from .commands import on_delete, on_help, on_sources, on_staff, on_start, on_unknown_command
-from .desk import on_faq_button, on_queue, on_staff_reply, on_ticket, on_ticket_button, on_withdraw_faq
+from .desk import (
+    StaffChat,
+    on_chat_migrated,
+    on_faq_button,
+    on_queue,
+    on_staff_reply,
+    on_ticket,
+    on_ticket_button,
+    on_withdraw_faq,
+)
 from .errors import on_error
 from .media import on_document, on_media
 from .questions import on_group_text, on_tanya
@@ -51,12 +60,13 @@ def _admin_handlers(admin_ids: list[int]) -> list:
 def register(app: Application, settings: Settings) -> None:
     staff_chat = settings.staff_chat_id
     desk_replies = (
-        [MessageHandler(filters.Chat(staff_chat) & NEW_OR_EDITED & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_staff_reply)]
+        [MessageHandler(StaffChat(app) & NEW_OR_EDITED & filters.REPLY & filters.TEXT & ~filters.COMMAND, on_staff_reply)]
         if staff_chat is not None
         else []
     )
     app.add_handlers(
         _admin_handlers(settings.admin_ids) + [
+            MessageHandler(filters.StatusUpdate.MIGRATE, on_chat_migrated),  # a group became a supergroup
             CommandHandler("start", on_start, filters=NEW),
             CommandHandler(["bantuan", "help"], on_help, filters=NEW),
             CommandHandler("tanya", on_tanya, filters=NEW_OR_EDITED),

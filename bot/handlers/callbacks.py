@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 
 from ..buttons import DELETE, ESCALATE, FEEDBACK, PASSAGE, STAFF, escalate_keyboard
 from ..context import BotContext
+from .budget import budgeted
 from ..conversation_sync import forget as forget_conversations
 from ..keyboards import markup, without_feedback
 from ..render import render_passage
@@ -30,6 +31,7 @@ def _chat_id(update: Update) -> int:
     return msg.chat_id if msg is not None else update.callback_query.from_user.id
 
 
+@budgeted
 async def on_feedback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     conversation_id, sign = FEEDBACK.match(query.data).groups()
@@ -49,6 +51,7 @@ async def on_feedback(update: Update, context: BotContext) -> None:
                                        reply_markup=markup(escalate_keyboard(int(conversation_id))))
 
 
+@budgeted
 async def on_passage(update: Update, context: BotContext) -> None:
     query = update.callback_query
     conversation_id, n = (int(g) for g in PASSAGE.match(query.data).groups())
@@ -57,18 +60,22 @@ async def on_passage(update: Update, context: BotContext) -> None:
     if not verdict.allowed:
         await query.answer(m.RATE_LIMITED_BUTTON.format(seconds=verdict.wait_seconds), show_alert=True)
         return
-    row, passage = await ask.source(conversation_id, n)
+    msg = _message(update)
+    on_message = msg is not None and any(
+        b.callback_data == query.data for row_ in (msg.reply_markup.inline_keyboard if msg.reply_markup else ())
+        for b in row_)
+    row, passage = await ask.source(conversation_id, n, user_id=query.from_user.id, on_message=on_message)
     if row is None or passage is None:
         await query.answer(m.GONE if row is None else m.PASSAGE_NOT_FOUND, show_alert=True)
         return
     await query.answer()
-    msg = _message(update)
     chain = await context.services.knowledge.article_chain(passage.id)  # issue 11: amended / new meaning / void
     for i, chunk in enumerate(render_passage(passage, label=row.get("label"), url=row.get("url"), chain=chain)):
         reply = ReplyParameters(msg.message_id, allow_sending_without_reply=True) if msg is not None and i == 0 else None
         await context.bot.send_message(_chat_id(update), chunk, reply_parameters=reply)
 
 
+@budgeted
 async def on_staff_button(update: Update, context: BotContext) -> None:
     """«Tanya petugas» (hp:<id>, a «permintaan petugas») or «Teruskan ke petugas» after 👎 (hq:<id>)."""
     query = update.callback_query
@@ -84,6 +91,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         await context.bot.send_message(_chat_id(update), dm.already_open(ticket))
 
 
+@budgeted
 async def on_delete_choice(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if DELETE.match(query.data).group(1) == "y":

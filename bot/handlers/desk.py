@@ -18,9 +18,10 @@ import time
 from telegram import Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, filters
 
 from ..buttons import FAQ, TICKET
-from ..context import BotContext
+from ..context import BotContext, services_of
 from ..keyboards import markup
 from ..texts import desk as dm
 from ..tickets import DITUTUP
@@ -36,7 +37,7 @@ async def is_staff(context: BotContext, user_id: int, *, fresh: bool = False) ->
     svc = context.services
     if user_id in svc.settings.staff_ids:
         return True
-    staff_chat = svc.settings.staff_chat_id
+    staff_chat = svc.desk.staff_chat_id
     if staff_chat is None:
         return False
     cached = svc.staff_cache.get(user_id)
@@ -57,6 +58,29 @@ async def is_staff(context: BotContext, user_id: int, *, fresh: bool = False) ->
 def staff_name(user: User) -> str:
     """Shown to other staff only (who has a ticket); citizens see the role."""
     return user.full_name + (f" (@{user.username})" if user.username else "")
+
+
+class StaffChat(filters.MessageFilter):
+    """Messages in the staff group: the configured one, or where Telegram migrated it to."""
+
+    def __init__(self, app: Application) -> None:
+        super().__init__(name="StaffChat")
+        self.app = app
+
+    def filter(self, message: Message) -> bool:
+        return message.chat_id == services_of(self.app).desk.staff_chat_id
+
+
+async def on_chat_migrated(update: Update, context: BotContext) -> None:
+    """migrate_to_chat_id (in the old group) / migrate_from_chat_id (in the new supergroup)."""
+    msg = update.effective_message
+    if msg.migrate_to_chat_id:
+        old, new = msg.chat_id, msg.migrate_to_chat_id
+    elif msg.migrate_from_chat_id:
+        old, new = msg.migrate_from_chat_id, msg.chat_id
+    else:
+        return
+    await context.services.desk.follow_chat(int(old), int(new))
 
 
 # ------------------------------------------------------------------ buttons
@@ -113,7 +137,7 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
     """A reply in the staff group. To a ticket message: an answer for the citizen."""
     msg = update.effective_message
     desk = context.services.desk
-    ticket = await desk.ticket_for_reply(msg.reply_to_message.message_id) if msg.reply_to_message else None
+    ticket = await desk.ticket_for_reply(msg.reply_to_message.message_id, msg.chat_id) if msg.reply_to_message else None
     if ticket is None:
         from .questions import on_group_text  # a reply to some other bot message: a question as usual
 
@@ -129,7 +153,7 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
     text = (msg.text or "").strip()
     if not text:
         return
-    if await desk.is_faq_review(msg.reply_to_message.message_id):  # the FAQ question: not for the citizen
+    if await desk.is_faq_review(msg.reply_to_message.message_id, msg.chat_id):  # the FAQ question: not for the citizen
         refused = await desk.publish_reviewed(ticket.id, text)
         if refused is not None:
             await msg.reply_text(refused)
@@ -149,7 +173,7 @@ async def _staff_command(update: Update, context: BotContext) -> bool:
         await update.effective_message.reply_text(dm.STAFF_ONLY)
         return False
     chat = update.effective_chat
-    if chat.type != ChatType.PRIVATE and chat.id != context.services.settings.staff_chat_id:
+    if chat.type != ChatType.PRIVATE and chat.id != context.services.desk.staff_chat_id:
         await update.effective_message.reply_text(dm.STAFF_CHAT_ONLY)
         return False
     return True

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from ..context import BotContext
+from .budget import budgeted
 from ..privacy import inbox_tag
 from ..render import esc
 from ..texts import admin as am
@@ -43,6 +44,7 @@ def _kind_reply(msg) -> str:
     return m.OTHER
 
 
+@budgeted
 async def on_media(update: Update, context: BotContext) -> None:
     msg = update.effective_message
     await msg.reply_text(_kind_reply(msg))
@@ -62,7 +64,8 @@ async def on_document(update: Update, context: BotContext) -> None:
         await on_media(update, context)
         return
     doc = msg.document
-    if doc.file_size and doc.file_size > MAX_DOWNLOAD_BYTES:
+    cap = min(MAX_DOWNLOAD_BYTES, svc.settings.ingest_max_bytes or MAX_DOWNLOAD_BYTES)
+    if doc.file_size and doc.file_size > cap:
         await msg.reply_text(m.ADMIN_DOC_TOO_BIG)
         return
     inbox = svc.settings.data_dir / "inbox"
@@ -71,7 +74,14 @@ async def on_document(update: Update, context: BotContext) -> None:
     # tagged with the uploader's pseudonym: /hapusdata finds their files (bot/privacy.py)
     target = inbox / f"{stamp}-{inbox_tag(svc.ask.pseudonym(update.effective_user.id))}-{_safe_name(doc.file_name)}"
     file = await doc.get_file()
+    if file.file_size and file.file_size > cap:
+        await msg.reply_text(m.ADMIN_DOC_TOO_BIG)
+        return
     await file.download_to_drive(target)
+    if target.stat().st_size > cap:  # file_size was missing (optional in the Bot API): checked after all
+        target.unlink(missing_ok=True)
+        await msg.reply_text(m.ADMIN_DOC_TOO_BIG)
+        return
     size_kb = max(1, round(target.stat().st_size / 1024))
     log.info("admin document saved to %s", target)
     await msg.reply_text(am.DOC_SAVED.format(name=esc(doc.file_name or target.name), size=size_kb))

@@ -21,6 +21,7 @@ from ..keyboards import markup
 from ..text import clean_question, strip_mention
 from ..texts import citizen as m
 from ..tickets import Ticket
+from .budget import admitted, budgeted
 
 log = logging.getLogger(__name__)
 
@@ -112,12 +113,13 @@ def _addressed_to_bot(msg: Message, bot) -> bool:
 async def on_group_text(update: Update, context: BotContext) -> None:
     """In groups: answer only when mentioned or replied to (or via /tanya)."""
     msg = update.effective_message
-    if not _addressed_to_bot(msg, context.bot):
+    if not _addressed_to_bot(msg, context.bot) or not await admitted(update, context):
         return
     await answer_question(update, context, strip_mention(msg.text, context.bot.username), notices=_notices(update),
                           quote=True)
 
 
+@budgeted
 async def on_tanya(update: Update, context: BotContext) -> None:
     """/tanya <pertanyaan> (the way to ask in groups; works in private chats too)."""
     msg = update.effective_message

@@ -30,9 +30,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from ..application.desk import IN_PROGRESS, NewTicket
+from ..application.desk import IN_PROGRESS, NewTicket, ReportRefused
 from ..buttons import REPORT, evidence_keyboard, reporter_keyboard
 from ..context import BotContext
+from .budget import budgeted
 from ..keyboards import markup
 from ..texts import desk as dm
 from ..tickets import LAPORAN, Ticket
@@ -58,6 +59,7 @@ def _pseudonym(update: Update, context: BotContext) -> str:
 # ------------------------------------------------------------------ entry points
 
 
+@budgeted
 async def on_text_entry(update: Update, context: BotContext) -> int | None:
     """Any private text: answered as a question; a violation report starts the intake.
 
@@ -70,6 +72,7 @@ async def on_text_entry(update: Update, context: BotContext) -> int | None:
     return None
 
 
+@budgeted
 async def on_report_command(update: Update, context: BotContext) -> int:
     """/lapor: start a report from scratch."""
     msg = update.effective_message
@@ -83,57 +86,83 @@ async def on_report_command(update: Update, context: BotContext) -> int:
 # ------------------------------------------------------------------ steps
 
 
+@budgeted
 async def on_account(update: Update, context: BotContext) -> int:
     msg, chat, user = update.effective_message, update.effective_chat, update.effective_user
     text = msg.text.strip()
     if not text:
         await msg.reply_text(dm.ASK_ACCOUNT)
         return ACCOUNT
-    await context.services.desk.open(NewTicket(
+    refused = context.services.desk.field_refusal(text)
+    if refused is not None:
+        await msg.reply_text(refused)
+        return ACCOUNT
+    ticket, created = await context.services.desk.open(NewTicket(
         kind=LAPORAN, chat_id=chat.id, chat_type=chat.type, pseudonym=context.services.ask.pseudonym(user.id),
         question=text, reason="lapor_command", origin=f"msg:{chat.id}:{msg.message_id}",
         report={"account": text, "state": IN_PROGRESS}, after=[(dm.ASK_REPORTER, reporter_keyboard())],
     ))
+    if not created:  # the cap per citizen: no new report
+        await msg.reply_text(dm.already_open(ticket))
+        return END
     return REPORTER
 
 
-async def _save(update: Update, context: BotContext, name: str, value: str | dict[str, str]) -> Ticket | None:
-    ticket = await context.services.desk.report_step(_pseudonym(update, context), name, value)
+STAY = object()  # a refused step: asked again
+
+
+async def _save(update: Update, context: BotContext, name: str, value: str | dict[str, str]):
+    """The step's ticket; None (told: the report is not active) or STAY (told why not stored)."""
+    try:
+        ticket = await context.services.desk.report_step(_pseudonym(update, context), name, value)
+    except ReportRefused as refused:
+        await context.bot.send_message(update.effective_chat.id, refused.text,
+                                       reply_markup=markup(evidence_keyboard()) if name == "evidence" else None)
+        return STAY
     if ticket is None:
-        await update.effective_message.reply_text(dm.REPORT_INACTIVE)
+        await context.bot.send_message(update.effective_chat.id, dm.REPORT_INACTIVE)
     return ticket
 
 
+@budgeted
 async def on_reporter(update: Update, context: BotContext) -> int:
-    if await _save(update, context, "reporter", update.effective_message.text.strip()) is None:
-        return END
+    saved = await _save(update, context, "reporter", update.effective_message.text.strip())
+    if saved is None or saved is STAY:
+        return END if saved is None else None
     await update.effective_message.reply_text(dm.ASK_REPORTED)
     return REPORTED
 
 
+@budgeted
 async def on_reporter_declined(update: Update, context: BotContext) -> int:
     query = update.callback_query
     await query.answer()
-    if await _save(update, context, "reporter", dm.DECLINED) is None:
-        return END
+    saved = await _save(update, context, "reporter", dm.DECLINED)
+    if saved is None or saved is STAY:
+        return END if saved is None else None
     await context.bot.send_message(update.effective_chat.id, dm.ASK_REPORTED)
     return REPORTED
 
 
+@budgeted
 async def on_reported(update: Update, context: BotContext) -> int:
-    if await _save(update, context, "reported", update.effective_message.text.strip()) is None:
-        return END
+    saved = await _save(update, context, "reported", update.effective_message.text.strip())
+    if saved is None or saved is STAY:
+        return END if saved is None else None
     await update.effective_message.reply_text(dm.ASK_WHEN_WHERE)
     return WHEN_WHERE
 
 
+@budgeted
 async def on_when_where(update: Update, context: BotContext) -> int:
-    if await _save(update, context, "when_where", update.effective_message.text.strip()) is None:
-        return END
+    saved = await _save(update, context, "when_where", update.effective_message.text.strip())
+    if saved is None or saved is STAY:
+        return END if saved is None else None
     await update.effective_message.reply_text(dm.ASK_EVIDENCE, reply_markup=markup(evidence_keyboard()))
     return EVIDENCE
 
 
+@budgeted
 async def on_evidence(update: Update, context: BotContext) -> int:
     msg = update.effective_message
     if msg.photo:
@@ -141,12 +170,13 @@ async def on_evidence(update: Update, context: BotContext) -> int:
     else:
         item = {"type": "document", "file_id": msg.document.file_id, "name": msg.document.file_name or ""}
     ticket = await _save(update, context, "evidence", item)
-    if ticket is None:
-        return END
+    if ticket is None or ticket is STAY:
+        return END if ticket is None else None
     await msg.reply_text(dm.EVIDENCE_GOT.format(n=len(ticket.report["evidence"])), reply_markup=markup(evidence_keyboard()))
     return EVIDENCE
 
 
+@budgeted
 async def on_evidence_text(update: Update, context: BotContext) -> int:
     if update.effective_message.text.strip().lower() in ("selesai", "tidak ada", "tidak ada bukti"):
         return await _finish(update, context)
@@ -154,6 +184,7 @@ async def on_evidence_text(update: Update, context: BotContext) -> int:
     return EVIDENCE
 
 
+@budgeted
 async def on_evidence_done(update: Update, context: BotContext) -> int:
     await update.callback_query.answer()
     return await _finish(update, context)
@@ -165,11 +196,13 @@ async def _finish(update: Update, context: BotContext) -> int:
     return END
 
 
+@budgeted
 async def on_text_only(update: Update, context: BotContext) -> int | None:
     await update.effective_message.reply_text(dm.TEXT_ONLY)
     return None  # stay in the same step
 
 
+@budgeted
 async def on_cancel(update: Update, context: BotContext) -> int:
     """/batal: the report is withdrawn; staff are told; the ticket is closed."""
     await context.services.desk.cancel_report(_pseudonym(update, context))
@@ -177,6 +210,7 @@ async def on_cancel(update: Update, context: BotContext) -> int:
     return END
 
 
+@budgeted
 async def on_cancel_outside(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(dm.NOTHING_TO_CANCEL)
 

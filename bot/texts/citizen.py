@@ -68,6 +68,10 @@ RATE_LIMITED = (
     "Mohon maaf, Anda sudah mengirim {limit} pertanyaan dalam satu menit terakhir. "
     "Silakan tunggu sekitar {seconds} detik, lalu kirim lagi pertanyaan Anda. 🙏"
 )
+OVER_BUDGET = (
+    "Mohon maaf, terlalu banyak pesan dari Anda dalam satu menit terakhir. Silakan tunggu sekitar "
+    "{seconds} detik; pesan yang dikirim sebelum itu tidak akan dibalas. 🙏"
+)
 RATE_LIMITED_BUTTON = "Terlalu banyak permintaan dalam satu menit. Silakan tunggu sekitar {seconds} detik."
 TEMPORARY = (
     "Maaf, layanan pencarian dasar hukum kami sedang terganggu sementara, sehingga pertanyaan Anda "

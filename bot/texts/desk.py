@@ -52,6 +52,11 @@ def ack(ticket: Ticket, hours: int) -> str:
 
 
 def already_open(ticket: Ticket) -> str:
+    if not ticket.is_open:  # the hourly cap returned a ticket that is closed already
+        return (
+            f"Anda sudah membuka beberapa tiket dalam satu jam terakhir (terakhir: <b>#{ticket.id}</b>). "
+            "Mohon tunggu sebentar sebelum membuka tiket baru; petugas tetap membaca tiket Anda yang ada."
+        )
     return (
         f"Permintaan Anda sudah tercatat sebagai tiket <b>#{ticket.id}</b> "
         f"(status: {esc(ticket.status)}). Petugas akan membalas di chat ini."
@@ -318,6 +323,13 @@ BTN_MAKE_FAQ = "⭐ Jadikan FAQ"
 REPORT_INACTIVE = "Laporan ini sudah tidak aktif (mungkin sudah ditutup petugas). Mulai lagi dengan /lapor."
 INTAKE_START = REPORT_INTRO + "\n\n" + ASK_REPORTER  # the first intake question, after the acknowledgement
 EVIDENCE_CAPTION = "Bukti {i} tiket #{n}"
+EVIDENCE_FULL = (
+    "Bukti sudah mencapai batas {limit} berkas untuk satu laporan. Tekan «Selesai» untuk mengirim laporan; "
+    "bukti lain dapat diserahkan langsung kepada petugas."
+)
+FIELD_TOO_LONG = (
+    "Jawaban Anda terlalu panjang ({length} karakter; paling banyak {limit}). Mohon ringkas, lalu kirim lagi."
+)
 
 
 # ----------------------------------------------------------------- FAQ review («Jadikan FAQ»)
@@ -353,3 +365,16 @@ def faq_review(ticket_id: int, faq_id: int, question: str, answer: str) -> str:
         "<i>Balas (reply) pesan ini dengan pertanyaan FAQ yang umum, tanpa nama atau nomor warga, untuk "
         "menerbitkannya; atau tekan «Terbitkan» bila usulan sudah tepat.</i>"
     ))
+
+
+# ----------------------------------------------------------------- the staff group moved (Telegram migration)
+
+STAFF_CHAT_MOVED = (
+    "ℹ️ Grup petugas ({old}) diubah Telegram menjadi supergrup dengan id baru <code>{new}</code>. "
+    "Bot sudah mengikuti grup baru; kartu tiket berikutnya dikirim ke sana. Mohon perbarui "
+    "KEPEMILUAN_STAFF_CHAT_ID menjadi <code>{new}</code> pada konfigurasi."
+)
+STAFF_CHAT_MOVED_GROUP = (
+    "ℹ️ Grup ini kini menjadi grup petugas (Telegram memindahkannya ke supergrup). Kartu tiket lama "
+    "dapat dibuka lagi dengan /tiket N untuk dibalas."
+)

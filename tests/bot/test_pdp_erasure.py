@@ -141,10 +141,16 @@ async def test_hapusdata_leaves_no_trace(stub, tmp_path, fake_engine, database_u
         later = [m for chat in stub.state.sent.values() for m in chat if m.sent_at > erased_at]
         assert not [m for m in later if M in m.text]  # (one already in flight is deleted at once)
         found = await _marker_in_database(bot.db, tmp_path)
+        from sqlalchemy import text as sql
+
+        async with bot.db.sessions() as s:  # the rate-limit windows (questions, action budget)
+            keys = [k for (k,) in (await s.execute(sql("SELECT user_key FROM rate_limits"))).all()]
+        left = [k for k in keys if bot.services.ask.pseudonym(USER)[:60] in k]
     finally:
         await stop_application(bot.app)
     assert found == []
     assert _marker_under(tmp_path) == []
+    assert left == []
 
 
 async def test_retention_purges_everything_by_age(stub, tmp_path, fake_engine):
