@@ -9,7 +9,8 @@ Inputs (all inside the project; nothing under ../shared is read):
   headline) and the chat-style reports of knowledge/data/decide-texts.jsonl;
 - in the domain: the bundled law passages (their first 600 characters; domain head only);
 - negatives: the generated citizen questions ingest/corpus/questions/*.jsonl (one group per
-  passage), the same questions in a polite, longer frame for one in four of them and in the
+  passage), the same questions in a polite, longer frame for one in four of them, asking about
+  the rule today ("... sekarang?") for one in sixteen, and in the
   formal register for one in two, and the own
   texts of knowledge/data/decide-texts.jsonl (rule questions, today's-fact questions, questions
   outside election law);
@@ -55,6 +56,16 @@ _QWORD = re.compile(r"\b(apa|apakah|siapa|bagaimana|gimana|kapan|dimana|di mana|
 
 def _h(s: str) -> int:
     return int(hashlib.sha1(s.encode("utf-8")).hexdigest()[:8], 16)
+
+
+# A rule question stays a rule question when it asks about the rule today ("... sekarang?"):
+# without these, "sekarang" alone made a rule question look like one about today's office holders.
+_NOW = (" sekarang", " saat ini", " menurut aturan sekarang", " yang berlaku sekarang", " sekarang ini")
+
+
+def _now(q: str) -> str:
+    h = _h(q)
+    return q.rstrip(" ?.!") + _NOW[(h >> 4) % len(_NOW)] + "?"
 
 
 def _framed(q: str) -> str:
@@ -120,6 +131,8 @@ def load_samples(questions_dir: Path, passages) -> tuple[list[tuple[str, str, st
                 rows.add((q, clf.QUESTION, group, "generated"))
                 if _h(q) % 4 == 0:
                     rows.add((_framed(q), clf.QUESTION, group, "generated-framed"))
+                if _h(q) % 16 == 3:
+                    rows.add((_now(q), clf.QUESTION, group, "generated-now"))
                 if _h(q) % 2 == 1 and formal(q) != q:
                     rows.add((formal(q), clf.QUESTION, group, "generated-formal"))
     return sorted(rows), digest_parts
@@ -188,7 +201,8 @@ def kind_metrics(oof: np.ndarray, samples, t_report: float) -> dict:
             "own_questions_flagged_as_report": _rate(m, np.isin(src, ["own-question", "own-question-framed"])),
         }
     out["current_fact"] = {"recall_own": _rate(now, src == "own-current_fact"),
-                           "questions_flagged": _rate(now, lab == clf.QUESTION)}
+                           "questions_flagged": _rate(now, lab == clf.QUESTION),
+                           "today_rule_questions_flagged": _rate(now, src == "generated-now")}
     return out
 
 
@@ -281,7 +295,8 @@ def print_report(cv: dict) -> None:
         ratio = f"{a / b:.2f}" if b else "-"
         print(f"{k:38s}{a:12.3f}{b:10.3f}{ratio:>8s}")
     print(f"current_fact: recall {cv['current_fact']['recall_own']:.3f} on own today's-fact questions, "
-          f"{cv['current_fact']['questions_flagged']:.3f} of rule questions flagged")
+          f"{cv['current_fact']['questions_flagged']:.3f} of rule questions flagged "
+          f"({cv['current_fact']['today_rule_questions_flagged']:.3f} of those asking about the rule today)")
     c = cv["calibration"]
     print(f"calibration (abstain below {ABSTAIN_BELOW}): answerable abstained {c['answerable_abstained']:.3f} "
           f"(own formal rule questions {c['own_rule_questions_abstained']:.3f}), "
