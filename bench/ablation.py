@@ -60,6 +60,11 @@ FITTED_PRIORS = tuple(p for p in PRIORS if p not in FIXED)
 # recall@1. A question's ranking therefore also leaves out the siblings whose stems overlap it by
 # Jaccard >= NEAR (934 of the 2,618 in-force questions' siblings at 0.3).
 NEAR = 0.3
+# The configuration `--fit` writes to ranking.json: the best CV MRR@10 of the table (2026-12-02).
+# The routing words ("pileg" -> "pemilu anggota dpr dpd dprd") re-rank only passages that match the
+# citizen's own words (knowledge.lexical.LexicalIndex.search `boost`): scored against every passage
+# they made an article that merely lists the offices an answer.
+SHIPPED = "full + routing words, re-ranking own-word matches"
 
 
 # ============================================================== pure parts (tested in tests/)
@@ -168,13 +173,16 @@ def configs() -> list[Config]:
         Config("full - question field", ("dense", "dense_question") + priors),
         Config("full - INTENTS expansions", full, intents=False),
         Config("full - definition lookup", full, definitions=False),
-        Config("full + routing words scored in text (old)", full, route_words=True),
+        Config(SHIPPED, full, route_words=True),
+        Config("full + dense + routing words", ("dense", "dense_question") + full, route_words=True),
+        Config("full + routing words - INTENTS", full, route_words=True, intents=False),
+        Config("full + routing words - definition lookup", full, route_words=True, definitions=False),
     ]
     return rows
 
 
 class Bench:
-    def __init__(self, cache: Path, model: str, near: float | None = None):
+    def __init__(self, cache: Path, model: str, near: float | None = None, bm25: tuple[float, float] | None = None):
         from ingest.index import embed_text
         from ingest.pipeline import default_sources, prepare_path
         from ingest.questions import load_table, questions_for
@@ -186,7 +194,8 @@ class Bench:
         self.passages = [p for path, info in default_sources() for p in prepare_path(path, info)[2]]
         self.questions: list[Question] = questions_for(self.passages, load_table())
         self.catalog = Catalog(self.passages)
-        self.lexical = LexicalIndex(self.passages, sections=self.catalog.sections())
+        k1b = dict(zip(("k1", "b"), bm25)) if bm25 else {}
+        self.lexical = LexicalIndex(self.passages, sections=self.catalog.sections(), **k1b)
         self.embedder = Embedder(model)
         cache.mkdir(parents=True, exist_ok=True)
         tag = self.embedder.label.replace("/", "_")
@@ -297,13 +306,15 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "kepemiluan-ablation")
     ap.add_argument("--only", help="run only the rows whose name contains this text")
     ap.add_argument("--json", type=Path, help="write the rows as JSON")
+    ap.add_argument("--bm25", help="passage BM25 parameters k1,b for this run (default: LexicalIndex's)")
     ap.add_argument("--near", type=float, default=NEAR,
                     help="also leave out of the question field the siblings whose stems overlap the "
                          f"question by at least this Jaccard (default {NEAR}); a negative value: "
                          "leave out only the question itself (the protocol before 2026-12-02)")
     args = ap.parse_args(argv)
 
-    bench = Bench(args.cache, args.model, args.near if args.near >= 0 else None)
+    bm25 = tuple(float(x) for x in args.bm25.split(",")) if args.bm25 else None
+    bench = Bench(args.cache, args.model, args.near if args.near >= 0 else None, bm25)
     if args.near >= 0:
         n = sum(len(x) - 1 for x in bench.excluded)
         print(f"# near-duplicate siblings left out too (Jaccard >= {args.near}): {n} in all", file=sys.stderr)
@@ -345,14 +356,15 @@ def main(argv=None) -> int:
         print(line, flush=True)
         print(f"#   {time.perf_counter() - t0:.0f} s; weights fitted on all questions: "
               + ", ".join(f"{k}={v:g}" for k, v in full_w.to_dict().items() if v), file=sys.stderr, flush=True)
-        if args.fit and cfg.name == "+ priors (full)":
+        if args.fit and cfg.name == SHIPPED:
             WEIGHTS_FILE.write_text(json.dumps({
                 "fitted_by": "bench/ablation.py --fit (coordinate ascent on MRR@10, generated questions)",
                 "questions": len(groups), "model": bench.embedder.label,
                 "protocol": f"GroupKFold by passage ({args.folds}); the question and its siblings with stem "
                             f"Jaccard >= {args.near} left out of the question field" if args.near >= 0 else
                             f"GroupKFold by passage ({args.folds}); the question itself left out",
-                "cv": row["cv"],
+                "cv": row["cv"], "config": cfg.name,
+                "rules": {"intents": cfg.intents, "route_words": cfg.route_words, "definitions": cfg.definitions},
                 "weights": full_w.to_dict()}, indent=2) + "\n", encoding="utf-8")
             print(f"# wrote {WEIGHTS_FILE}", file=sys.stderr)
     if args.json:

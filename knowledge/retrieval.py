@@ -91,6 +91,21 @@ class Weights:
             return cls()
 
 
+# The rules outside the weights, each switched on or off by the ablation (bench/ablation.py), which
+# records the shipped choice in ranking.json under "rules".
+RULES = ("intents", "route_words", "definitions")
+RULE_DEFAULTS = {"intents": True, "route_words": False, "definitions": True}
+
+
+def load_rules(path: Path = WEIGHTS_FILE) -> dict[str, bool]:
+    """The shipped rule switches (ranking.json "rules"), or the defaults when absent."""
+    try:
+        got = json.loads(Path(path).read_text(encoding="utf-8")).get("rules") or {}
+    except (OSError, ValueError):
+        got = {}
+    return {k: bool(got.get(k, v)) for k, v in RULE_DEFAULTS.items()}
+
+
 @dataclass
 class Features:
     """One question's candidates (indexes into the catalog's passages) with their signal scores
@@ -312,15 +327,16 @@ class Retriever:
     def __init__(self, catalog: Catalog, lexical: LexicalIndex, dense: DenseFn | None = None,
                  dense_weight: float | None = None, lexical_weight: float | None = None, *,
                  questions: Sequence[Question] = (), question_dense: DenseFn | None = None,
-                 weights: Weights | None = None, intents: bool = True, route_words: bool = False,
-                 definitions: bool = True):
+                 weights: Weights | None = None, intents: bool | None = None, route_words: bool | None = None,
+                 definitions: bool | None = None):
         """`dense(query, k)` -> [(passage id, cosine)]; `question_dense(query, k)` -> [(question id,
         cosine)] over the generated questions. `weights`: default the fitted ones (ranking.json);
         `dense_weight` / `lexical_weight` override single weights (settings, old callers).
         `intents` (the INTENTS expansions), `route_words` (score election-type expansions such as
-        pilkada -> "pemilihan gubernur bupati walikota" against passage text, as before issue 10)
+        pilkada -> "pemilihan gubernur bupati walikota" against the text of passages that already
+        match the citizen's own words; before issue 10 they were scored against every passage)
         and `definitions` (definition lookup for "apa itu X?") switch rules on and off for the
-        ablation (bench/ablation.py)."""
+        ablation (bench/ablation.py); None = the shipped choice in ranking.json ("rules")."""
         self.catalog = catalog
         self.lexical = lexical
         self.dense = dense
@@ -331,7 +347,10 @@ class Retriever:
         if lexical_weight is not None:
             w.lexical = lexical_weight
         self.weights = w
-        self.intents, self.route_words, self.definitions = intents, route_words, definitions
+        shipped = load_rules() if None in (intents, route_words, definitions) else RULE_DEFAULTS
+        self.intents = shipped["intents"] if intents is None else intents
+        self.route_words = shipped["route_words"] if route_words is None else route_words
+        self.definitions = shipped["definitions"] if definitions is None else definitions
         self._pos = {p.id: i for i, p in enumerate(lexical.passages)}
         # the generated questions, each pointing at its parent passage's position
         self.questions = [q for q in questions if q.passage_id in self._pos]
@@ -441,10 +460,10 @@ class Retriever:
         low = clean_input(question).lower()
         n = len(self.lexical.passages)
         extra = [exp for rx, exp in INTENTS if rx.search(low)] if self.intents else []
-        if self.route_words:
-            extra += [SLANG[w] for w in core.split() if w in ROUTING]
+        route = [SLANG[w] for w in core.split() if w in ROUTING] if self.route_words else []
         sig = np.zeros((n, len(SIGNALS)))
-        for i, s in self.lexical.search(core, k=pool, extra=" ".join(extra), extra_weight=EXPANSION_WEIGHT):
+        for i, s in self.lexical.search(core, k=pool, extra=" ".join(extra), extra_weight=EXPANSION_WEIGHT,
+                                        boost=" ".join(route)):
             sig[i, 0] = s
         ids = [exclude] if isinstance(exclude, str) else list(exclude or ())
         excl = [j for j in (self._q_pos.get(x) for x in ids) if j is not None]

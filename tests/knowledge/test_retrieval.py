@@ -211,3 +211,16 @@ def test_bundled_questions_match_the_bundled_passages(doc):
 
 def test_a_question_with_no_match_anywhere_gets_no_sources():
     assert retriever([IN_FORCE] + FILLER).search("resep rendang padang yang enak") == []
+
+
+def test_rule_switches_come_from_the_fitted_file(tmp_path):
+    from knowledge.retrieval import RULE_DEFAULTS, load_rules
+
+    f = tmp_path / "ranking.json"
+    f.write_text('{"weights": {"lexical": 1.0}, "rules": {"route_words": true, "intents": false}}', encoding="utf-8")
+    assert load_rules(f) == {"intents": False, "route_words": True, "definitions": True}
+    assert load_rules(tmp_path / "missing.json") == RULE_DEFAULTS
+    shipped = load_rules()
+    r = retriever([OTHER, ID_CARD])
+    assert (r.intents, r.route_words, r.definitions) == (shipped["intents"], shipped["route_words"], shipped["definitions"])
+    assert retriever([OTHER, ID_CARD], route_words=False).route_words is False  # the ablation switches it off
