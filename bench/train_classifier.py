@@ -80,6 +80,7 @@ _FORMAL = [(re.compile(rf"\b(?:{a})\b", re.I), b) for a, b in (
     ("kalo|klo", "kalau"), ("aja", "saja"), ("emang", "memang"), ("yg", "yang"), ("dgn", "dengan"),
     ("ngapain", "melakukan apa"), ("bikin", "membuat"), ("nyoblos", "mencoblos"), ("nyalon", "mencalonkan diri"),
     ("duit", "uang"), ("brp", "berapa"), ("kenapa", "mengapa"), ("dapet", "mendapat"), ("ngasih", "memberi"),
+    ("bisa|bs", "dapat"),
     ("sih|dong|deh|nih|kok|ya|min|kak", ""))]
 _YES_NO = re.compile(r"\s*(?:atau\s+)?tidak\s*\??\s*$", re.I)
 
