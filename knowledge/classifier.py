@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from .text import tokens
 
@@ -56,7 +55,11 @@ def content(text: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _hasher(view: str, analyzer: str, ngram: tuple[int, int]) -> HashingVectorizer:
+def _hasher(view: str, analyzer: str, ngram: tuple[int, int]):
+    # imported here: scikit-learn takes ~2 s to import, and a process that never classifies a
+    # message (an ingest run) should not pay for it
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     kw = {"token_pattern": r"(?u)\b\w+\b|\?"} if analyzer == "word" else {}
     return HashingVectorizer(analyzer=analyzer, ngram_range=ngram, n_features=N_FEATURES, alternate_sign=False,
                              norm=None, lowercase=False, preprocessor=prep if view == "raw" else content,
