@@ -366,6 +366,7 @@ class OutboxWorker:
             if row.purpose == "card" and row.ticket_id is not None and message_id:
                 await s.execute(update(Ticket).where(Ticket.id == row.ticket_id)
                                 .values(card_message_id=message_id, card_chat_id=row.chat_id))
+        self._wake.set()
 
     async def _retry(self, row: OutboxMessage, wait_s: float, error: str) -> None:
         if utcnow() - _aware(row.created_at) > MAX_PENDING_AGE:  # never hold the chat's queue for good
@@ -398,7 +399,8 @@ class OutboxWorker:
         if text:
             await enqueue(s, f"{row.key}:{outcome}", int(confirm["chat_id"]), text, purpose="staff",
                           ticket_id=row.ticket_id, reply_to=confirm.get("reply_to"))
-            self._wake.set()
+            # the caller wakes the worker once this transaction is committed: woken before, it
+            # could look, find nothing yet, and sleep past the confirmation
 
     async def _give_up(self, row: OutboxMessage, error: str) -> None:
         log.error("outbox %s (%s): giving up after %d tries: %s", row.id, row.key, row.attempts + 1, error[:160])
@@ -410,6 +412,7 @@ class OutboxWorker:
                 .values(status=FAILED, attempts=row.attempts + 1, last_error=error[:200],
                         claimed_by=None, claimed_until=None)
             )
+        self._wake.set()
 
 
 def _process_id() -> str:

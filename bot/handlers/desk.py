@@ -12,6 +12,8 @@ bot/application/desk.py.
 """
 from __future__ import annotations
 
+import asyncio
+
 import logging
 import time
 
@@ -133,11 +135,23 @@ async def on_faq_button(update: Update, context: BotContext) -> None:
 # ------------------------------------------------------------------ replies = answers
 
 
+REPLY_LOOKUP_RETRIES, REPLY_LOOKUP_WAIT_S = 5, 0.2
+
+
 async def on_staff_reply(update: Update, context: BotContext) -> None:
     """A reply in the staff group. To a ticket message: an answer for the citizen."""
     msg = update.effective_message
     desk = context.services.desk
     ticket = await desk.ticket_for_reply(msg.reply_to_message.message_id, msg.chat_id) if msg.reply_to_message else None
+    if ticket is None and msg.reply_to_message is not None and msg.reply_to_message.from_user is not None \
+            and msg.reply_to_message.from_user.id == context.bot.id:
+        # a reply to a card Telegram has delivered whose message id the outbox (this replica or
+        # another) has not committed yet: a moment later it has
+        for _ in range(REPLY_LOOKUP_RETRIES):
+            await asyncio.sleep(REPLY_LOOKUP_WAIT_S)
+            ticket = await desk.ticket_for_reply(msg.reply_to_message.message_id, msg.chat_id)
+            if ticket is not None:
+                break
     if ticket is None:
         from .questions import on_group_text  # a reply to some other bot message: a question as usual
 
