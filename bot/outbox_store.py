@@ -21,7 +21,7 @@ FAILED = "failed"
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    # a bot message is found by (chat id, message id): ids are per chat (migration 0006)
+    # a bot message is found by (chat id, message id): ids are per chat (migration 0007_message_refs)
     __table_args__ = (Index("ix_outbox_chat_message", "chat_id", "message_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

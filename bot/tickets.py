@@ -93,7 +93,7 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    # the chat card_message_id belongs to: message ids are per chat (migration 0006)
+    # the chat card_message_id belongs to: message ids are per chat (migration 0007_message_refs)
     card_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     @property
