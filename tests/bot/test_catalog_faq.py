@@ -6,13 +6,11 @@ index really changed, and it brings in FAQ entries another replica added or with
 """
 from __future__ import annotations
 
-import pytest
 
 from bot.application.knowledge_base import KnowledgeBase
 from bot.db import Database
 from bot.tickets import TicketStore
 
-pytest.importorskip("knowledge.engine")
 
 QUESTION = "bolehkah membawa ponsel ke bilik suara?"
 ANSWER = "Ponsel sebaiknya dimatikan atau dititipkan kepada KPPS sebelum masuk bilik suara."

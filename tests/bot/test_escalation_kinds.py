@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 
 from bot.app import stop_application
 
 from .conftest import start_bot
 from .test_desk import desk_settings
 
-pytest.importorskip("knowledge.engine")
 
 REPORTS = [
     "Kemarin sore, 3 Maret 2024, saya melihat tim sukses caleg nomor urut 4 dari Partai Maju membagikan amplop "

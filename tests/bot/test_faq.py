@@ -1,14 +1,12 @@
 """«Jadikan FAQ»: a staff answer becomes a «jawaban petugas» source the real engine cites; withdrawable."""
 from __future__ import annotations
 
-import pytest
 
 from bot.app import stop_application
 
 from .conftest import OTHER_USER, USER, start_bot
 from .test_desk import STAFF_A, STAFF_GROUP, desk_settings, press, tickets, wait_card, wait_text
 
-pytest.importorskip("knowledge.engine")
 
 STAFF_ANSWER = (
     "Pemilih tidak boleh memotret surat suara di bilik suara. Ponsel sebaiknya dimatikan atau dititipkan "

@@ -5,7 +5,6 @@ import pytest
 
 from .conftest import USER, start_bot
 
-pytest.importorskip("knowledge.engine")
 
 
 @pytest.fixture
