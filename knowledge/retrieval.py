@@ -10,6 +10,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -86,9 +87,20 @@ class Weights:
     def load(cls, path: Path = WEIGHTS_FILE) -> "Weights":
         """The fitted weights, or the lexical-only defaults when the file is missing."""
         try:
-            return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8"))["weights"])
+            return cls.from_dict(_ranking_file(path)["weights"])
         except (OSError, KeyError, ValueError):
             return cls()
+
+
+def _ranking_file(path: Path) -> dict:
+    """ranking.json, parsed once per version of the file (every engine rebuild asks for it)."""
+    p = Path(path)
+    return _parsed(str(p), p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: str, _mtime_ns: int) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 # The rules outside the weights, each switched on or off by the ablation (bench/ablation.py), which
@@ -100,7 +112,7 @@ RULE_DEFAULTS = {"intents": True, "route_words": False, "definitions": True}
 def load_rules(path: Path = WEIGHTS_FILE) -> dict[str, bool]:
     """The shipped rule switches (ranking.json "rules"), or the defaults when absent."""
     try:
-        got = json.loads(Path(path).read_text(encoding="utf-8")).get("rules") or {}
+        got = _ranking_file(path).get("rules") or {}
     except (OSError, ValueError):
         got = {}
     return {k: bool(got.get(k, v)) for k, v in RULE_DEFAULTS.items()}
@@ -356,11 +368,6 @@ class Retriever:
         self.questions = [q for q in questions if q.passage_id in self._pos]
         self._q_pos = {q.id: j for j, q in enumerate(self.questions)}
         self._q_parent = np.array([self._pos[q.passage_id] for q in self.questions], dtype=np.int64)
-        self._q_bm25 = None
-        if self.questions:
-            self._q_bm25 = bm25s.BM25()
-            self._q_bm25.index([tokens(expand_query(q.text)[0]) or ["_"] for q in self.questions],
-                               show_progress=False)
         self._doc_types = self._types_of_docs()
         self._static = self._passage_features()
         # Words only the news knows (places, people, organisations): a question that names one
@@ -371,6 +378,14 @@ class Retriever:
             (news_terms if p.doc_type == BERITA else law_terms).update(toks)
         self._news_only = frozenset(news_terms - law_terms - {stem(w) for w in SLANG})
         self._is_news = np.array([p.doc_type == BERITA for p in lexical.passages], dtype=bool)
+
+    @cached_property
+    def _question_bm25(self) -> bm25s.BM25:
+        """BM25 over the generated questions, built on first use: with the shipped weight 0 an
+        engine rebuild never pays for it."""
+        index = bm25s.BM25()
+        index.index([tokens(expand_query(q.text)[0]) or ["_"] for q in self.questions], show_progress=False)
+        return index
 
     def _types_of_docs(self) -> dict[str, set[str]]:
         """Election type(s) of each law from its title; an amendment law shares its base law's."""
@@ -467,10 +482,10 @@ class Retriever:
             sig[i, 0] = s
         ids = [exclude] if isinstance(exclude, str) else list(exclude or ())
         excl = [j for j in (self._q_pos.get(x) for x in ids) if j is not None]
-        if self._q_bm25 is not None and self.weights.question > 0:
+        if self.questions and self.weights.question > 0:
             qt = tokens(core)
             if qt:
-                qs = self._q_bm25.get_scores(qt).astype(np.float64)
+                qs = self._question_bm25.get_scores(qt).astype(np.float64)
                 if excl:
                     qs[excl] = 0.0
                 top = np.argpartition(-qs, min(pool, len(qs)) - 1)[:pool]
