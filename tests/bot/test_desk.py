@@ -369,28 +369,3 @@ async def test_a_relay_that_cannot_be_delivered_is_reported_to_staff(desk_bot):
     assert notice is not None, "the staff member is told the relay failed"
     assert "#1" in notice.text
     assert not [m for m in stub.messages(STAFF_GROUP) if "Jawaban diteruskan" in m.text]
-
-
-async def test_a_new_staff_group_with_overlapping_message_ids_answers_the_right_citizen(stub, tmp_path, fake_engine):
-    """Message ids are per chat: after KEPEMILUAN_STAFF_CHAT_ID moves to a new group, a new card
-    has the id an old card had. A reply to it reaches the new ticket's citizen only."""
-    new_group = -100888
-    bot = await start_bot(stub, desk_settings(stub, tmp_path), fake_engine)
-    try:
-        await stub.send_text(USER, "tolong sambungkan ke petugas")
-        old_card = await wait_card(stub, 1)
-    finally:
-        await stop_application(bot.app)
-    stub.add_member(new_group, STAFF_A, "member", "Sari")
-    bot = await start_bot(stub, desk_settings(stub, tmp_path, staff_chat_id=new_group), fake_engine)
-    try:
-        await stub.send_text(OTHER_USER, "tolong sambungkan ke petugas juga")
-        new_card = await stub.wait_for(
-            lambda: next((m for m in stub.messages(new_group) if m.text.startswith("🎫 Tiket #2 ")), None), 5, "card #2")
-        assert new_card.message_id == old_card.message_id  # the overlap
-        await stub.send_group_text(new_group, STAFF_A, "Jawaban untuk tiket kedua.", reply_to=new_card)
-        await wait_text(stub, OTHER_USER, "Jawaban petugas untuk tiket #2")
-        await stub.settle()
-        assert not [m for m in stub.messages(USER) if "Jawaban petugas" in m.text]
-    finally:
-        await stop_application(bot.app)
