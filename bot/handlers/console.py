@@ -13,9 +13,11 @@ from ..application.console import ADMIN, STAFF
 from ..context import BotContext
 from ..render import esc
 from ..texts import console as cm
+from .budget import budgeted
 from .desk import is_staff, staff_name
 
 
+@budgeted  # a refusal is a reply, and the staff check asks Telegram: the same budget as every handler
 async def on_console(update: Update, context: BotContext) -> None:
     msg, user, chat = update.effective_message, update.effective_user, update.effective_chat
     if msg is None or user is None or chat is None:

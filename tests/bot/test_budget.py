@@ -150,3 +150,14 @@ async def test_a_repeated_thumbs_down_is_offered_to_staff_once(desk_bot):
     await stub.settle()
     offers = [m for m in stub.messages(USER) if "diteruskan ke petugas" in m.text]
     assert len(offers) == 1
+
+
+async def test_konsol_from_a_citizen_spends_the_same_budget(desk_bot):
+    stub = desk_bot.stub
+    stub.user(USER)
+    for i in range(30):  # /konsol and /konsol keluar, each a refusal or a reply and a staff lookup
+        await stub.send_text(USER, "/konsol" if i % 2 else "/konsol keluar")
+    await stub.settle(quiet=1.0, timeout=20)
+    texts = [m.text for m in stub.messages(USER)]
+    assert len([t for t in texts if "terlalu banyak pesan dari Anda" in t]) == 1
+    assert len(texts) <= 8 + 1
