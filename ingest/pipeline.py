@@ -1,10 +1,12 @@
 """load → parse → chunk: turn one source into (DocumentInfo, passages)."""
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from knowledge.model import BERITA, KIND_NEWS, KIND_TEXT, Passage
 
+from .cache import PreparedCache
 from .chunk import chunk_statute, chunk_text
 from .load import LoadedDocument, LoadError, load_path
 from .manifest import CORPUS_DIR, DocumentInfo, infer, load_manifest, news_info, slug
@@ -71,10 +73,20 @@ def prepare(loaded: LoadedDocument, info: DocumentInfo | None = None, *, version
     return info, text, passages
 
 
-def prepare_path(path: str | Path, info: DocumentInfo | None = None, **kw) -> tuple[DocumentInfo, str, list[Passage]]:
+def prepare_path(path: str | Path, info: DocumentInfo | None = None, *, cache: PreparedCache | None = None,
+                 **kw) -> tuple[DocumentInfo, str, list[Passage]]:
+    """`cache`: reuse what an earlier run prepared from the same bytes with the same parser
+    (ingest/cache.py); used only for plain calls (no `version` / `known`)."""
     p = Path(path)
+    info = info or manifest_entry_for(p)
+    key = cache.key(p, info) if cache is not None and not kw else None
+    if key is not None and (hit := cache.get(key)) is not None:
+        return hit
     loaded = load_json(p) if p.suffix.lower() == ".json" else load_path(p)  # a ruling as sectioned JSON
-    return prepare(loaded, info or manifest_entry_for(p), **kw)
+    out = prepare(loaded, copy.copy(info) if info else None, **kw)
+    if key is not None:
+        cache.put(key, out)
+    return out
 
 
 __all__ = ["default_sources", "prepare", "prepare_path", "LoadError"]
