@@ -10,7 +10,7 @@ Inputs (all inside the project; nothing under ../shared is read):
 - in the domain: the bundled law passages (their first 600 characters; domain head only);
 - negatives: the generated citizen questions ingest/corpus/questions/*.jsonl (one group per
   passage), the same questions in a polite, longer frame for one in four of them, asking about
-  the rule today ("... sekarang?") for one in eight, and in the
+  the rule today ("... sekarang?") for one in sixteen, and in the
   formal register for one in two, and the own
   texts of knowledge/data/decide-texts.jsonl (rule questions, today's-fact questions, questions
   outside election law);
@@ -132,7 +132,7 @@ def load_samples(questions_dir: Path, passages) -> tuple[list[tuple[str, str, st
                 rows.add((q, clf.QUESTION, group, "generated"))
                 if _h(q) % 4 == 0:
                     rows.add((_framed(q), clf.QUESTION, group, "generated-framed"))
-                if _h(q) % 8 == 3:
+                if _h(q) % 16 == 3:
                     rows.add((_now(q), clf.QUESTION, group, "generated-now"))
                 if _h(q) % 2 == 1 and formal(q) != q:
                     rows.add((formal(q), clf.QUESTION, group, "generated-formal"))

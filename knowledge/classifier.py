@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from .text import tokens
+from .text import expand_query, tokens
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_FILE = DATA_DIR / "decide-model.json"
@@ -51,7 +51,10 @@ def prep(text: str) -> str:
 
 
 def content(text: str) -> str:
-    return _DIGITS.sub("0", " ".join(tokens(_WS.sub(" ", text or ""))))
+    """The content view: stemmed content words, with the law's words added for slang and everyday
+    phrases (knowledge.text.expand_query: "jual beli suara" also reads "politik uang memberikan
+    uang ..."), so that a question in words the training texts lack is still about election law."""
+    return _DIGITS.sub("0", " ".join(tokens(expand_query(_WS.sub(" ", text or ""))[0])))
 
 
 @lru_cache(maxsize=None)
