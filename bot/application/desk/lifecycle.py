@@ -85,7 +85,7 @@ class TicketLifecycle(DeskBase):
             if await add_note(s, n, PETUGAS, text, source_key=f"staff:{chat_id}:{message_id}"):
                 await mark_answered(s, ticket)
                 # split under Telegram's limit; staff hear "relayed" once the last part is
-                # marked sent, or that it failed for good (bot/outbox.py `_confirm`)
+                # marked sent, or that it failed for good (bot/outbox_rows.py `confirm`)
                 parts = dm.relay_parts(ticket, text, self.settings.staff_role)
                 for i, part in enumerate(parts):
                     confirm = {"chat_id": chat_id, "reply_to": message_id,
