@@ -76,17 +76,25 @@ class TicketRoutes(ConsoleBase):
         n = self._number(request)
         view = await self.c.inbox.view(n) if n is not None else None
         if view is None:
-            return json_error(cm.NO_TICKET.format(n=request.path_params["n"]), 404)
+            return self._no_ticket(request)
         t = view.ticket
         return JSONResponse({**ticket_json(t), "draft": t.draft_answer, "sources": t.sources,
                              "transcript": [{"author": e.author, "text": e.text, "at": e.at.isoformat()}
                                             for e in view.transcript],
                              "relays": [{"status": r["status"]} for r in view.relays]})
 
+    def _no_ticket(self, request: Request) -> Response:
+        return json_error(cm.NO_TICKET.format(n=request.path_params["n"]), 404)
+
+    async def _done(self, who: Principal, action: str, n: int, message: str, detail: str = "") -> Response:
+        """A ticket action went through: audited, and the message for the staff member."""
+        await self._audit(who, action, f"tiket-{n}", detail)
+        return JSONResponse({"ok": True, "message": message})
+
     async def claim(self, request: Request, who: Principal) -> Response:
         n = self._number(request)
         if n is None:
-            return json_error(cm.NO_TICKET.format(n=request.path_params["n"]), 404)
+            return self._no_ticket(request)
         result = await self.svc.desk.claim(n, who.user_id, who.name)
         if result.ticket is None:
             return json_error(dm.NO_TICKET.format(n=n), 404)
@@ -94,13 +102,12 @@ class TicketRoutes(ConsoleBase):
             return json_error(dm.ALREADY_CLOSED.format(n=n), 409)
         if not result.won:
             return json_error(dm.CLAIMED_BY.format(n=n, name=result.ticket.assignee_name or "petugas lain"), 409)
-        await self._audit(who, "konsol-ambil", f"tiket-{n}")
-        return JSONResponse({"ok": True, "message": dm.CLAIMED.format(n=n)})
+        return await self._done(who, "konsol-ambil", n, dm.CLAIMED.format(n=n))
 
     async def reply(self, request: Request, who: Principal) -> Response:
         n = self._number(request)
         if n is None:
-            return json_error(cm.NO_TICKET.format(n=request.path_params["n"]), 404)
+            return self._no_ticket(request)
         body = await read_json(request)
         if body is None:
             return json_error(cm.BAD_JSON, 400)
@@ -118,25 +125,22 @@ class TicketRoutes(ConsoleBase):
                                             chat_id=who.user_id, message_id=reply_id)
         if refused is not None:
             return json_error(_plain(refused), 409)
-        await self._audit(who, "konsol-balas", f"tiket-{n}", f"{len(text)} karakter")
-        return JSONResponse({"ok": True, "message": cm.RELAYED.format(n=n)})
+        return await self._done(who, "konsol-balas", n, cm.RELAYED.format(n=n), f"{len(text)} karakter")
 
     async def close(self, request: Request, who: Principal) -> Response:
         n = self._number(request)
         if n is None or await self.svc.desk.tickets.get(n) is None:
-            return json_error(cm.NO_TICKET.format(n=request.path_params["n"]), 404)
+            return self._no_ticket(request)
         if not await self.svc.desk.close(n):
             return json_error(dm.ALREADY_CLOSED.format(n=n), 409)
-        await self._audit(who, "konsol-tutup", f"tiket-{n}")
-        return JSONResponse({"ok": True, "message": dm.CLOSED.format(n=n)})
+        return await self._done(who, "konsol-tutup", n, dm.CLOSED.format(n=n))
 
     async def make_faq(self, request: Request, who: Principal) -> Response:
         n = self._number(request)
         if n is None:
-            return json_error(cm.NO_TICKET.format(n=request.path_params["n"]), 404)
+            return self._no_ticket(request)
         text = await self.svc.desk.make_faq(n)
-        await self._audit(who, "konsol-faq", f"tiket-{n}", "draf untuk ditinjau")
-        return JSONResponse({"ok": True, "message": _plain(text)})
+        return await self._done(who, "konsol-faq", n, _plain(text), "draf untuk ditinjau")
 
     async def publish_faq(self, request: Request, who: Principal) -> Response:
         faq_id = int(request.path_params["faq"])

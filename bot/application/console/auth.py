@@ -43,32 +43,33 @@ def csrf_for(session_token: str) -> str:
     return hmac.new(session_token.encode("utf-8"), b"csrf", hashlib.sha256).hexdigest()
 
 
-class LoginToken(Base):
+class _Grant:
+    """The columns a login link and a session share: a token's SHA-256, bound to one Telegram
+    user (their name and roles), valid until `expires_at`. Each table's own column has
+    sort_order=1: it comes after these, as migration 0006 creates it."""
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    name: Mapped[str] = mapped_column(String(128), default="")
+    roles: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class LoginToken(_Grant, Base):
     """A one-time login link (its SHA-256 only), bound to one Telegram user."""
 
     __tablename__ = "console_login_tokens"
 
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    name: Mapped[str] = mapped_column(String(128), default="")
-    roles: Mapped[str] = mapped_column(String(32), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, sort_order=1)
 
 
-class ConsoleSession(Base):
+class ConsoleSession(_Grant, Base):
     """A browser session (the SHA-256 of the cookie's value)."""
 
     __tablename__ = "console_sessions"
 
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    name: Mapped[str] = mapped_column(String(128), default="")
-    roles: Mapped[str] = mapped_column(String(32), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, sort_order=1)
 
 
 @dataclass(frozen=True)
