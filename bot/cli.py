@@ -1,208 +1,24 @@
-"""The `kepemiluan` command line: ingest, ask, eval, run (bot or terminal chat), sources, remove, reindex."""
+"""The `kepemiluan` command line: ingest, ask, eval, run (bot or terminal chat), sources, remove, reindex.
+
+The ingestion commands are bot/cli_ingest.py; what every command shares is bot/cli_support.py."""
 from __future__ import annotations
 
-import os
+import json
+import sys
+from pathlib import Path
+from typing import Optional
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the CLI never downloads a model (telemetry: knowledge/__init__)
+import typer
+from rich.table import Table
 
-import json  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Optional  # noqa: E402
-
-import typer  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from .settings import Settings, SettingsError, load_settings  # noqa: E402
+from .cli_ingest import ingest, ingest_sources, reindex
+from .cli_support import admin, err, fail, open_store, out
+from .settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="Konsultasi Hukum Kepemiluan: bot Telegram tanya-jawab hukum pemilu.", no_args_is_help=True,
                   add_completion=False)
-err = Console(stderr=True)
-out = Console()
 
-
-def _fail(msg: str, code: int = 2) -> None:
-    err.print(f"[bold red]Gagal:[/] {msg}")
-    raise typer.Exit(code)
-
-
-def _open_store(settings: Settings):
-    from knowledge.store import StoreError
-
-    from .wiring import build_store
-
-    try:
-        return build_store(settings)
-    except StoreError as e:
-        _fail(str(e))
-
-
-def _admin(settings: Settings, fn):
-    """Run `fn(AdminLog)` (async) against the database, migrated first. Returns its result."""
-    import asyncio
-
-    from .audit import AdminLog
-    from .db import Database
-
-    async def go():
-        db = Database(settings.db_url)
-        try:
-            await db.migrate()
-            return await fn(AdminLog(db))
-        finally:
-            await db.close()
-
-    return asyncio.run(go())
-
-
-def _prepare(targets: list[str]) -> list:
-    """Load + parse + chunk every target (the bundled corpus when none) before anything is written:
-    a bad input stops the run with the index untouched."""
-    import asyncio
-
-    from ingest.load import LoadError, fetch_url
-    from ingest.pipeline import default_sources, manifest_entry_for, prepare, prepare_path
-
-    items = [(str(p), info) for p, info in default_sources()] if not targets else [(t, None) for t in targets]
-    prepared = []
-    for target, info in items:
-        try:
-            if target.startswith(("http://", "https://")):
-                prepared.append(prepare(asyncio.run(fetch_url(target)), info))
-                continue
-            path = Path(target)
-            if not path.exists():
-                raise LoadError("not_found", f"Berkas tidak ditemukan: {target}")
-            files = [f for f in sorted(path.rglob("*")) if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES] \
-                if path.is_dir() else [path]
-            prepared += [prepare_path(f, manifest_entry_for(f) if path.is_dir() else info) for f in files]
-        except LoadError as e:
-            _fail(f"{target}: {e.message}")
-    for info, _, passages in prepared:
-        if not passages:
-            _fail(f"{info.doc_id}: tidak ada teks yang bisa diindeks.")
-    return prepared
-
-
-SOURCE_SUFFIXES = (".md", ".txt", ".pdf", ".html", ".htm")
-
-
-def ingest_sources(settings: Settings, targets: list[str], *, quiet: bool = False, store=None, engine=None,
-                   record: bool = False) -> list:
-    """Ingest paths/URLs (or the bundled corpus when none) through the knowledge base. Returns
-    one ingest.live.IngestReport per document.
-
-    engine: the engine to update (default: one over the store's passages, for this run only);
-    record: apply the admins' legal-status corrections and write the audit log (the database).
-    """
-    import asyncio
-
-    from ingest.live import LiveIndex
-    from knowledge.engine import Engine
-    from knowledge.store import StoreError
-
-    from .application.knowledge_base import KnowledgeBase
-    from .audit import AdminLog, cli_actor
-    from .db import Database
-
-    store = store or _open_store(settings)
-    prepared = _prepare(targets)
-    engine = engine or _Lazy(lambda: Engine(store.all()[0]))
-    total = sum(len(ps) for _, _, ps in prepared)
-
-    async def run(prog: Progress, task) -> list:
-        db = Database(settings.db_url) if record else None
-        try:
-            audit = AdminLog(db) if db is not None else None
-            if db is not None:
-                await db.migrate()
-            overrides = await audit.overrides() if audit is not None else {}
-            kb = KnowledgeBase(engine, live=LiveIndex(engine, store, overrides=overrides), shared=store, audit=audit)
-            return await kb.ingest_prepared(prepared, actor=cli_actor(), progress=lambda n: prog.advance(task, n))
-        finally:
-            if db is not None:
-                await db.close()
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, disable=quiet) as prog:
-        task = prog.add_task("Mengindeks", total=total)
-        try:
-            reports = asyncio.run(run(prog, task))
-        except StoreError as e:
-            _fail(str(e))
-        prog.update(task, completed=total)
-    return reports
-
-
-class _Lazy:
-    """An engine built on first use: a re-ingest that changes nothing never needs one (~1.7 s of
-    reading every passage back and building the indexes)."""
-
-    def __init__(self, build):
-        self._build, self._obj = build, None
-
-    def __getattr__(self, name):
-        if self._obj is None:
-            self._obj = self._build()
-        return getattr(self._obj, name)
-
-
-def _print_summaries(reports, seconds: float) -> None:
-    summaries = [r.summary for r in reports]
-    t = Table(title="Ringkasan ingest")
-    for col in ("dokumen", "versi", "status", "ditambah", "dihapus", "tidak berubah", "di-embed"):
-        t.add_column(col)
-    for s in summaries:
-        t.add_row(s.doc_id, str(s.version), s.state, str(s.added), str(s.removed), str(s.unchanged), str(s.embedded))
-    out.print(t)
-    added = sum(s.added for s in summaries)
-    removed = sum(s.removed for s in summaries)
-    unchanged = sum(s.unchanged for s in summaries)
-    embedded = sum(s.embedded for s in summaries)
-    out.print(f"documents={len(summaries)} added={added} removed={removed} unchanged={unchanged} "
-              f"embedded={embedded} seconds={seconds:.1f}")
-
-
-@app.command()
-def ingest(targets: list[str] = typer.Argument(None, help="Berkas, folder, atau URL. Kosong = korpus bawaan."),
-           quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
-    """Ingest documents (the bundled default corpus when none is given)."""
-    settings = load_settings()
-    t0, started = time.perf_counter(), time.time()
-    try:
-        reports = ingest_sources(settings, list(targets or []), quiet=quiet, record=True)
-    except BaseException as exc:
-        if not isinstance(exc, typer.Exit) or exc.exit_code:
-            _record_ingest_run(settings, started, "failed", [])
-        raise
-    _record_ingest_run(settings, started, "ok", [r.summary for r in reports])
-    _print_summaries(reports, time.perf_counter() - t0)
-
-
-def _record_ingest_run(settings: Settings, started: float, result: str, summaries: list) -> None:
-    """One row in ingest_runs (the /metrics ingest counter of every replica). Best effort."""
-    import asyncio
-
-    from .db import Database
-    from .shared import IngestRuns
-
-    async def record() -> None:
-        db = Database(settings.db_url)
-        try:
-            await db.migrate()
-            await IngestRuns(db).record(
-                started_at=started, finished_at=time.time(), result=result, documents=len(summaries),
-                added=sum(s.added for s in summaries), removed=sum(s.removed for s in summaries))
-        finally:
-            await db.close()
-
-    try:
-        asyncio.run(record())
-    except Exception as exc:  # the index is written; a missing database must not fail the ingest
-        err.print(f"[yellow]Catatan:[/] riwayat ingest tidak tercatat di basis data ({type(exc).__name__}).")
+app.command()(ingest)
 
 
 def _engine(settings: Settings, *, auto_ingest: bool = True):
@@ -214,7 +30,7 @@ def _knowledge(settings: Settings, *, auto_ingest: bool = True):
     the index is empty (a single process only)."""
     from .wiring import build_engine
 
-    store = _open_store(settings)
+    store = open_store(settings)
     if store.count() == 0 and auto_ingest and settings.use_shared_state:
         # several replicas share this index: none of them ingests on its own (they would race);
         # /readyz stays 503 until `kepemiluan ingest` has run, then the catalog sync loads it
@@ -246,12 +62,12 @@ def ask(question: Optional[str] = typer.Argument(None, help="Pertanyaan."),
     settings = load_settings()
     if not jsonl:
         if question is None or not question.strip():
-            _fail("Pertanyaan kosong. Contoh: kepemiluan ask \"Apa syarat menjadi calon bupati?\"")
+            fail("Pertanyaan kosong. Contoh: kepemiluan ask \"Apa syarat menjadi calon bupati?\"")
         engine = _engine(settings)
         try:
             ans = engine.answer(question)
         except QuestionError as e:
-            _fail(str(e))
+            fail(str(e))
         out.print(f"[bold]Keputusan:[/] {ans.decision.value} (keyakinan {ans.confidence:.2f})\n")
         out.print(render_plain(ans), markup=False, highlight=False)
         return
@@ -264,7 +80,7 @@ def ask(question: Optional[str] = typer.Argument(None, help="Pertanyaan."),
             item = json.loads(line)
             q = item["question"]
         except (json.JSONDecodeError, KeyError, TypeError):
-            _fail(f"baris {n} bukan JSON dengan kunci 'question'.")
+            fail(f"baris {n} bukan JSON dengan kunci 'question'.")
         try:
             ans = engine.answer(q)
             rec = answer_json(ans, item.get("id"))
@@ -284,7 +100,7 @@ def eval_cmd(dataset: Path = typer.Argument(..., help="JSONL dengan question, ex
     from knowledge.evaluate import score
 
     if not dataset.exists():
-        _fail(f"Berkas tidak ditemukan: {dataset}")
+        fail(f"Berkas tidak ditemukan: {dataset}")
     items = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
     engine = _engine(load_settings())
     answers = [answer_json(engine.answer(i["question"]), i.get("id")) for i in items]
@@ -309,7 +125,7 @@ def sources() -> None:
     async def fetch(log):
         return await log.latest_versions(), await log.recent(15)
 
-    latest, audit = _admin(settings, fetch)
+    latest, audit = admin(settings, fetch)
     t = Table(title="Sumber")
     for col in ("doc_id", "jenis", "tanggal", "status", "oleh", "versi", "pasase", "dimuat", "judul", "url"):
         t.add_column(col, overflow="fold")
@@ -343,41 +159,19 @@ def remove(doc_id: str) -> None:
     from .audit import cli_actor
 
     settings = load_settings()
-    store = _open_store(settings)
+    store = open_store(settings)
     engine = Engine([])  # this run's answers do not matter: only the index is written
 
     async def go(log):
         return await KnowledgeBase(engine, live=LiveIndex(engine, store), audit=log).remove(doc_id, actor=cli_actor())
 
-    n = _admin(settings, go)
+    n = admin(settings, go)
     if not n:
-        _fail(f"Sumber {doc_id!r} tidak ada di indeks.")
+        fail(f"Sumber {doc_id!r} tidak ada di indeks.")
     out.print(f"{doc_id}: {n} pasase dihapus.")
 
 
-@app.command()
-def reindex() -> None:
-    """Rebuild the whole index (e.g. after KEPEMILUAN_EMBEDDING_MODEL changes)."""
-    from knowledge.store import ChromaStore, IndexMismatch, StoreUnavailable
-
-    from .wiring import build_embedder
-
-    settings = load_settings()
-    embedder = build_embedder(settings)
-    kw = dict(path=settings.chroma_path, url=settings.chroma_url, collection=settings.collection)
-    try:
-        ChromaStore(embedder, **kw)
-    except IndexMismatch as e:
-        err.print(f"[yellow]Indeks lama tidak cocok dengan model sekarang:[/] {e}\nIndeks dibangun ulang dengan "
-                  f"model {embedder.label!r}.")
-    except StoreUnavailable as e:
-        _fail(str(e))
-    try:
-        store = ChromaStore.fresh(embedder, **kw)
-    except Exception as e:  # noqa: BLE001  e.g. the server went away
-        _fail(f"Indeks tidak dapat dibangun ulang: {e}")
-    t0 = time.perf_counter()
-    _print_summaries(ingest_sources(settings, [], store=store, record=True), time.perf_counter() - t0)
+app.command()(reindex)
 
 
 @app.command()

@@ -100,7 +100,6 @@ def compose(app: Application, settings: Settings, engine: Engine, *, bot: Bot, s
     ask = Ask(settings, engine, db, desk, answer_messages, executor=executor, metrics=metrics,
               shared_limiter=shared_limiter, shared_budget=shared_budget)
     metrics.register_ingest_runs(IngestRuns(db).totals)
-    _register_console_command(app)
     return BotServices(
         settings=settings, db=db, engine=engine, store=store, executor=executor, metrics=metrics, replica=replica,
         leases=Leases(db, replica) if shared else None, outbox=outbox, deduper=dedupe.register(app, db),
@@ -108,12 +107,3 @@ def compose(app: Application, settings: Settings, engine: Engine, *, bot: Bot, s
         news=_news_feed(settings) if settings.news_sources and knowledge.can_ingest else None,
         console=Console.build(db, session_hours=settings.console_session_hours),
     )
-
-
-def _register_console_command(app: Application) -> None:
-    """/konsol (bot/handlers/console.py), ahead of the other handlers of group 0."""
-    from telegram.ext import CommandHandler, filters
-
-    from .handlers.console import on_console
-
-    app.add_handler(CommandHandler("konsol", on_console, filters=filters.UpdateType.MESSAGE))

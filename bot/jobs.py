@@ -14,7 +14,7 @@
 
 With several replicas the other jobs run on one replica at a time (`bot.shared.leader_only`:
 the holder of a lease in the shared database; another replica takes over when it expires).
-The outbox worker runs on every replica; its rows are claimed one by one (bot/outbox.py).
+The outbox worker runs on every replica; its rows are claimed one by one (bot/outbox_rows.py `claim_due`).
 """
 from __future__ import annotations
 

@@ -29,6 +29,9 @@ and marks a row sent in the database right after Telegram accepts it.
   PTB's own retries of one send); then another replica sends the row. On SQLite (one process)
   every worker is the same holder, so a restarted bot takes its rows back at once.
 
+The worker's writes to its rows (the claim, sent / rescheduled / failed, a relay's confirmation)
+are bot/outbox_rows.py; the table and `enqueue` are bot/outbox_store.py.
+
 Payload (JSON): {"reply_markup": {...}, "reply_to": message id, "reply_to_card": ticket id,
 "file_id": "...", "message_id": id (editMessageText), "caption": "..."}.
 """
@@ -39,24 +42,20 @@ import contextlib
 import logging
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 from telegram import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from .db import Database, utcnow
+from .outbox_rows import claim_due, give_up, reschedule, write_sent
 from .outbox_store import (
-    FAILED,
     PENDING,
-    SENT,
     OutboxMessage,
     enqueue,
     move_chat_rows,
     pending_count,
-    redact,
     sent_message_ticket,
 )
-from .texts import desk as dm
 from .tickets import Ticket
 
 log = logging.getLogger(__name__)
@@ -170,51 +169,8 @@ class OutboxWorker:
             return sent
 
     async def _claim_due(self) -> list[OutboxMessage]:
-        """Claim (atomically, against other replicas) up to `batch` rows: the oldest pending row
-        of each chat, if it is due and not claimed by a live claim of another worker."""
-        now = utcnow()
-        heads = (
-            select(func.min(OutboxMessage.id)).where(OutboxMessage.status == PENDING).group_by(OutboxMessage.chat_id)
-        )
-        claimable = or_(
-            OutboxMessage.claimed_until.is_(None),
-            OutboxMessage.claimed_until < now,
-            # this worker's own claim: deliver_due runs one at a time per worker, so a claim of
-            # ours seen here was left by a round that failed half-way (database down)
-            OutboxMessage.claimed_by == self.holder,
-        )
-        async with self.db.sessions.begin() as s:
-            ids = list(
-                (
-                    await s.execute(
-                        select(OutboxMessage.id)
-                        .where(OutboxMessage.id.in_(heads), OutboxMessage.next_attempt_at <= now, claimable)
-                        .order_by(OutboxMessage.id)
-                        .limit(self.batch)
-                    )
-                ).scalars()
-            )
-            if not ids:
-                return []
-            # the conditional UPDATE is the claim: of two workers racing for a row, the second
-            # finds it claimed (PostgreSQL re-checks the WHERE after the first one's commit)
-            claimed = list(
-                (
-                    await s.execute(
-                        update(OutboxMessage)
-                        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING, claimable)
-                        .values(claimed_by=self.holder, claimed_until=now + self.claim)
-                        .returning(OutboxMessage.id)
-                        .execution_options(synchronize_session=False)
-                    )
-                ).scalars()
-            )
-            if not claimed:
-                return []
-            rows = (
-                await s.execute(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id))
-            ).scalars()
-            return list(rows)
+        """Claim the oldest pending row of each chat that is due (bot/outbox_rows.py `claim_due`)."""
+        return await claim_due(self.db, self.holder, self.claim, self.batch)
 
     async def _record_unrecorded(self) -> None:
         for row_id, (row, message_id) in list(self._unrecorded.items()):
@@ -349,23 +305,7 @@ class OutboxWorker:
             raise
 
     async def _write_sent(self, row: OutboxMessage, message_id: int | None) -> None:
-        async with self.db.sessions.begin() as s:
-            marked = await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id)
-                .values(status=SENT, sent_at=utcnow(), message_id=message_id, attempts=row.attempts + 1,
-                        claimed_by=None, claimed_until=None, last_error=row.last_error or "",
-                        **({"payload": row.payload} if row.method == "sendMediaGroup" else {}))
-            )
-            if marked.rowcount == 0 and message_id and row.method != "deleteMessage":
-                # erased (/hapusdata) while it was being sent: take the message back at once
-                await redact(s, row.chat_id, message_id, dm.REDACTED)
-                self._wake.set()
-                return
-            await self._confirm(s, row, "sent")
-            if row.purpose == "card" and row.ticket_id is not None and message_id:
-                await s.execute(update(Ticket).where(Ticket.id == row.ticket_id)
-                                .values(card_message_id=message_id, card_chat_id=row.chat_id))
+        await write_sent(self.db, row, message_id)
         self._wake.set()
 
     async def _retry(self, row: OutboxMessage, wait_s: float, error: str) -> None:
@@ -373,18 +313,7 @@ class OutboxWorker:
             await self._give_up(row, f"still failing after {MAX_PENDING_AGE}: {error}")
             return
         log.warning("outbox %s (%s): retry in %.1fs: %s", row.id, row.key, wait_s, error[:120])
-        async with self.db.sessions.begin() as s:
-            await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id)
-                .values(
-                    attempts=row.attempts + 1,
-                    next_attempt_at=utcnow() + timedelta(seconds=wait_s),
-                    last_error=error[:200],
-                    claimed_by=None,
-                    claimed_until=None,
-                )
-            )
+        await reschedule(self.db, row, wait_s, error)
 
     async def _failed_or_retry(self, row: OutboxMessage, exc: TelegramError) -> None:
         if row.attempts + 1 >= MAX_PERMANENT_FAILURES:
@@ -392,26 +321,9 @@ class OutboxWorker:
             return
         await self._retry(row, min(MAX_BACKOFF_S, 2.0 ** row.attempts), str(exc))
 
-    async def _confirm(self, s: AsyncSession, row: OutboxMessage, outcome: str) -> None:
-        """A relay's "confirm" payload: tell the staff member how it went, once it is known."""
-        confirm = (row.payload or {}).get("confirm") or {}
-        text = confirm.get(outcome)
-        if text:
-            await enqueue(s, f"{row.key}:{outcome}", int(confirm["chat_id"]), text, purpose="staff",
-                          ticket_id=row.ticket_id, reply_to=confirm.get("reply_to"))
-            # the caller wakes the worker once this transaction is committed: woken before, it
-            # could look, find nothing yet, and sleep past the confirmation
-
     async def _give_up(self, row: OutboxMessage, error: str) -> None:
         log.error("outbox %s (%s): giving up after %d tries: %s", row.id, row.key, row.attempts + 1, error[:160])
-        async with self.db.sessions.begin() as s:
-            await self._confirm(s, row, "failed")
-            await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id)
-                .values(status=FAILED, attempts=row.attempts + 1, last_error=error[:200],
-                        claimed_by=None, claimed_until=None)
-            )
+        await give_up(self.db, row, error)
         self._wake.set()
 
 

@@ -111,7 +111,7 @@ class Settings(BaseSettings):
     staff_ids: IdList = Field(default_factory=list)
     admin_ids: IdList = Field(default_factory=list)
 
-    # Ticket desk (bot/application/desk.py, bot/handlers/desk.py, bot/jobs.py)
+    # Ticket desk (bot/application/desk/, bot/handlers/desk.py, bot/jobs.py)
     staff_role: str = "Petugas Bawaslu"  # how staff answers are signed (never the person's name)
     staff_response_hours: int = 24  # what citizens are told to expect
     ticket_overdue_minutes: float = 120  # an open ticket older than this is overdue

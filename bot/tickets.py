@@ -3,7 +3,7 @@
 Same engine and session style as bot/db.py (the `Database` object owns the engine); the schema
 is created by the Alembic migration 0002_tickets. Every function that changes state takes an
 open session so callers can put a ticket, its transcript line and its outbox messages in ONE
-transaction ("persist before telling"; see bot/application/desk.py and bot/outbox.py).
+transaction ("persist before telling"; see bot/application/desk/ and bot/outbox.py).
 
 A ticket:  number (id) · citizen chat + pseudonym · kind · status · question · the bot's draft
 answer + sources + confidence · assignee · timestamps · transcript (ticket_messages) ·

@@ -87,7 +87,7 @@ class ChromaServer:
 
 def ingest_fixture(url: str, doc_ids: list[str], paths: list[Path] = ()) -> int:
     """Ingest documents of the bundled corpus (and `paths`) into the Chroma server through HttpClient."""
-    from bot.cli import ingest_sources
+    from bot.cli_ingest import ingest_sources
     from bot.settings import Settings
     from bot.wiring import build_store
     from ingest.manifest import load_manifest

@@ -8,6 +8,7 @@ from ..settings import Settings
 from .admin import INGEST_CAPTION, on_admin_sources, on_ingest, on_ingest_document, on_remove, on_remove_choice, on_status
 from .callbacks import on_delete_choice, on_feedback, on_passage, on_stale_button, on_staff_button
 from .commands import on_delete, on_help, on_sources, on_staff, on_start, on_unknown_command
+from .console import on_console
 from .desk import (
     StaffChat,
     on_chat_migrated,
@@ -65,7 +66,8 @@ def register(app: Application, settings: Settings) -> None:
         else []
     )
     app.add_handlers(
-        _admin_handlers(settings.admin_ids) + [
+        [CommandHandler("konsol", on_console, filters=NEW)]  # /konsol (bot/handlers/console.py) first
+        + _admin_handlers(settings.admin_ids) + [
             MessageHandler(filters.StatusUpdate.MIGRATE, on_chat_migrated),  # a group became a supergroup
             CommandHandler("start", on_start, filters=NEW),
             CommandHandler(["bantuan", "help"], on_help, filters=NEW),

@@ -1,5 +1,5 @@
 """/konsol: a one-time login link to the staff and admin web console (bot/console/), and
-/konsol keluar: end every console session. A thin adapter over bot/application/console.py.
+/konsol keluar: end every console session. A thin adapter over bot/application/console/.
 
 Only in a private chat (the link is personal); only for staff (settings.staff_ids or members of
 the staff group, asked fresh) and admins (settings.admin_ids). Everyone else is refused politely.

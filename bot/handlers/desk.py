@@ -1,5 +1,5 @@
 """The staff desk in the staff Telegram group (settings.staff_chat_id): a thin adapter over
-bot/application/desk.py.
+bot/application/desk/.
 
 - Ticket cards arrive through the outbox with buttons Ambil / Jawab / Tutup / Jadikan FAQ.
 - A staff member answers by replying to the card (or to a reminder / follow-up about the

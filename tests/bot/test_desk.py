@@ -263,7 +263,7 @@ async def test_staff_ids_jawab_button_and_a_closed_card(stub, tmp_path, fake_eng
 async def test_undeliverable_message_fails_without_blocking_other_chats(desk_bot):
     from sqlalchemy import select
 
-    from bot.outbox import FAILED, OutboxMessage, enqueue
+    from bot.outbox_store import FAILED, OutboxMessage, enqueue
 
     db, d = desk_bot.db, desk_bot.services.desk
     async with db.sessions.begin() as s:

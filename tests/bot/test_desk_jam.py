@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import update
 
 from bot.app import stop_application
-from bot.outbox import FAILED, OutboxMessage
+from bot.outbox_store import FAILED, OutboxMessage
 from standins.bot_api import utf16_len
 
 from .conftest import OTHER_USER, USER, start_bot

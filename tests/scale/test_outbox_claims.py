@@ -9,7 +9,8 @@ import asyncio
 from telegram import Bot
 
 from bot.db import Database
-from bot.outbox import SENT, OutboxMessage, OutboxWorker, enqueue, pending_count
+from bot.outbox import OutboxMessage, OutboxWorker, enqueue, pending_count
+from bot.outbox_store import SENT
 from tests.bot.conftest import TOKEN
 from standins.bot_api import TelegramStub
 
