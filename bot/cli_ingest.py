@@ -16,13 +16,17 @@ from .settings import Settings, load_settings
 SOURCE_SUFFIXES = (".md", ".txt", ".pdf", ".html", ".htm")
 
 
-def prepare_targets(targets: list[str]) -> list:
+def prepare_targets(targets: list[str], cache_dir: Path | None = None) -> list:
     """Load + parse + chunk every target (the bundled corpus when none) before anything is written:
-    a bad input stops the run with the index untouched."""
+    a bad input stops the run with the index untouched. `cache_dir`: reuse the parse of files whose
+    bytes (and parser) have not changed since an earlier run (ingest/cache.py)."""
     import asyncio
 
+    from ingest.cache import PreparedCache
     from ingest.load import LoadError, fetch_url
     from ingest.pipeline import default_sources, manifest_entry_for, prepare, prepare_path
+
+    cache = PreparedCache(cache_dir) if cache_dir is not None else None
 
     items = [(str(p), info) for p, info in default_sources()] if not targets else [(t, None) for t in targets]
     prepared = []
@@ -36,12 +40,14 @@ def prepare_targets(targets: list[str]) -> list:
                 raise LoadError("not_found", f"Berkas tidak ditemukan: {target}")
             files = [f for f in sorted(path.rglob("*")) if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES] \
                 if path.is_dir() else [path]
-            prepared += [prepare_path(f, manifest_entry_for(f) if path.is_dir() else info) for f in files]
+            prepared += [prepare_path(f, manifest_entry_for(f) if path.is_dir() else info, cache=cache) for f in files]
         except LoadError as e:
             fail(f"{target}: {e.message}")
     for info, _, passages in prepared:
         if not passages:
             fail(f"{info.doc_id}: tidak ada teks yang bisa diindeks.")
+    if cache is not None and not targets:  # the whole bundled corpus: what it did not use is stale
+        cache.prune()
     return prepared
 
 
@@ -64,7 +70,7 @@ def ingest_sources(settings: Settings, targets: list[str], *, quiet: bool = Fals
     from .db import Database
 
     store = store or open_store(settings)
-    prepared = prepare_targets(targets)
+    prepared = prepare_targets(targets, settings.data_dir / "prepared")
     engine = engine or _Lazy(lambda: Engine(store.all()[0]))
     total = sum(len(ps) for _, _, ps in prepared)
 

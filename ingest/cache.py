@@ -43,6 +43,7 @@ class PreparedCache:
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
+        self.used: set[str] = set()  # keys read or written by this run (see prune)
 
     def key(self, path: Path, info: DocumentInfo | None) -> str:
         h = hashlib.sha256(code_fingerprint().encode())
@@ -54,7 +55,9 @@ class PreparedCache:
         f = self.folder / f"{key}.json"
         try:
             data = json.loads(f.read_text(encoding="utf-8"))
-            return (DocumentInfo(**data["info"]), data["text"], [Passage(**p) for p in data["passages"]])
+            out = (DocumentInfo(**data["info"]), data["text"], [Passage(**p) for p in data["passages"]])
+            self.used.add(key)
+            return out
         except FileNotFoundError:
             return None
         except (OSError, ValueError, TypeError, KeyError) as e:  # a torn or foreign entry: parse again
@@ -62,6 +65,7 @@ class PreparedCache:
             return None
 
     def put(self, key: str, prepared: tuple[DocumentInfo, str, list[Passage]]) -> None:
+        self.used.add(key)
         doc, text, passages = prepared
         body = json.dumps({"info": asdict(doc), "text": text, "passages": [asdict(p) for p in passages]},
                           ensure_ascii=False)
@@ -74,11 +78,11 @@ class PreparedCache:
         except OSError as e:  # a read-only or full disk costs speed, never the ingest
             log.warning("prepared-document cache not written (%s)", type(e).__name__)
 
-    def prune(self, keep: set[str]) -> int:
-        """Delete entries whose key is not in `keep` (old versions of files, old parsers)."""
+    def prune(self) -> int:
+        """Delete the entries this run did not use (old versions of files, old parsers)."""
         n = 0
         for f in self.folder.glob("*.json"):
-            if f.stem not in keep:
+            if f.stem not in self.used:
                 f.unlink(missing_ok=True)
                 n += 1
         return n

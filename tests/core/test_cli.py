@@ -37,6 +37,20 @@ def test_reingest_unchanged_changes_nothing(data_dir, small_corpus, monkeypatch)
     assert "added=0 removed=0" in r.output and "embedded=0" in r.output
 
 
+def test_reingest_of_unchanged_bytes_skips_parsing(data_dir, small_corpus, monkeypatch):
+    # the warm re-ingest reuses the parse kept in the data directory (ingest/cache.py)
+    import ingest.pipeline
+
+    def parse_again(*_a, **_k):
+        raise AssertionError("an unchanged file was parsed again")
+
+    monkeypatch.setenv("KEPEMILUAN_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(ingest.pipeline, "load_path", parse_again)
+    r = runner.invoke(app, ["ingest", "-q", str(small_corpus / "uu-10-2016.md")])
+    assert r.exit_code == 0, r.output
+    assert "added=0 removed=0" in r.output
+
+
 def test_ask_jsonl_shape_and_persistence(data_dir, monkeypatch):
     monkeypatch.setenv("KEPEMILUAN_DATA_DIR", str(data_dir))  # a fresh process-level reopen of the store
     inp = "\n".join(json.dumps(x) for x in [

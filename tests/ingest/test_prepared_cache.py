@@ -64,3 +64,14 @@ def test_a_parser_change_makes_a_new_key(tmp_path, monkeypatch):
     before = cache.key(src, None)
     monkeypatch.setattr("ingest.cache.code_fingerprint", lambda: "another parser")
     assert cache.key(src, None) != before
+
+
+def test_prune_keeps_only_what_this_run_used(tmp_path):
+    old, new = tmp_path / "a.md", tmp_path / "b.md"
+    old.write_text(LAW, encoding="utf-8")
+    new.write_text(LAW.replace("TPS dibuka", "TPS ditutup"), encoding="utf-8")
+    prepare_path(old, cache=PreparedCache(tmp_path / "cache"))
+    run = PreparedCache(tmp_path / "cache")
+    prepare_path(new, cache=run)
+    assert run.prune() == 1
+    assert [f.stem for f in (tmp_path / "cache").glob("*.json")] == [run.key(new, None)]
