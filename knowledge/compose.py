@@ -77,6 +77,10 @@ MESSAGES = {
         "Pertanyaan Anda menyangkut kasus Anda sendiri, jadi sebaiknya ditangani langsung oleh petugas "
         "Bawaslu."
     ),
+    "own_report": (
+        "Pesan Anda menyangkut laporan Anda sendiri, jadi saya teruskan kepada petugas Bawaslu yang "
+        "menanganinya."
+    ),
 }
 
 

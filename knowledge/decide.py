@@ -4,6 +4,7 @@ Explicit intents are rules, because their wording is the intent:
 - a request for a person ("hubungkan dengan petugas", "/petugas") -> escalate, human_requested;
 - a first-person "saya mau lapor ..." -> escalate, violation_report;
 - a request for help with the sender's own case ("saya dipanggil Bawaslu ...") -> escalate, own_case;
+  about the sender's own report ("laporan saya ... belum ditindaklanjuti") -> escalate, own_report;
 - a request for an opinion or prediction about candidates or parties -> abstain, political_opinion.
 
 Everything else is decided by trained models (`knowledge.classifier`, built by
@@ -42,6 +43,8 @@ _OWN_CASE = re.compile(
     r"saya dicoret|(?:saya|aku)\b[^.?!]{0,40}\b(?:di|ter)(?:panggil|periksa|tuduh|ancam|intimidasi|polisikan|tangkap|somasi)|"
     r"saya (?:sedang |lagi )?(?:di|ter)proses|bantu saya (?:melapor|menggugat|banding|mengajukan|membuat laporan)|"
     r"(?:dampingi|damping) saya|saya (?:telah|sudah) melapor|laporan saya)\b", re.I)
+# an own case that is about reporting ("laporan saya ...", "saya sudah melapor kecurangan ...")
+_REPORT_WORDS = re.compile(r"\b(lapor\w*|melapor\w*|mengadu\w*|adu(?:kan)?|pelanggaran|kecurangan)\b", re.I)
 # "saya mau lapor ...", "mau lapor, ...": the sender is reporting, which is report intake
 _WANTS_TO_REPORT = re.compile(
     r"(?:\b(?:saya|aku|kami|sy|gw|gue)\s+|^\W*)(?:ingin|mau|akan|pengen|hendak)\s+(?:melapor|melaporkan|lapor|mengadu|mengadukan)\b",
@@ -83,7 +86,7 @@ def explicit_intent(text: str) -> Verdict | None:
     if wants_to_report(t):
         return Verdict(Decision.ESCALATE, "violation_report", 0.9)
     if _OWN_CASE.search(t):
-        return Verdict(Decision.ESCALATE, "own_case", 0.85)
+        return Verdict(Decision.ESCALATE, "own_report" if _REPORT_WORDS.search(t) else "own_case", 0.85)
     if _OPINION.search(t) and _POLITICAL_TARGET.search(t):
         return Verdict(Decision.ABSTAIN, "political_opinion", 0.9)
     return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -49,18 +48,12 @@ class Render(Protocol):
 
 Thinking = Callable[[], AbstractAsyncContextManager[None]]
 
-# the engine's reason "own_case" covers a citizen reporting something about their own case
-_REPORT_VERBS = re.compile(r"\b(lapor\w*|melapor\w*|mengadu\w*|adu(?:kan)?|pelanggaran|kecurangan)\b", re.I)
-
-
-def kind_for(reason: str, text: str) -> str:
-    """The ticket kind for an engine escalation (knowledge.decide reasons)."""
-    if reason == "violation_report":
+def kind_for(reason: str) -> str:
+    """The ticket kind for an engine escalation, from its reason alone (knowledge.decide)."""
+    if reason in ("violation_report", "own_report"):  # "laporan saya ...": the citizen's own report
         return LAPORAN
     if reason == "human_requested":
         return PERMINTAAN
-    if reason == "own_case" and _REPORT_VERBS.search(text or ""):
-        return LAPORAN  # "laporan saya ..." is a report of the citizen's own case
     return PERTANYAAN
 
 
@@ -209,7 +202,7 @@ class Ask:
                         chunks: list[str]) -> tuple[Ticket | None, bool]:
         """Open the ticket for an escalated message: (ticket, True). (None, False): reply the usual
         way instead; (ticket, False): the citizen's cap returned this one of theirs."""
-        kind = kind_for(answer.reason or "", asked)
+        kind = kind_for(answer.reason or "")
         private = q.chat_type == "private"
         after: list[tuple[str, Keyboard | None]] = []
         report = None

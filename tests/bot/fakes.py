@@ -138,6 +138,7 @@ _ROUTES: list[tuple[tuple[str, ...], Decision, str, tuple[tuple[Passage, float],
     (("hak memilih", "umur"), Decision.ANSWER, "retrieved", ((P_REPEALED, 0.6),)),
     (("menang", "pendapat"), Decision.ABSTAIN, "political_opinion", ()),
     (("kasus saya",), Decision.ESCALATE, "own_case", ()),
+    (("laporan saya",), Decision.ESCALATE, "own_report", ()),
     (("sambungkan",), Decision.ESCALATE, "human_requested", ()),
     (("lapor", "politik uang"), Decision.ESCALATE, "violation_report", ()),
 ]

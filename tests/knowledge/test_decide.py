@@ -34,6 +34,8 @@ def test_mau_tanya_is_a_question_not_a_request_for_a_person(engine, q):
     ("bisa saya bicara dengan admin?", "human_requested"),
     ("saya mau lapor, ada pembagian amplop di balai desa", "violation_report"),
     ("Saya dipanggil Bawaslu kabupaten karena ikut deklarasi, saya harus bagaimana?", "own_case"),
+    # the sender's own report: one reason, so the desk files it as a report without reading the text again
+    ("Laporan saya soal kecurangan di TPS 4 sudah sebulan belum ada kabarnya, bagaimana ini?", "own_report"),
 ])
 def test_explicit_intents_escalate_with_their_kind(engine, q, reason):
     ans = engine.answer(q)

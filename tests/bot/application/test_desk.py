@@ -151,3 +151,16 @@ async def test_ask_answers_escalates_and_limits_without_telegram(db, tmp_path):
     assert ("after", CITIZEN) in [(w, c) for w, c, _ in await outbox(db)]
     limited = await ask.ask(q("apa syarat pendidikan calon bupati?", 3))  # 2 a minute
     assert "sudah mengirim 2 pertanyaan" in limited.messages[0] and limited.ticket is None
+
+
+async def test_the_engines_reason_alone_decides_the_ticket_kind(db, tmp_path):
+    # the engine says "own_report" for the sender's own report: the desk files a report, and a
+    # question about the sender's own case a question, without reading the text a second time
+    desk = make_desk(db, tmp_path)
+    ask = Ask(desk.settings, FakeEngine(), db, desk, answer_messages)
+    own = await ask.ask(Question(user_id=CITIZEN, chat_id=CITIZEN, chat_type="private", message_id=1,
+                                 text="laporan saya ke panwaslu belum ada kabarnya"))
+    assert own.ticket is not None and own.ticket.kind == LAPORAN
+    case = await ask.ask(Question(user_id=CITIZEN + 1, chat_id=CITIZEN + 1, chat_type="private", message_id=2,
+                                  text="ini kasus saya, pelanggaran apa yang dituduhkan?"))
+    assert case.ticket is not None and case.ticket.kind == "pertanyaan"
