@@ -13,6 +13,7 @@ test's tmp dir.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import socket
@@ -45,18 +46,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.asynccontextmanager
+async def console_of(harness, port: int):
+    """The web console of a running bot, served on `port`; the bot is stopped after it."""
+    console = ConsoleServer(harness.app, port=port)
+    await console.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await console.stop()
+        await stop_application(harness.app)
+
+
 @pytest.fixture
 async def served(stub, tmp_path, fake_engine):
     port = free_port()
     settings = console_settings(stub, tmp_path, console_port=port)
     harness = await start_bot(stub, settings, fake_engine)
-    console = ConsoleServer(harness.app, port=port)
-    await console.start()
-    try:
-        yield harness, f"http://127.0.0.1:{port}"
-    finally:
-        await console.stop()
-        await stop_application(harness.app)
+    async with console_of(harness, port) as url:
+        yield harness, url
 
 
 async def seed_history(db, days: int = 12) -> None:
@@ -193,13 +201,8 @@ async def served_kb(stub, tmp_path, fixture_passages):
     engine = seeded_engine(tmp_path / "chroma", fixture_passages, embedder=CountingEmbedder())
     settings = console_settings(stub, tmp_path, console_port=port, ingest_max_bytes=300_000)
     harness = await start_bot(stub, settings, engine, store=engine.store)
-    console = ConsoleServer(harness.app, port=port)
-    await console.start()
-    try:
-        yield harness, f"http://127.0.0.1:{port}"
-    finally:
-        await console.stop()
-        await stop_application(harness.app)
+    async with console_of(harness, port) as url:
+        yield harness, url
 
 
 async def test_browser_admin_uploads_with_progress_and_removes_with_confirmation(served_kb, tmp_path):

@@ -17,33 +17,26 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _token_table(name: str, closed_column: str) -> None:
+    """A console token table: login links (closed when used) and sessions (closed when revoked)."""
+    op.create_table(
+        name,
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("name", sa.String(128), nullable=False),
+        sa.Column("roles", sa.String(32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(closed_column, sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f(f"pk_{name}")),
+    )
+    op.create_index(op.f(f"ix_{name}_user_id"), name, ["user_id"])
+    op.create_index(op.f(f"ix_{name}_expires_at"), name, ["expires_at"])
+
+
 def upgrade() -> None:
-    op.create_table(
-        "console_login_tokens",
-        sa.Column("token_hash", sa.String(64), nullable=False),
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
-        sa.Column("name", sa.String(128), nullable=False),
-        sa.Column("roles", sa.String(32), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_console_login_tokens")),
-    )
-    op.create_index(op.f("ix_console_login_tokens_user_id"), "console_login_tokens", ["user_id"])
-    op.create_index(op.f("ix_console_login_tokens_expires_at"), "console_login_tokens", ["expires_at"])
-    op.create_table(
-        "console_sessions",
-        sa.Column("token_hash", sa.String(64), nullable=False),
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
-        sa.Column("name", sa.String(128), nullable=False),
-        sa.Column("roles", sa.String(32), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_console_sessions")),
-    )
-    op.create_index(op.f("ix_console_sessions_user_id"), "console_sessions", ["user_id"])
-    op.create_index(op.f("ix_console_sessions_expires_at"), "console_sessions", ["expires_at"])
+    _token_table("console_login_tokens", "used_at")
+    _token_table("console_sessions", "revoked_at")
 
 
 def downgrade() -> None:
