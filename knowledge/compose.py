@@ -44,6 +44,16 @@ class CourtNotice:
     text: str
     ruling: Source | None = None
     whole: bool = True  # quote the ruling passage whole (an amar item), else the span that answers
+    huruf: str | None = None  # the ruling is about this huruf of the ayat only ("e")
+
+
+def _quote_covers(point: str | None, huruf: str | None) -> bool:
+    """Whether a quote cited with `point` ("huruf t", "huruf a-k", None: the whole ayat) shows `huruf`."""
+    if not huruf or not point or not point.startswith("huruf "):
+        return True
+    rng = point.split(" ", 1)[1]
+    lo, _, hi = rng.partition("-")
+    return lo <= huruf <= (hi or lo) if len(lo) == 1 and len(hi or lo) == 1 else True
 
 MESSAGES = {
     "political_opinion": (
@@ -173,7 +183,7 @@ def court_warnings(quotes: list[Quote], answer: Answer, court: dict[str, list[Co
     seen: set[tuple[str, str]] = set()
     for q in quotes:
         for n in court.get(q.passage_id, []):
-            if (n.kind, n.text) in seen:
+            if (n.kind, n.text) in seen or not _quote_covers(q.citation.point, n.huruf):
                 continue
             seen.add((n.kind, n.text))
             quote = None

@@ -243,5 +243,5 @@ def _court_notices(effects: list[Effect], catalog: Catalog) -> list[CourtNotice]
             status, by = catalog.status(ruling)
             src = Source(ruling, citation(ruling, status=status, status_by=by), 0.0)
         kind = e.kind if e.kind in COURT_KINDS else WARN_AMENDED if e.kind == DIUBAH else WARN_ARTICLE_REPEALED
-        out.append(CourtNotice(kind, notice(e, catalog.effects), src, whole=e.kind != DITOLAK))
+        out.append(CourtNotice(kind, notice(e, catalog.effects), src, whole=e.kind != DITOLAK, huruf=e.target.huruf))
     return out

@@ -131,6 +131,16 @@ def test_minimum_age_answer_names_70_2024_and_quotes_its_reasoning(engine):
     assert pasal7.citation.status == "berlaku"
 
 
+def test_a_ruling_on_one_huruf_is_not_told_when_another_huruf_answers(engine):
+    # Putusan MK 70/2024 is about huruf e (age); a question answered by huruf t (resigning from the
+    # civil service) gets no warning about it before its quote
+    ans = engine.answer("PNS yang mencalonkan diri jadi bupati harus menyatakan pengunduran diri kapan?")
+    quoted = [q for q in ans.quotes if q.passage_id == "uu-10-2016@v1#pasal-7/ayat-2"]
+    assert quoted and all("huruf e" not in (q.citation.point or "") for q in quoted), \
+        [q.citation.point for q in quoted]
+    assert not [w for w in ans.warnings if w.kind == "ditolak"], [w.text for w in ans.warnings]
+
+
 def test_a_rulings_own_text_answers_questions(engine):
     ans = engine.answer("Putusan MK soal ambang batas pencalonan pilkada")
     assert ans.decision.value == "answer"
