@@ -105,8 +105,11 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def load_samples(questions_dir: Path, passages) -> tuple[list[tuple[str, str, str, str]], list[str]]:
     """[(text, label, group, source)], sorted; and the input lines hashed into the artefact."""
+    from knowledge.text import PHRASES, SLANG
+
     rows: set[tuple[str, str, str, str]] = set()
-    digest_parts: list[str] = []
+    # the content view reads texts through the slang and phrase expansions: they are inputs too
+    digest_parts: list[str] = [json.dumps([SLANG, PHRASES], sort_keys=True, ensure_ascii=False)]
     for p in passages:  # the corpus' own words are in the domain (e.g. an institution the slang list lacks)
         digest_parts.append(f"{p.id}\t{p.text}")
         rows.add((p.text[:PASSAGE_CHARS], PASSAGE, f"passage:{p.id}", "passage"))

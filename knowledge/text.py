@@ -65,6 +65,7 @@ PHRASES: dict[str, str] = {
     "vote buying": "politik uang menjanjikan memberikan uang materi lainnya mempengaruhi pemilih",
     "quick count": "penghitungan cepat hasil", "hitung cepat": "penghitungan cepat hasil",
     "mobil dinas": "fasilitas pemerintah",
+    "tim sukses": "tim kampanye pelaksana kampanye",
     "kampanye hitam": "menghina fitnah menghasut", "black campaign": "menghina fitnah menghasut",
     "hak pilih": "hak memilih pemilih", "tidak terdaftar": "tidak terdaftar daftar pemilih tetap",
     "masa tenang": "masa tenang kampanye",

@@ -76,6 +76,12 @@ def test_a_rule_question_in_everyday_words_the_law_does_not_use_is_answered(engi
     assert any("uang" in s.passage.text for s in ans.sources[:3])
 
 
+def test_tim_sukses_is_the_laws_campaign_team(engine):
+    ans = engine.answer("boleh gak kepala desa jadi tim sukses?")
+    assert ans.decision == Decision.ANSWER, (ans.reason, ans.confidence)
+    assert any("kampanye" in s.passage.text.lower() for s in ans.sources[:3])
+
+
 @pytest.mark.parametrize("q", [
     "Siapa ketua Bawaslu yang menjabat sekarang?",
     "Partai apa yang menang pemilu kemarin di kota kami?",
