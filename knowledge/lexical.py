@@ -39,17 +39,21 @@ class LexicalIndex:
                boost: str = "") -> list[tuple[int, float]]:
         """BM25 of `query`, plus BM25 of `extra` (expansion terms not already in the query) × extra_weight,
         plus BM25 of `boost` × extra_weight for passages that match the query's own words only: words
-        that re-rank what the citizen asked about and never bring in a passage by themselves (the
-        election-type words: "pilkada" -> "gubernur bupati walikota" must not make an article that
-        lists the offices an answer to a question about campaign teams)."""
+        that re-rank what the citizen asked about and bring in a passage by themselves only when the
+        citizen's own words match nothing (the election-type words: "pilkada" -> "gubernur bupati
+        walikota" must not make an article that lists the offices an answer to a question about
+        campaign teams)."""
         q = tokens(query)
         more = [t for t in dict.fromkeys(tokens(extra)) if t not in q]
         gated = [t for t in dict.fromkeys(tokens(boost)) if t not in q and t not in more]
-        if not (q or more) or not self.passages:
+        if not (q or more or gated) or not self.passages:
             return []
         scores = self._bm25.get_scores(q) if q else np.zeros(len(self.passages), dtype=np.float32)
-        if gated and q:
-            scores = scores + extra_weight * self._bm25.get_scores(gated) * (scores > 0)
+        if gated:
+            # re-rank the passages that match the citizen's own words; when none does ("yang
+            # nyelenggarain pilgub siapa?" has no other word the law uses), they are all there is
+            own = scores > 0
+            scores = scores + extra_weight * self._bm25.get_scores(gated) * (own if own.any() else 1.0)
         if more:
             scores = scores + extra_weight * self._bm25.get_scores(more)
         k = min(k, len(scores))

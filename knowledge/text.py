@@ -168,7 +168,7 @@ def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None)
             continue
         if (vocabulary is not None and len(w) >= 5 and not w.isdigit() and w not in vocabulary
                 and w not in stopwords()):
-            fixed = correct(w, vocabulary)
+            fixed = colloquial(w, vocabulary) or correct(w, vocabulary)
             if fixed:
                 out.append(fixed)
                 continue
@@ -180,6 +180,30 @@ def normalize_query(text: str, vocabulary: frozenset[str] | set[str] | None = No
     """Lowercase, expand slang / abbreviations / everyday phrases, fix typos against the corpus vocabulary."""
     core, extra = expand_query(text, vocabulary)
     return f"{core} {extra}".strip()
+
+
+def colloquial(word: str, vocabulary) -> str | None:
+    """The written form of a colloquial (Jakarta-style) verb, when the corpus has it: "ngawasin" ->
+    "mengawasi", "nyelenggarain" -> "menyelenggarakan", "diusulin" -> "diusulkan", "ngurus" ->
+    "mengurus". Only a form the law's own vocabulary contains is returned."""
+    stems = [word]
+    if len(word) >= 5 and word.endswith("in"):
+        stems = [word[:-2] + "kan", word[:-2] + "i", word[:-2]]
+    out = []
+    for st in stems:
+        out.append(st)
+        if st.startswith("nge") and len(st) > 5:
+            out += ["menge" + st[3:], "me" + st[3:], "meng" + st[3:]]
+        elif st.startswith("ng"):
+            out += ["meng" + st[2:], "me" + st[2:]]
+        elif st.startswith("ny"):
+            out += ["meny" + st[2:], "men" + "c" + st[2:], "mem" + "p" + st[2:]]
+        elif st[:1] in "bcdfgjklmprstwz" and not st.startswith(("di", "ber", "ter", "me", "pe", "ke", "se")):
+            out += ["me" + st, "mem" + st, "men" + st, "meng" + st]
+    for cand in out:
+        if cand != word and cand in vocabulary:
+            return cand
+    return None
 
 
 def correct(word: str, vocabulary) -> str | None:

@@ -224,3 +224,25 @@ def test_rule_switches_come_from_the_fitted_file(tmp_path):
     r = retriever([OTHER, ID_CARD])
     assert (r.intents, r.route_words, r.definitions) == (shipped["intents"], shipped["route_words"], shipped["definitions"])
     assert retriever([OTHER, ID_CARD], route_words=False).route_words is False  # the ablation switches it off
+
+
+# -- everyday verbs --------------------------------------------------------------------------------
+SUPERVISION = passage("uu-1-2015", "30", "Panwas Kabupaten/Kota bertugas mengawasi tahapan penyelenggaraan "
+                      "Pemilihan di wilayah kabupaten/kota.")
+HOLDING = passage("uu-1-2015", "8", "Penyelenggaraan Pemilihan menjadi tanggung jawab bersama KPU, KPU Provinsi, "
+                  "dan KPU Kabupaten/Kota.")
+
+
+def test_a_colloquial_verb_finds_the_laws_written_form():
+    # "ngawasin" is the everyday "mengawasi": the question's only content word besides the office
+    formed = passage("uu-1-2015", "23", "Panwas Kabupaten/Kota dibentuk oleh Bawaslu Provinsi; Panwas "
+                     "Kabupaten/Kota berjumlah 3 orang.")
+    r = retriever([formed, SUPERVISION, HOLDING] + FILLER)
+    assert top_ids(r, "panwas kabupaten ngawasin apa aja?", 1) == [SUPERVISION.id]
+
+
+def test_a_question_whose_only_law_word_is_the_election_type_still_gets_sources():
+    # nothing but "pilgub" is a word the law uses (as the routing expansion "pemilihan gubernur"):
+    # the routing words then retrieve by themselves instead of leaving the citizen with nothing
+    r = retriever([SUPERVISION, HOLDING] + FILLER)
+    assert r.search("yang ngurusin pilgub siapa sih?")
