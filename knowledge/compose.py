@@ -51,9 +51,10 @@ def _quote_covers(point: str | None, huruf: str | None) -> bool:
     """Whether a quote cited with `point` ("huruf t", "huruf a-k", None: the whole ayat) shows `huruf`."""
     if not huruf or not point or not point.startswith("huruf "):
         return True
-    rng = point.split(" ", 1)[1]
-    lo, _, hi = rng.partition("-")
-    return lo <= huruf <= (hi or lo) if len(lo) == 1 and len(hi or lo) == 1 else True
+    lo, _, hi = point.removeprefix("huruf ").partition("-")
+    hi = hi or lo
+    return len(lo) != 1 or len(hi) != 1 or lo <= huruf <= hi
+
 
 MESSAGES = {
     "political_opinion": (

@@ -197,7 +197,7 @@ def colloquial(word: str, vocabulary) -> str | None:
         elif st.startswith("ng"):
             out += ["meng" + st[2:], "me" + st[2:]]
         elif st.startswith("ny"):
-            out += ["meny" + st[2:], "men" + "c" + st[2:], "mem" + "p" + st[2:]]
+            out += ["meny" + st[2:], "menc" + st[2:], "memp" + st[2:]]
         elif st[:1] in "bcdfgjklmprstwz" and not st.startswith(("di", "ber", "ter", "me", "pe", "ke", "se")):
             out += ["me" + st, "mem" + st, "men" + st, "meng" + st]
     for cand in out:
