@@ -37,7 +37,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium (apt-get "
                        "install -y chromium chromium-driver; .ci/run installs it)"),
 ]
-pytest.importorskip("playwright", reason="playwright for Python is not installed (pip install -e '.[dev]')")
 
 
 def free_port() -> int:

@@ -39,8 +39,8 @@ def chroma(tmp_path_factory):
     """A real `chroma run` server on 127.0.0.1 with the fixture document ingested through HttpClient."""
     from standins.servers import ChromaServer, chroma_binary, ingest_fixture
 
-    if chroma_binary() is None:
-        pytest.skip("the `chroma` command is not installed")
+    # the chromadb package (a runtime dependency) installs it: missing means a broken install
+    assert chroma_binary() is not None, "the `chroma` command is missing: reinstall with pip install -e '.[dev]'"
     server = ChromaServer(tmp_path_factory.mktemp("chroma") / "data")
     server.start()
     try:

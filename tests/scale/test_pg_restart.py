@@ -26,6 +26,7 @@ from bot.tickets import Ticket
 from bot.web import WebhookRunner
 from tests.bot.conftest import TOKEN, make_settings
 from tests.bot.fakes import QUOTE_P7, FakeEngine
+from tests.conftest import skip_without_postgres
 from standins.bot_api import TelegramStub
 
 from standins.servers import free_port
@@ -67,7 +68,7 @@ class PrivatePostgres:
 @pytest.fixture
 def private_pg():
     if not (_pg_bin("initdb") and _pg_bin("pg_ctl")) or (os.geteuid() == 0 and not shutil.which("runuser")):
-        pytest.skip("initdb/pg_ctl not available for a private PostgreSQL")
+        skip_without_postgres("initdb/pg_ctl not available for a private PostgreSQL")
     # not under pytest's tmp (0700 root): the postgres user must reach it
     root = Path(tempfile.mkdtemp(prefix="kep-pg-"))
     pg = PrivatePostgres(root)
@@ -77,7 +78,7 @@ def private_pg():
             pg.start()
         except (subprocess.CalledProcessError, OSError, LookupError) as exc:
             detail = getattr(exc, "stderr", "") or ""
-            pytest.skip(f"cannot run a private PostgreSQL here: {exc} {detail[-300:]}")
+            skip_without_postgres(f"cannot run a private PostgreSQL here: {exc} {detail[-300:]}")
         yield pg
     finally:
         pg.stop()
