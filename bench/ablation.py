@@ -146,6 +146,8 @@ class Config:
     definitions: bool = True
     route_words: bool = False
     zero: tuple[str, ...] = ()  # fixed priors switched off
+    both_types: float = 0.0  # knowledge.retrieval.Retriever both_types (0 = off)
+    distinct_top: int = 5  # knowledge.retrieval.DISTINCT_TOP: distinct articles before older versions
 
     def start(self) -> Weights:
         return Weights(**{k: v for k, v in FIXED.items() if k not in self.zero})
@@ -174,6 +176,9 @@ def configs() -> list[Config]:
         Config("full - INTENTS expansions", full, intents=False),
         Config("full - definition lookup", full, definitions=False),
         Config(SHIPPED, full, route_words=True),
+        Config("shipped + other election type second (0.3)", full, route_words=True, both_types=0.3),
+        Config("shipped, older versions after 1 distinct article", full, route_words=True, distinct_top=1),
+        Config("shipped, older versions after 3 distinct articles", full, route_words=True, distinct_top=3),
         Config("full + dense + routing words", ("dense", "dense_question") + full, route_words=True),
         Config("full + routing words - INTENTS", full, route_words=True, intents=False),
         Config("full + routing words - definition lookup", full, route_words=True, definitions=False),
@@ -261,9 +266,11 @@ class Bench:
     def retriever(self, cfg: Config, weights: Weights):
         from knowledge.retrieval import Retriever
 
-        return Retriever(self.catalog, self.lexical, self.dense, questions=self.questions,
-                         question_dense=self.question_dense, weights=weights, intents=cfg.intents,
-                         definitions=cfg.definitions, route_words=cfg.route_words)
+        r = Retriever(self.catalog, self.lexical, self.dense, questions=self.questions,
+                      question_dense=self.question_dense, weights=weights, intents=cfg.intents,
+                      definitions=cfg.definitions, route_words=cfg.route_words, both_types=cfg.both_types)
+        r.distinct_top = cfg.distinct_top
+        return r
 
     def gold_mask(self, q: Question, f: Features) -> np.ndarray:
         gw = self.words[self.pos[q.passage_id]]
@@ -294,6 +301,7 @@ def dev_metrics(bench: Bench, cfg: Config, weights: Weights, dev: Path) -> dict:
     eng = Engine(bench.passages, dense=bench.dense, questions=bench.questions, question_dense=bench.question_dense)
     r = eng._state.retriever
     r.weights, r.intents, r.definitions, r.route_words = weights, cfg.intents, cfg.definitions, cfg.route_words
+    r.both_types, r.distinct_top = cfg.both_types, cfg.distinct_top
     return score(items, [answer_json(eng.answer(i["question"]), i.get("id")) for i in items])
 
 
@@ -304,7 +312,7 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--model", default=os.environ.get("KEPEMILUAN_EMBEDDING_MODEL", "default"))
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "kepemiluan-ablation")
-    ap.add_argument("--only", help="run only the rows whose name contains this text")
+    ap.add_argument("--only", help="run only the rows whose name contains this text (or one of A|B|…)")
     ap.add_argument("--json", type=Path, help="write the rows as JSON")
     ap.add_argument("--bm25", help="passage BM25 parameters k1,b for this run (default: LexicalIndex's)")
     ap.add_argument("--near", type=float, default=NEAR,
@@ -326,7 +334,7 @@ def main(argv=None) -> int:
     print(f"| configuration | CV recall@1 | CV recall@5 | CV MRR@10 |" + (" dev recall@1 | dev recall@5 | dev MRR@10 |" if args.dev else ""))
     print("|---|---|---|---|" + ("---|---|---|" if args.dev else ""))
     for cfg in configs():
-        if args.only and args.only not in cfg.name:
+        if args.only and not any(o in cfg.name for o in args.only.split("|")):
             continue
         t0 = time.perf_counter()
         key = (cfg.intents, cfg.route_words)
@@ -364,7 +372,8 @@ def main(argv=None) -> int:
                             f"Jaccard >= {args.near} left out of the question field" if args.near >= 0 else
                             f"GroupKFold by passage ({args.folds}); the question itself left out",
                 "cv": row["cv"], "config": cfg.name,
-                "rules": {"intents": cfg.intents, "route_words": cfg.route_words, "definitions": cfg.definitions},
+                "rules": {"intents": cfg.intents, "route_words": cfg.route_words, "definitions": cfg.definitions,
+                          "both_types": cfg.both_types > 0},
                 "weights": full_w.to_dict()}, indent=2) + "\n", encoding="utf-8")
             print(f"# wrote {WEIGHTS_FILE}", file=sys.stderr)
     if args.json:
