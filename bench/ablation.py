@@ -176,6 +176,7 @@ def configs() -> list[Config]:
         Config("full - INTENTS expansions", full, intents=False),
         Config("full - definition lookup", full, definitions=False),
         Config(SHIPPED, full, route_words=True),
+        Config("shipped - duty", tuple(x for x in full if x != "duty"), route_words=True),
         Config("shipped + other election type second (0.3)", full, route_words=True, both_types=0.3),
         Config("shipped, older versions after 1 distinct article", full, route_words=True, distinct_top=1),
         Config("shipped, older versions after 3 distinct articles", full, route_words=True, distinct_top=3),
@@ -350,7 +351,7 @@ def main(argv=None) -> int:
             for i in test:
                 fold_w[int(i)] = w
         ranks = bench.ranks(bench.retriever(cfg, every), range(len(groups)), lambda i: fold_w[i])
-        row = {"config": cfg.name, "cv": metrics(ranks)}
+        row = {"config": cfg.name, "cv": metrics(ranks), "ranks": ranks}
         full_w = fit(data, cfg.free, cfg.start())
         row["weights"] = full_w.to_dict()
         if args.dev:

@@ -46,7 +46,7 @@ class Question:
 # (log-linear: the fused score is multiplied by exp(sum of weight x feature)).
 SIGNALS = ("lexical", "question", "dense", "dense_question")
 PRIORS = ("repealed", "amended", "named", "route", "route_other", "sanction", "definition", "definition_list",
-          "time_limit", "explanation", "formal", "struck_out")
+          "time_limit", "explanation", "formal", "struck_out", "duty")
 
 
 @dataclass
@@ -69,6 +69,7 @@ class Weights:
     explanation: float = 0.0  # a Penjelasan passage
     formal: float = 0.0  # "Penetapan Perppu menjadi UU", an amendment law's own Pasal I/II
     struck_out: float = 0.0  # "Ketentuan Pasal 169 dihapus.": nothing in force to quote
+    duty: float = 0.0  # "tugasnya apa? / ngurusin apa?" x an article on an institution's duties and powers
 
     def signal_vector(self) -> np.ndarray:
         return np.array([getattr(self, n) for n in SIGNALS], dtype=np.float64)
@@ -172,6 +173,11 @@ _TIME_LIMIT = re.compile(r"\b(paling\s+(?:lama|lambat|cepat)|selambat-lambatnya|
                          r"[^.;]{0,60}?\b(hari|bulan|tahun|jam)\b|\b\d+\s*\(\s*[a-z ]+\)\s*(hari|bulan|tahun|jam)\b",
                          re.I)
 _DEFINITION_LIST = re.compile(r"yang\s+dimaksud\s+dengan\s*:", re.I)
+_ASKS_DUTY = re.compile(r"\b(tugas\w*|bertugas|wewenang\w*|kewenangan\w*|berwenang|kewajiban\w*|fungsi\w*|peran\w*|"
+                        r"ngurus(?:in)?|ngapain|kerjanya)\b")
+# A duties article: under a "Tugas, Wewenang, dan Kewajiban" heading, or opening with "X bertugas:".
+_DUTY_SECTION = re.compile(r"\b(TUGAS|WEWENANG|KEWAJIBAN)\b")
+_DUTY_OPENING = re.compile(r"\b(bertugas|berwenang|berkewajiban|wajib\s*:|tugas,?\s+(?:dan\s+)?wewenang)", re.I)
 
 _LAW_ALIASES = [
     (re.compile(r"\buud(?:\s*(?:19)?45)?\b|\bundang[- ]undang dasar\b"), "uud-1945"),
@@ -424,6 +430,8 @@ class Retriever:
             cols["definition"].append(law and p.kind == KIND_PASAL and (
                 bool(_DEFINITION_LIST.search(p.text[:300])) or (p.pasal == "1" and "KETENTUAN UMUM" in section)))
             cols["time_limit"].append(law and bool(_TIME_LIMIT.search(p.text)))
+            cols["duty"].append(law and p.kind == KIND_PASAL and not cols["definition"][-1] and (
+                bool(_DUTY_SECTION.search(section)) or bool(_DUTY_OPENING.search(p.text[:200]))))
             cols["explanation"].append(p.kind == KIND_PENJELASAN)
             cols["formal"].append("penetapan/" in p.id or bool(
                 p.pasal and p.doc_id in amendment_docs and re.fullmatch(r"[IVX]+", p.pasal)))
@@ -541,6 +549,7 @@ class Retriever:
         pri[:, 9] = st["explanation"][idx]
         pri[:, 10] = st["formal"][idx]
         pri[:, 11] = st["struck_out"][idx]
+        pri[:, 12] = st["duty"][idx] * bool(_ASKS_DUTY.search(low))
         # The news is no training signal (no generated questions): its prior stays hand-set.
         news_q = bool(self._news_only.intersection(tokens(core)))
         base = np.where(self._is_news[idx], 1.35 if news_q else 0.9, 1.0)

@@ -112,6 +112,20 @@ def test_a_sanction_question_goes_to_the_criminal_provisions():
     assert top_ids(r, "kalo ngasih uang ke pemilih hukumannya apa?", 1) == [crime.id]
 
 
+def test_a_duties_question_goes_to_the_duties_article_not_the_definitions():
+    defs = passage("uu-1-2015", "1", "Dalam Undang-Undang ini yang dimaksud dengan:\n1. Panitia Pemilihan "
+                   "Kecamatan yang selanjutnya disingkat PPK adalah panitia yang dibentuk oleh KPU Kabupaten/Kota "
+                   "untuk menyelenggarakan Pemilihan di tingkat Kecamatan.", section="BAB I KETENTUAN UMUM")
+    duties = passage("uu-1-2015", "19", "Tugas, wewenang, dan kewajiban PPK dalam penyelenggaraan Pemilihan "
+                     "meliputi: a. membentuk PPS; b. menyelenggarakan rekapitulasi di tingkat kecamatan.",
+                     section="BAB IV PENYELENGGARA PEMILIHAN > BAGIAN KEEMPAT TUGAS, WEWENANG, DAN KEWAJIBAN PPK")
+    r = retriever([defs, duties] + FILLER)
+    assert Weights.load().duty > 0
+    assert top_ids(r, "PPK tugasnya apa sih?", 1) == [duties.id]
+    off = retriever([defs, duties] + FILLER, weights=Weights.from_dict({**Weights.load().to_dict(), "duty": 0.0}))
+    assert top_ids(off, "PPK tugasnya apa sih?", 1) == [defs.id]  # what the prior changes
+
+
 # -- the generated questions --------------------------------------------------------------------
 ID_CARD = passage("uu-7-2017", "349", "Pemilih yang tidak terdaftar dapat menggunakan haknya dengan "
                   "menunjukkan kartu tanda penduduk di tempat pemungutan suara.")
