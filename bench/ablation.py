@@ -177,6 +177,7 @@ def configs() -> list[Config]:
         Config("full - definition lookup", full, definitions=False),
         Config(SHIPPED, full, route_words=True),
         Config("shipped - duty", tuple(x for x in full if x != "duty"), route_words=True),
+        Config("shipped - prohibition", tuple(x for x in full if x != "prohibition"), route_words=True),
         Config("shipped + other election type second (0.3)", full, route_words=True, both_types=0.3),
         Config("shipped, older versions after 1 distinct article", full, route_words=True, distinct_top=1),
         Config("shipped, older versions after 3 distinct articles", full, route_words=True, distinct_top=3),

@@ -46,7 +46,7 @@ class Question:
 # (log-linear: the fused score is multiplied by exp(sum of weight x feature)).
 SIGNALS = ("lexical", "question", "dense", "dense_question")
 PRIORS = ("repealed", "amended", "named", "route", "route_other", "sanction", "definition", "definition_list",
-          "time_limit", "explanation", "formal", "struck_out", "duty")
+          "time_limit", "explanation", "formal", "struck_out", "duty", "prohibition")
 
 
 @dataclass
@@ -70,6 +70,7 @@ class Weights:
     formal: float = 0.0  # "Penetapan Perppu menjadi UU", an amendment law's own Pasal I/II
     struck_out: float = 0.0  # "Ketentuan Pasal 169 dihapus.": nothing in force to quote
     duty: float = 0.0  # "tugasnya apa? / ngurusin apa?" x an article on an institution's duties and powers
+    prohibition: float = 0.0  # "boleh nggak …?" x an article that forbids ("dilarang") or a LARANGAN heading
 
     def signal_vector(self) -> np.ndarray:
         return np.array([getattr(self, n) for n in SIGNALS], dtype=np.float64)
@@ -175,6 +176,9 @@ _TIME_LIMIT = re.compile(r"\b(paling\s+(?:lama|lambat|cepat)|selambat-lambatnya|
 _DEFINITION_LIST = re.compile(r"yang\s+dimaksud\s+dengan\s*:", re.I)
 _ASKS_DUTY = re.compile(r"\b(tugas\w*|bertugas|wewenang\w*|kewenangan\w*|berwenang|kewajiban\w*|fungsi\w*|peran\w*|"
                         r"ngurus(?:in)?|ngapain|kerjanya)\b")
+_ASKS_PERMISSION = re.compile(r"\b(boleh\w*|diperbolehkan|dibolehkan|dilarang|larangan\w*|melanggar|"
+                              r"diizinkan|dibenarkan|sah\s+(?:nggak|gak|ga|tidak|kah))\b")
+_PROHIBITS = re.compile(r"\bdilarang\b", re.I)
 # A duties article: under a "Tugas, Wewenang, dan Kewajiban" heading, or opening with "X bertugas:".
 _DUTY_SECTION = re.compile(r"\b(TUGAS|WEWENANG|KEWAJIBAN)\b")
 _DUTY_OPENING = re.compile(r"\b(bertugas|berwenang|berkewajiban|wajib\s*:|tugas,?\s+(?:dan\s+)?wewenang)", re.I)
@@ -430,6 +434,8 @@ class Retriever:
             cols["definition"].append(law and p.kind == KIND_PASAL and (
                 bool(_DEFINITION_LIST.search(p.text[:300])) or (p.pasal == "1" and "KETENTUAN UMUM" in section)))
             cols["time_limit"].append(law and bool(_TIME_LIMIT.search(p.text)))
+            cols["prohibition"].append(law and p.kind == KIND_PASAL and (
+                bool(_PROHIBITS.search(p.text)) or "LARANGAN" in section))
             cols["duty"].append(law and p.kind == KIND_PASAL and not cols["definition"][-1] and (
                 bool(_DUTY_SECTION.search(section)) or bool(_DUTY_OPENING.search(p.text[:200]))))
             cols["explanation"].append(p.kind == KIND_PENJELASAN)
@@ -550,6 +556,7 @@ class Retriever:
         pri[:, 10] = st["formal"][idx]
         pri[:, 11] = st["struck_out"][idx]
         pri[:, 12] = st["duty"][idx] * bool(_ASKS_DUTY.search(low))
+        pri[:, 13] = st["prohibition"][idx] * bool(_ASKS_PERMISSION.search(low))
         # The news is no training signal (no generated questions): its prior stays hand-set.
         news_q = bool(self._news_only.intersection(tokens(core)))
         base = np.where(self._is_news[idx], 1.35 if news_q else 0.9, 1.0)

@@ -126,6 +126,20 @@ def test_a_duties_question_goes_to_the_duties_article_not_the_definitions():
     assert top_ids(off, "PPK tugasnya apa sih?", 1) == [defs.id]  # what the prior changes
 
 
+def test_a_may_i_question_goes_to_the_article_that_forbids():
+    venue = passage("uu-1-2015", "65", "Kampanye di tempat ibadah dapat dilaksanakan dalam bentuk pertemuan terbatas "
+                    "yang dihadiri pengurus tempat ibadah.")
+    ban = passage("uu-1-2015", "69", "Dalam Kampanye dilarang: a. menghina seseorang, agama, suku, ras, golongan; "
+                  "b. menghasut; c. menggunakan tempat ibadah dan tempat pendidikan; d. merusak alat peraga.",
+                  section="BAB IX KAMPANYE")
+    shipped = Weights.load()
+    assert shipped.prohibition > 0
+    q = "boleh gak kampanye di tempat ibadah?"
+    assert top_ids(retriever([venue, ban] + FILLER), q, 1) == [ban.id]
+    off = Weights.from_dict({**shipped.to_dict(), "prohibition": 0.0})
+    assert top_ids(retriever([venue, ban] + FILLER, weights=off), q, 1) == [venue.id]  # what the prior changes
+
+
 # -- the generated questions --------------------------------------------------------------------
 ID_CARD = passage("uu-7-2017", "349", "Pemilih yang tidak terdaftar dapat menggunakan haknya dengan "
                   "menunjukkan kartu tanda penduduk di tempat pemungutan suara.")
