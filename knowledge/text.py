@@ -70,6 +70,10 @@ PHRASES: dict[str, str] = {
     "hak pilih": "hak memilih pemilih", "tidak terdaftar": "tidak terdaftar daftar pemilih tetap",
     "masa tenang": "masa tenang kampanye",
     "pegawai negeri": "aparatur sipil negara",
+    # a single-candidate Pilkada: the law says "Pemilihan 1 (satu) pasangan calon", its ballot a
+    # "kolom kosong yang tidak bergambar" (UU 10/2016 Pasal 54C-54D)
+    "calon tunggal": "satu pasangan calon", "paslon tunggal": "satu pasangan calon",
+    "kotak kosong": "kolom kosong tidak bergambar satu pasangan calon",
 }
 
 # Kinds of question whose answer is worded quite differently from the question. Each rule adds

@@ -299,3 +299,19 @@ def test_a_question_that_names_its_election_keeps_to_that_type():
     got = [s.passage.doc_id for s in r.search("di pilkada, saya tidak terdaftar dalam daftar pemilih tetap, "
                                                 "bisa memilih di TPS?")]
     assert got[:3] == ["uu-1-2015"] * 3
+
+
+def test_a_single_candidate_pilkada_in_the_citizens_words_finds_the_laws_wording():
+    emblem = Passage(id="uud-1945@v1#pasal-36A", doc_id="uud-1945", title="Undang-Undang Dasar 1945", pasal="36A",
+                     text="Lambang Negara ialah Garuda Pancasila dengan semboyan Bhinneka Tunggal Ika.",
+                     hash=content_hash("emblem"))
+    single = passage("uu-1-2015", "54C", "Pemilihan 1 (satu) pasangan calon dilaksanakan dengan menggunakan surat "
+                     "suara yang memuat 1 (satu) kolom foto pasangan calon dan 1 (satu) kolom kosong yang tidak "
+                     "bergambar.")
+    # "pasangan calon" is in most Pilkada articles: only "tunggal" would decide, and it is the emblem's word
+    pairs = [passage("uu-1-2015", str(40 + n), f"Pasangan calon {x} kepada KPU Provinsi.") for n, x in
+             enumerate(("didaftarkan", "menyampaikan visi misi", "menyerahkan laporan dana kampanye",
+                        "mengikuti debat publik", "menetapkan nomor urut"))]
+    r = retriever([emblem, single] + pairs + FILLER)
+    assert top_ids(r, "kalau paslon tunggal gimana pilkadanya?", 1) == [single.id]
+    assert top_ids(r, "kotak kosong itu apa?", 1) == [single.id]
