@@ -57,7 +57,7 @@ _OPINION = re.compile(
     r"\b(menurut (?:kamu|anda|mu|bot|pendapatmu|pendapat kamu|pendapat anda)|pendapat(?:mu| kamu| anda)|"
     r"(?:paling|lebih) (?:bagus|baik|layak|pantas|bersih|jujur|hebat|buruk|jelek|korup)|terbaik|terburuk|"
     r"(?:sebaiknya|harus(?:nya)?|enaknya|mending) (?:saya |aku |kita )?(?:pilih|coblos|dukung)|pilih siapa|coblos siapa|dukung siapa|"
-    r"siapa yang (?:akan |bakal )?menang|siapa yang pantas|(?:akan|bakal) menang|(?:prediksi|ramal)\w* (?:siapa|pemenang|hasil)|"
+    r"siapa yang (?:akan|bakal) menang|siapa yang pantas|(?:akan|bakal) menang|(?:prediksi|ramal)\w* (?:siapa|pemenang|hasil)|"
     r"elektabilitas (?:siapa|paling|tertinggi)|"
     r"partai (?:mana|apa) yang (?:bagus|baik|terbaik)|rekomendasi(?:kan)? (?:calon|partai|capres|paslon))\b", re.I)
 _POLITICAL_TARGET = re.compile(r"\b(calon|capres|cawapres|cagub|cabup|paslon|partai|kandidat|caleg|presiden|gubernur|bupati|walikota|pasangan|menang|pilih|coblos|dukung)\b", re.I)

@@ -85,10 +85,18 @@ def test_tim_sukses_is_the_laws_campaign_team(engine):
 @pytest.mark.parametrize("q", [
     "Siapa ketua Bawaslu yang menjabat sekarang?",
     "Partai apa yang menang pemilu kemarin di kota kami?",
+    # a past result is a fact to look up, not a request for a prediction: the citizen is not told
+    # "saya tidak memberikan pendapat" but where the official result is
+    "siapa yang menang pilkada kabupaten kami tahun 2024?",
 ])
 def test_todays_office_holders_and_results_abstain(engine, q):
     ans = engine.answer(q)
     assert (ans.decision, ans.reason) == (Decision.ABSTAIN, "current_fact")
+
+
+def test_a_prediction_of_the_winner_is_still_refused_as_an_opinion(engine):
+    ans = engine.answer("menurutmu siapa yang bakal menang pilgub nanti?")
+    assert (ans.decision, ans.reason) == (Decision.ABSTAIN, "political_opinion")
 
 
 @pytest.mark.parametrize("q", [
