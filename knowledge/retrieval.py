@@ -197,11 +197,12 @@ _PREFIX = {"uu": "uu", "undang-undang": "uu", "undang undang": "uu", "perppu": "
            "peraturan kpu": "pkpu", "perbawaslu": "perbawaslu", "peraturan bawaslu": "perbawaslu"}
 
 
-# "apa itu DPR?", "siapa itu pemilih", "apa yang dimaksud dengan kampanye", "pengertian TPS"
+# "apa itu DPT?", "siapa itu pengawas TPS", "apa yang dimaksud dengan kampanye", "pengertian TPS"
 _DEFINITION_Q = [
     re.compile(r"^\s*(?:apa|siapa)(?:kah)?\s+(?:itu|yang dimaksud(?:\s+dengan)?|arti(?:nya)?|maksud(?:nya)?|pengertian|definisi)\s+(.{2,60}?)\s*\??\s*$", re.I),
     re.compile(r"^\s*(?:pengertian|definisi|arti)\s+(?:dari\s+)?(.{2,60}?)\s*\??\s*$", re.I),
-    re.compile(r"^\s*(.{2,40}?)\s+(?:itu\s+)?(?:apa|siapa)(?:\s+sih)?\s*\??\s*$", re.I),
+    # "DPT itu apa?", "Pemilih itu maksudnya siapa sih?", "KPPS itu artinya apa?"
+    re.compile(r"^\s*(.{2,40}?)\s+(?:itu\s+)?(?:(?:maksud|arti)(?:nya)?\s+)?(?:apa|siapa)(?:\s+sih)?\s*\??\s*$", re.I),
     re.compile(r"^\s*apa(?:kah)?\s+(?:itu\s+)?([A-Za-z]{2,8})\s*\??\s*$"),
 ]
 

@@ -54,8 +54,8 @@ def test_reingest_of_unchanged_bytes_skips_parsing(data_dir, small_corpus, monke
 def test_ask_jsonl_shape_and_persistence(data_dir, monkeypatch):
     monkeypatch.setenv("KEPEMILUAN_DATA_DIR", str(data_dir))  # a fresh process-level reopen of the store
     inp = "\n".join(json.dumps(x) for x in [
-        {"id": "a", "question": "Apa syarat pendidikan minimal calon bupati?"},
-        {"id": "b", "question": "Siapa calon yang paling bagus menurut kamu?"},
+        {"id": "a", "question": "Calon bupati minimal harus lulusan sekolah apa?"},
+        {"id": "b", "question": "Menurut kamu partai mana yang terbaik?"},
         {"question": "tolong sambungkan ke petugas"},
     ]) + "\n"
     r = runner.invoke(app, ["ask", "--jsonl"], input=inp)
