@@ -146,7 +146,6 @@ class Config:
     definitions: bool = True
     route_words: bool = False
     zero: tuple[str, ...] = ()  # fixed priors switched off
-    both_types: float = 0.0  # knowledge.retrieval.Retriever both_types (0 = off)
     distinct_top: int = 5  # knowledge.retrieval.DISTINCT_TOP: distinct articles before older versions
 
     def start(self) -> Weights:
@@ -178,7 +177,6 @@ def configs() -> list[Config]:
         Config(SHIPPED, full, route_words=True),
         Config("shipped - duty", tuple(x for x in full if x != "duty"), route_words=True),
         Config("shipped - prohibition", tuple(x for x in full if x != "prohibition"), route_words=True),
-        Config("shipped + other election type second (0.3)", full, route_words=True, both_types=0.3),
         Config("shipped, older versions after 1 distinct article", full, route_words=True, distinct_top=1),
         Config("shipped, older versions after 3 distinct articles", full, route_words=True, distinct_top=3),
         Config("full + dense + routing words", ("dense", "dense_question") + full, route_words=True),
@@ -270,7 +268,7 @@ class Bench:
 
         r = Retriever(self.catalog, self.lexical, self.dense, questions=self.questions,
                       question_dense=self.question_dense, weights=weights, intents=cfg.intents,
-                      definitions=cfg.definitions, route_words=cfg.route_words, both_types=cfg.both_types)
+                      definitions=cfg.definitions, route_words=cfg.route_words)
         r.distinct_top = cfg.distinct_top
         return r
 
@@ -303,7 +301,7 @@ def dev_metrics(bench: Bench, cfg: Config, weights: Weights, dev: Path) -> dict:
     eng = Engine(bench.passages, dense=bench.dense, questions=bench.questions, question_dense=bench.question_dense)
     r = eng._state.retriever
     r.weights, r.intents, r.definitions, r.route_words = weights, cfg.intents, cfg.definitions, cfg.route_words
-    r.both_types, r.distinct_top = cfg.both_types, cfg.distinct_top
+    r.distinct_top = cfg.distinct_top
     return score(items, [answer_json(eng.answer(i["question"]), i.get("id")) for i in items])
 
 
@@ -374,8 +372,7 @@ def main(argv=None) -> int:
                             f"Jaccard >= {args.near} left out of the question field" if args.near >= 0 else
                             f"GroupKFold by passage ({args.folds}); the question itself left out",
                 "cv": row["cv"], "config": cfg.name,
-                "rules": {"intents": cfg.intents, "route_words": cfg.route_words, "definitions": cfg.definitions,
-                          "both_types": cfg.both_types > 0},
+                "rules": {"intents": cfg.intents, "route_words": cfg.route_words, "definitions": cfg.definitions},
                 "weights": full_w.to_dict()}, indent=2) + "\n", encoding="utf-8")
             print(f"# wrote {WEIGHTS_FILE}", file=sys.stderr)
     if args.json:

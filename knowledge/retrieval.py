@@ -107,14 +107,8 @@ def _parsed(path: str, _mtime_ns: int) -> dict:
 
 # The rules outside the weights, each switched on or off by the ablation (bench/ablation.py), which
 # records the shipped choice in ranking.json under "rules".
-RULES = ("intents", "route_words", "definitions", "both_types")
-RULE_DEFAULTS = {"intents": True, "route_words": False, "definitions": True, "both_types": False}
-# both_types: a question that names no election type ("kalau nama saya tidak ada di daftar
-# pemilih?") is answered differently by the Pilkada law and by the Pemilu law. When every source
-# at the top is of one type, the best source of the other type moves up to second place, provided
-# it scores at least this share of the first.
-BOTH_TYPES_MIN = 0.5
-_ELECTION_TYPES = ("pilkada", "pemilu")
+RULES = ("intents", "route_words", "definitions")
+RULE_DEFAULTS = {"intents": True, "route_words": False, "definitions": True}
 
 
 def load_rules(path: Path = WEIGHTS_FILE) -> dict[str, bool]:
@@ -357,7 +351,7 @@ class Retriever:
                  dense_weight: float | None = None, lexical_weight: float | None = None, *,
                  questions: Sequence[Question] = (), question_dense: DenseFn | None = None,
                  weights: Weights | None = None, intents: bool | None = None, route_words: bool | None = None,
-                 definitions: bool | None = None, both_types: float | None = None):
+                 definitions: bool | None = None):
         """`dense(query, k)` -> [(passage id, cosine)]; `question_dense(query, k)` -> [(question id,
         cosine)] over the generated questions. `weights`: default the fitted ones (ranking.json);
         `dense_weight` / `lexical_weight` override single weights (settings, old callers).
@@ -365,10 +359,7 @@ class Retriever:
         pilkada -> "pemilihan gubernur bupati walikota" against the text of passages that already
         match the citizen's own words; before issue 10 they were scored against every passage)
         and `definitions` (definition lookup for "apa itu X?") switch rules on and off for the
-        ablation (bench/ablation.py); None = the shipped choice in ranking.json ("rules").
-        `both_types`: the share of the first source's score the best source of the other election
-        type needs to take second place for a question that names no type (0 = off; None = the
-        shipped rule, BOTH_TYPES_MIN when on)."""
+        ablation (bench/ablation.py); None = the shipped choice in ranking.json ("rules")."""
         self.catalog = catalog
         self.lexical = lexical
         self.dense = dense
@@ -383,9 +374,6 @@ class Retriever:
         self.intents = shipped["intents"] if intents is None else intents
         self.route_words = shipped["route_words"] if route_words is None else route_words
         self.definitions = shipped["definitions"] if definitions is None else definitions
-        if both_types is None:
-            both_types = BOTH_TYPES_MIN if load_rules()["both_types"] else 0.0
-        self.both_types = both_types
         self.distinct_top = DISTINCT_TOP
         self._pos = {p.id: i for i, p in enumerate(lexical.passages)}
         # the generated questions, each pointing at its parent passage's position
@@ -594,34 +582,7 @@ class Retriever:
             top = ranked[0].score if ranked else 1.0
             ranked = [Scored(p, top * 2 + 1e-6 * (len(direct) - i), direct=True) for i, p in enumerate(direct)] + \
                      [s for s in ranked if s.passage.id not in {p.id for p in direct}]
-        ranked = self._amendment_aware(ranked)
-        if self.both_types > 0 and not direct:
-            ranked = self._both_types(question, ranked)
-        return ranked[:k]
-
-    def _election_type(self, p: Passage) -> str | None:
-        t = self._doc_types.get(p.doc_id, set())
-        got = [x for x in _ELECTION_TYPES if x in t]
-        return got[0] if len(got) == 1 else None
-
-    def _both_types(self, question: str, ranked: list[Scored], window: int = 10) -> list[Scored]:
-        """Second place for the best source of the other election type, when the question names
-        neither type nor a law and the first source is of one type (see BOTH_TYPES_MIN)."""
-        if len(ranked) < 3:
-            return ranked
-        low = clean_input(question).lower()
-        if any(rx.search(low) for rx in _TYPE_WORDS.values()) or self.named_docs(question):
-            return ranked
-        first = self._election_type(ranked[0].passage)
-        if first is None or self._election_type(ranked[1].passage) not in (first, None):
-            return ranked
-        for j in range(2, min(window, len(ranked))):
-            other = self._election_type(ranked[j].passage)
-            if other is not None and other != first:
-                if ranked[j].score < self.both_types * ranked[0].score:
-                    return ranked
-                return ranked[:1] + [ranked[j]] + ranked[1:j] + ranked[j + 1:]
-        return ranked
+        return self._amendment_aware(ranked)[:k]
 
     def _raw_lexical(self, feats: Features, j: int) -> float:
         """The un-normalised passage BM25 of candidate j (the engine's confidence reads it)."""

@@ -246,7 +246,7 @@ def test_rule_switches_come_from_the_fitted_file(tmp_path):
 
     f = tmp_path / "ranking.json"
     f.write_text('{"weights": {"lexical": 1.0}, "rules": {"route_words": true, "intents": false}}', encoding="utf-8")
-    assert load_rules(f) == {"intents": False, "route_words": True, "definitions": True, "both_types": False}
+    assert load_rules(f) == {"intents": False, "route_words": True, "definitions": True}
     assert load_rules(tmp_path / "missing.json") == RULE_DEFAULTS
     shipped = load_rules()
     r = retriever([OTHER, ID_CARD])
@@ -274,31 +274,6 @@ def test_a_question_whose_only_law_word_is_the_election_type_still_gets_sources(
     # the routing words then retrieve by themselves instead of leaving the citizen with nothing
     r = retriever([SUPERVISION, HOLDING] + FILLER)
     assert r.search("yang ngurusin pilgub siapa sih?")
-
-
-# -- a question that names no election type: the other type's law takes second place ------------
-LIST_PILKADA = [passage("uu-1-2015", str(n), f"Pemilih yang tidak terdaftar dalam daftar pemilih tetap {x} "
-                        "pada hari pemungutan suara di TPS.")
-                for n, x in ((57, "melapor kepada PPS"), (58, "didaftar dalam daftar pemilih tambahan"),
-                             (59, "menunjukkan surat keterangan"))]
-LIST_PEMILU = passage("uu-7-2017", "348", "Pemilih yang tidak terdaftar dapat memilih di TPS dengan kartu "
-                      "tanda penduduk.")
-
-
-@pytest.mark.parametrize("share, expect_second", [(0.3, True), (0.0, False)])
-def test_an_untyped_question_also_gets_the_other_election_types_law(share, expect_second):
-    r = retriever(LIST_PILKADA + [LIST_PEMILU] + FILLER, both_types=share)
-    got = [s.passage.doc_id for s in r.search("belum masuk daftar pemilih tetap, masih bisa memilih di TPS?")]
-    assert got[0] == "uu-1-2015"
-    assert (got[1] == "uu-7-2017") is expect_second
-    assert "uu-7-2017" in got  # off, it is still a source, further down
-
-
-def test_a_question_that_names_its_election_keeps_to_that_type():
-    r = retriever(LIST_PILKADA + [LIST_PEMILU] + FILLER, both_types=0.3)
-    got = [s.passage.doc_id for s in r.search("di pilkada, belum masuk daftar pemilih tetap, "
-                                                "bisa memilih di TPS?")]
-    assert got[:3] == ["uu-1-2015"] * 3
 
 
 def test_a_single_candidate_pilkada_in_the_citizens_words_finds_the_laws_wording():
