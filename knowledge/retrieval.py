@@ -431,6 +431,14 @@ class Retriever:
             cols["formal"].append("penetapan/" in p.id or bool(
                 p.pasal and p.doc_id in amendment_docs and re.fullmatch(r"[IVX]+", p.pasal)))
             cols["struck_out"].append(p.amend_action == "dihapus" or self.catalog.deleted(p))
+        # A definitions article is one article, however many parts the chunker cut it into: a later
+        # part holds no "yang dimaksud dengan:" opening, and some laws head the chapter otherwise
+        # ("PENGERTIAN ISTILAH"), so every part takes the flag of the article.
+        def_articles = {(p.doc_id, p.kind, p.pasal) for p, d in zip(self.lexical.passages, cols["definition"]) if d}
+        cols["definition"] = [bool(p.doc_type != BERITA and p.kind == KIND_PASAL and p.pasal
+                                   and (p.doc_id, p.kind, p.pasal) in def_articles)
+                              for p in self.lexical.passages]
+        cols["duty"] = [du and not de for du, de in zip(cols["duty"], cols["definition"])]
         return {k: np.array(v, dtype=np.float64) for k, v in cols.items()}
 
     def expand(self, question: str) -> tuple[str, str]:

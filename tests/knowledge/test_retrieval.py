@@ -2,6 +2,7 @@
 part of the law the question asks for, generated questions that lead to their passage. Plain
 Python over small Passage dataclasses (no Telegram, no model); the weights are the shipped,
 fitted ones (knowledge/ranking.json)."""
+import dataclasses
 import json
 
 import pytest
@@ -100,6 +101,29 @@ def test_a_short_when_question_does_not_go_to_the_definitions_list():
     timing = passage("uu-1-2015", "67", "Kampanye dilaksanakan paling lambat 3 (tiga) hari setelah penetapan calon.")
     r = retriever([DEFINITIONS, timing] + FILLER)
     assert top_ids(r, "kapan kampanye calon dimulai?", 1) == [timing.id]
+
+
+def test_every_part_of_a_long_definitions_article_counts_as_definitions():
+    # A long Pasal 1 is split into parts; only the first opens with "yang dimaksud dengan:", and this
+    # law heads its chapter "PENGERTIAN ISTILAH" (OCR-garbled), not "KETENTUAN UMUM". The later parts
+    # are still definitions and must not lead a question that asks how to do something.
+    head = "BAB I PENGERTIAN ISTII,AH"
+    first = passage("uu-7-2017", "1", "Dalam Undang-Undang ini yang dimaksud dengan:\n1. Pemilihan Umum adalah "
+                    "sarana kedaulatan rakyat.\n2. Penyelenggara Pemilu adalah lembaga yang menyelenggarakan "
+                    "Pemilu.", section=head)
+    first = dataclasses.replace(first, id="uu-7-2017@v1#pasal-1/bagian-1")
+    later = passage("uu-7-2017", "1", "30. Kelompok Penyelenggara Pemungutan Suara Luar Negeri yang selanjutnya "
+                    "disingkat KPPSLN adalah kelompok yang dibentuk oleh PPLN untuk pemungutan suara di luar "
+                    "negeri.\n31. Pemilih adalah Warga Negara Indonesia yang sudah genap berumur 17 tahun, di dalam "
+                    "atau di luar negeri.",
+                    section=head)
+    later = dataclasses.replace(later, id="uu-7-2017@v1#pasal-1/bagian-2")
+    move = passage("uu-7-2017", "210", "Pemilih yang karena bekerja pindah memilih ke TPS lain melapor kepada PPS "
+                   "paling lambat 30 (tiga puluh) hari sebelum hari pemungutan suara.",
+                   section="BAB VII PENYUSUNAN DAFTAR PEMILIH")
+    r = retriever([first, later, move] + FILLER)
+    assert top_ids(r, "Mau pindah tempat nyoblos karena kerja di luar kota, gimana caranya?", 1) == [move.id]
+    assert top_ids(r, "KPPSLN itu apa?", 1) == [later.id]
 
 
 def test_a_sanction_question_goes_to_the_criminal_provisions():
