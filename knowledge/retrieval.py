@@ -425,7 +425,7 @@ class Retriever:
             cols["time_limit"].append(law and bool(_TIME_LIMIT.search(p.text)))
             cols["prohibition"].append(law and p.kind == KIND_PASAL and (
                 bool(_PROHIBITS.search(p.text)) or "LARANGAN" in section))
-            cols["duty"].append(law and p.kind == KIND_PASAL and not cols["definition"][-1] and (
+            cols["duty"].append(law and p.kind == KIND_PASAL and (
                 bool(_DUTY_SECTION.search(section)) or bool(_DUTY_OPENING.search(p.text[:200]))))
             cols["explanation"].append(p.kind == KIND_PENJELASAN)
             cols["formal"].append("penetapan/" in p.id or bool(
@@ -434,10 +434,10 @@ class Retriever:
         # A definitions article is one article, however many parts the chunker cut it into: a later
         # part holds no "yang dimaksud dengan:" opening, and some laws head the chapter otherwise
         # ("PENGERTIAN ISTILAH"), so every part takes the flag of the article.
-        def_articles = {(p.doc_id, p.kind, p.pasal) for p, d in zip(self.lexical.passages, cols["definition"]) if d}
-        cols["definition"] = [bool(p.doc_type != BERITA and p.kind == KIND_PASAL and p.pasal
-                                   and (p.doc_id, p.kind, p.pasal) in def_articles)
-                              for p in self.lexical.passages]
+        articles = [(p.doc_id, p.kind, p.pasal) if p.pasal else None for p in self.lexical.passages]
+        def_articles = {a for a, d in zip(articles, cols["definition"]) if d and a}
+        cols["definition"] = [d or a in def_articles for a, d in zip(articles, cols["definition"])]
+        # a definitions article is not a duties article, though it defines the bodies that have duties
         cols["duty"] = [du and not de for du, de in zip(cols["duty"], cols["definition"])]
         return {k: np.array(v, dtype=np.float64) for k, v in cols.items()}
 
