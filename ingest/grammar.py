@@ -15,7 +15,7 @@ ROMAN = re.compile(r"[IVX]+")
 # A heading line anywhere in a multi-line text (counting headings: is this a statute?).
 PASAL_HEADING_M = re.compile(r"^\s*Pasal\s+\d+[A-Z]?\s*$", re.M)
 # "Pasal 4 (1) Pemilu ..." or "Pasal 5 Persyaratan ..." glued inside a line (seen in UU 42/2008).
-PASAL_INLINE = re.compile(r"(?<![\w/])(?<!dalam )(?<!pada )(?<!atau )(?<!, )Pasal\s+(\d+[A-Z]?)\.?(?=\s+(?:\(1\)|[A-Z][a-z]))")
+PASAL_INLINE = re.compile(r"(?<![\w/])(?<!dalam )(?<!pada )(?<!atau )(?<!, )Pasal\s+(\d+[A-Z]?)\.?(?=\s+(?:\(1\)|[A-Z][a-z]|[A-Z]{2,}\s+[a-z]))")
 PASAL_NUMBER = re.compile(r"(\d+)([A-Z]?)")
 BAB_LINE = re.compile(r"^(?:BAB|Bab)\s+([IVXLC]+[A-Z]?)\b\s*(.*)$")
 BAGIAN_LINE = re.compile(r"^Bagian\s+(Ke[a-z]+)\b\s*(.*)$")

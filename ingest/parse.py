@@ -7,6 +7,8 @@ patterns live in ``ingest.grammar``; ``StatuteParser`` has one method per kind o
 """
 from __future__ import annotations
 
+import re
+
 from . import grammar as g
 from .document import Article, Line, ParsedDocument
 from .grammar import ANGKA_START, AYAT_START, HURUF_START  # noqa: F401  (re-exported for chunk)
@@ -53,6 +55,24 @@ def next_expected(p: str | None, window: int = 4) -> set[str]:
     return nxt
 
 
+# How far ahead an inline heading may jump when the source lost articles (pages missing from the
+# vendored text: UU 42/2008 goes from Pasal 128 to Pasal 134).
+GAP_WINDOW = 40
+_SENTENCE_END = re.compile(r"\.\s*$")
+
+
+def _after_gap(line: str, m: re.Match, expected: set[str]) -> bool:
+    """'... TPS/TPSLN. Pasal 134 (1) Sebelum ...' after Pasal 128: a heading past the near window,
+    ahead of the last article by at most GAP_WINDOW, right after a full stop. A lettered number
+    ("Pasal 25E") is inserted next to its base article, never reached by a gap."""
+    nums = [_num(e)[0] for e in expected if _num(e)[0]]
+    n, suffix = _num(m.group(1))
+    if not nums or suffix or not _SENTENCE_END.search(line[: m.start()]):
+        return False
+    last = min(nums) - 1
+    return last < n <= last + GAP_WINDOW
+
+
 def split_inline_pasal(line: str, expected: set[str]) -> list[tuple[str, int]]:
     """Cut a line before an inline 'Pasal N' heading when N is a plausible next article.
 
@@ -67,7 +87,7 @@ def split_inline_pasal(line: str, expected: set[str]) -> list[tuple[str, int]]:
             out.append((seg.strip(), a + len(seg) - len(seg.lstrip())))
 
     for m in g.PASAL_INLINE.finditer(line):
-        if m.group(1) not in expected:
+        if m.group(1) not in expected and not _after_gap(line, m, expected):
             continue
         add(last, m.start())
         out.append((f"Pasal {m.group(1)}", m.start()))

@@ -70,6 +70,33 @@ def test_headings_glued_inside_lines_are_split():
     assert a4 is not None and a4.text.startswith("(1) Pemilu Presiden dan Wakil Presiden diselenggarakan oleh KPU")
 
 
+def test_a_gap_in_the_source_does_not_merge_the_rest_of_the_law_into_one_article():
+    # The vendored UU 42/2008 text lacks Pasal 129-133 (lost pages): "... TPS/TPSLN. Pasal 134 (1)
+    # Sebelum ...". Every later article must still be its own article, or a citizen reads the
+    # text of Pasal 236 cited as "Pasal 190".
+    _, p = _parse("uu-42-2008")
+    a134, a236 = p.find("134"), p.find("236")
+    assert a134 is not None and a134.text.startswith("(1) Sebelum melaksanakan penghitungan suara")
+    assert a236 is not None and a236.text.startswith("Setiap orang yang __ dengan sengaja pada waktu pemungutan suara")
+    assert "Pasal 236" not in p.find("190").text and "Pasal 134" not in p.find("128").text
+    # a heading before an abbreviation ("Pasal 140 PPS wajib ..."); a cross-reference stays text
+    a140 = p.find("140")
+    assert a140 is not None and a140.text.startswith("PPS wajib mengumumkan salinan sertifikat")
+    assert "sebagaimana dimaksud dalam Pasal 139 ayat (2)" in a140.text
+
+
+def test_inline_heading_after_a_gap_needs_a_sentence_end_before_it():
+    from ingest.parse import split_inline_pasal, next_expected
+    exp = next_expected("10")
+    got = split_inline_pasal("diatur dengan peraturan KPU. Pasal 17 (1) Pemilih yang", exp)
+    assert [piece for piece, _ in got] == ["diatur dengan peraturan KPU.", "Pasal 17", "(1) Pemilih yang"]
+    # no sentence end before it: a reference, not a heading
+    got = split_inline_pasal("ketentuan lain berdasarkan Pasal 17 Undang-Undang Dasar", exp)
+    assert len(got) == 1
+    # going back is never a heading
+    assert len(split_inline_pasal("diatur dengan peraturan KPU. Pasal 7 (1) Pemilih", exp)) == 1
+
+
 def test_ocr_cleanup_recovers_pasal_1_and_strips_carets():
     assert clean_ocr("BAB I Pasal I Dalam ^Undang-Undang") == "BAB I Pasal 1 Dalam Undang-Undang"
     _, p = _parse("uu-7-2017")
