@@ -26,6 +26,9 @@ SLANG: dict[str, str] = {
     "nyalon": "mencalonkan diri", "nyaleg": "mencalonkan diri calon anggota",
     "mundur": "mengundurkan diri pengunduran diri", "dipenjara": "pidana penjara",
     "dipidana": "pidana", "dihukum": "pidana sanksi",
+    # the criminal provisions say "dipidana", never "hukuman" ("sanksi" is also the administrative
+    # sanctions' own word: it stays unexpanded)
+    "hukuman": "pidana", "hukumannya": "pidana", "dendanya": "pidana",
     "paslon": "pasangan calon", "caleg": "calon anggota dprd dpr", "capres": "calon presiden",
     "cawapres": "calon wakil presiden", "cagub": "calon gubernur", "cawagub": "calon wakil gubernur",
     "cabup": "calon bupati", "cawabup": "calon wakil bupati", "cawalkot": "calon walikota",

@@ -136,6 +136,20 @@ def test_a_sanction_question_goes_to_the_criminal_provisions():
     assert top_ids(r, "kalo ngasih uang ke pemilih hukumannya apa?", 1) == [crime.id]
 
 
+def test_a_sanction_question_in_the_citizens_word_reaches_an_article_that_says_dipidana():
+    # The criminal provisions never say "hukuman": they say "dipidana". An article that merely names
+    # administrative sanctions must not win on a word the citizen shares with it.
+    admin = passage("uu-1-2015", "111", "Rekapitulasi suara dan penetapan hasil suara di TPS dilaksanakan menurut "
+                    "hukum; hukum acara perselisihan suara diatur dengan Peraturan KPU.",
+                    section="BAB XII PEMUNGUTAN SUARA")
+    crime = passage("uu-1-2015", "178B", "Setiap orang yang pada waktu pemungutan suara dengan sengaja memberikan "
+                    "suaranya lebih dari satu kali di satu atau lebih TPS, dipidana dengan pidana penjara paling "
+                    "singkat 36 bulan.", section="BAB XXI KETENTUAN PIDANA")
+    r = retriever([admin, crime] + FILLER)
+    for q in ("Hukuman buat orang yang nyoblos dua kali di TPS suara apa?", "nyoblos dua kali dendanya berapa"):
+        assert top_ids(r, q, 1) == [crime.id], q
+
+
 def test_a_duties_question_goes_to_the_duties_article_not_the_definitions():
     defs = passage("uu-1-2015", "1", "Dalam Undang-Undang ini yang dimaksud dengan:\n1. Panitia Pemilihan "
                    "Kecamatan yang selanjutnya disingkat PPK adalah panitia yang dibentuk oleh KPU Kabupaten/Kota "
