@@ -195,8 +195,11 @@ _PREFIX = {"uu": "uu", "undang-undang": "uu", "undang undang": "uu", "perppu": "
 _DEFINITION_Q = [
     re.compile(r"^\s*(?:apa|siapa)(?:kah)?\s+(?:itu|yang dimaksud(?:\s+dengan)?|arti(?:nya)?|maksud(?:nya)?|pengertian|definisi)\s+(.{2,60}?)\s*\??\s*$", re.I),
     re.compile(r"^\s*(?:pengertian|definisi|arti)\s+(?:dari\s+)?(.{2,60}?)\s*\??\s*$", re.I),
-    # "DPT itu apa?", "Pemilih itu maksudnya siapa sih?", "KPPS itu artinya apa?"
-    re.compile(r"^\s*(.{2,40}?)\s+(?:itu\s+)?(?:(?:maksud|arti)(?:nya)?\s+)?(?:apa|siapa)(?:\s+sih)?\s*\??\s*$", re.I),
+    # "DPT itu apa?", "Pemilih itu maksudnya siapa sih?", "KPPS artinya apa?", "DPT apa?" — but not
+    # "PPK tugasnya apa?", "mau jadi KPPS syaratnya apa" or "yang mimpin rapat pleno siapa": without
+    # "itu" / "maksudnya" / "artinya", only a single word is the term asked about.
+    re.compile(r"^\s*(.{2,40}?)\s+(?:itu\s+(?:(?:maksud|arti)(?:nya)?\s+)?|(?:maksud|arti)(?:nya)?\s+)(?:apa|siapa)(?:\s+sih)?\s*\??\s*$", re.I),
+    re.compile(r"^\s*([^\s?]{2,30})\s+(?:apa|siapa)(?:\s+sih)?\s*\??\s*$", re.I),
     re.compile(r"^\s*apa(?:kah)?\s+(?:itu\s+)?([A-Za-z]{2,8})\s*\??\s*$"),
 ]
 

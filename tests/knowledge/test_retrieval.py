@@ -150,6 +150,25 @@ def test_a_sanction_question_in_the_citizens_word_reaches_an_article_that_says_d
         assert top_ids(r, q, 1) == [crime.id], q
 
 
+def test_a_question_about_a_property_is_not_a_definition_question():
+    # "KPPS syaratnya apa?" asks for the requirements, "PPK tugasnya apa?" for the duties: neither
+    # asks what the term means, so the definitions list gets no lift.
+    from knowledge.retrieval import definition_terms
+    assert definition_terms("Mau jadi anggota KPPS syaratnya apa") == []
+    assert definition_terms("PPK tugasnya apa sih?") == []
+    assert definition_terms("Siapa yang mimpin rapat pleno di kecamatan") == []
+    assert definition_terms("KPPS itu apa?") == ["KPPS"] and definition_terms("DPT apa?") == ["DPT"]
+    assert definition_terms("Pemilih itu maksudnya siapa sih?") == ["Pemilih"]
+    defs = passage("uu-7-2017", "1", "Dalam Undang-Undang ini yang dimaksud dengan:\n1. Kelompok Penyelenggara "
+                   "Pemungutan Suara yang selanjutnya disingkat KPPS adalah kelompok yang dibentuk oleh PPS.\n"
+                   "2. Pemilih adalah warga negara Indonesia yang terdaftar.", section="BAB I KETENTUAN UMUM")
+    reqs = passage("uu-7-2017", "72", "Syarat untuk menjadi anggota PPK, anggota PPS, dan anggota KPPS adalah: "
+                   "a. warga negara Indonesia; b. berusia paling rendah 17 tahun.",
+                   section="BAB II PENYELENGGARA PEMILU")
+    r = retriever([defs, reqs] + FILLER)
+    assert top_ids(r, "Mau jadi anggota KPPS syaratnya apa", 1) == [reqs.id]
+
+
 def test_a_duties_question_goes_to_the_duties_article_not_the_definitions():
     defs = passage("uu-1-2015", "1", "Dalam Undang-Undang ini yang dimaksud dengan:\n1. Panitia Pemilihan "
                    "Kecamatan yang selanjutnya disingkat PPK adalah panitia yang dibentuk oleh KPU Kabupaten/Kota "
@@ -160,8 +179,10 @@ def test_a_duties_question_goes_to_the_duties_article_not_the_definitions():
     r = retriever([defs, duties] + FILLER)
     assert Weights.load().duty > 0
     assert top_ids(r, "PPK tugasnya apa sih?", 1) == [duties.id]
-    off = retriever([defs, duties] + FILLER, weights=Weights.from_dict({**Weights.load().to_dict(), "duty": 0.0}))
-    assert top_ids(off, "PPK tugasnya apa sih?", 1) == [defs.id]  # what the prior changes
+    # with none of those priors, the citizen's own words find the duties article too
+    lifted = retriever([defs, duties] + FILLER, weights=Weights.from_dict(
+        {**Weights.load().to_dict(), "duty": 0.0, "definition_list": 0.0, "definition": 0.0}))
+    assert top_ids(lifted, "PPK tugasnya apa sih?", 1) == [duties.id]
 
 
 def test_a_may_i_question_goes_to_the_article_that_forbids():
