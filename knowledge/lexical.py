@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 import bm25s
 
 from .model import Passage
-from .text import tokens
+from .text import OcrRepair, tokens
 
 
 def index_text(p: Passage, section: str | None = None) -> str:
@@ -27,10 +28,13 @@ class LexicalIndex:
                  sections: dict[str, str] | None = None):
         self.passages = passages
         sections = sections or {}
-        self.doc_tokens = [tokens(index_text(p, sections.get(p.id))) for p in passages]
         # Typo correction aims at this vocabulary: clean texts only, so that an OCR slip such as
         # "agaimana" never becomes the "correct" spelling of a citizen's word.
-        self.vocabulary = frozenset(w for p in passages if p.quality != "ocr" for w in _raw_words(p.text))
+        counts = Counter(w for p in passages if p.quality != "ocr" for w in _raw_words(p.text))
+        self.vocabulary = frozenset(counts)
+        repair = OcrRepair(counts) if counts and any(p.quality == "ocr" for p in passages) else None
+        self.doc_tokens = [tokens(repair.text(t) if repair and p.quality == "ocr" else t)
+                           for p in passages for t in [index_text(p, sections.get(p.id))]]
         self._bm25 = bm25s.BM25(k1=k1, b=b)
         if passages:
             self._bm25.index([t or ["_"] for t in self.doc_tokens], show_progress=False)

@@ -242,3 +242,34 @@ def tokens(text: str) -> list[str]:
     """Index/query tokens: lowercase words, stopwords dropped, stemmed."""
     sw = stopwords()
     return [stem(w) for w in words(text) if w not in sw and (len(w) > 1 or w.isdigit())]
+
+
+class OcrRepair:
+    """Index-side repair of noisy OCR ("dibenttrk", "rekapihrlasi", "lkbupaten"): a word the clean
+    texts never use is read as the clean texts' commonest word one edit away (two for a word of
+    eight letters or more), found with symspellpy. Only what the index sees changes; every quote
+    is still the passage's verbatim text."""
+
+    def __init__(self, counts: dict[str, int]):
+        from symspellpy import SymSpell
+
+        self._known = counts
+        self._sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for w, c in counts.items():
+            if len(w) >= 3 and not w.isdigit():
+                self._sym.create_dictionary_entry(w, c)
+        self._memo: dict[str, str] = {}
+
+    def word(self, w: str) -> str:
+        if w in self._known or len(w) < 5 or any(ch.isdigit() for ch in w):
+            return w
+        got = self._memo.get(w)
+        if got is None:
+            from symspellpy import Verbosity
+
+            hits = self._sym.lookup(w, Verbosity.TOP, max_edit_distance=1 if len(w) < 8 else 2)
+            got = self._memo[w] = hits[0].term if hits else w
+        return got
+
+    def text(self, text: str) -> str:
+        return " ".join(self.word(w) for w in words(text))

@@ -349,3 +349,17 @@ def test_a_single_candidate_pilkada_in_the_citizens_words_finds_the_laws_wording
     r = retriever([emblem, single] + pairs + FILLER)
     assert top_ids(r, "kalau paslon tunggal gimana pilkadanya?", 1) == [single.id]
     assert top_ids(r, "kotak kosong itu apa?", 1) == [single.id]
+
+
+def test_an_ocr_slip_in_the_law_does_not_hide_its_article_from_the_citizens_words():
+    # UU 7/2017 is bundled as noisy OCR: "dibenttrk", "rekapihrlasi". The index reads the slip as
+    # the clean laws' word one or two edits away; the quoted text stays verbatim.
+    clean = passage("uu-2-2008", "5", "Partai Politik dibentuk oleh warga negara dan melakukan rekapitulasi anggota.")
+    ocr = dataclasses.replace(
+        passage("uu-7-2017", "92", "Panwaslu Kelurahan/Desa dibenttrk paling lambat 1 (satu) bulan sebelum "
+                "tahapan pertama; melaksanakan rekapihrlasi pengawasan."), quality="ocr")
+    other = passage("uu-7-2017", "93", "Panwaslu Kelurahan/Desa melaporkan pengawasan kepada Panwaslu Kecamatan.")
+    r = retriever([clean, ocr, other] + FILLER)
+    assert top_ids(r, "Panwaslu desa dibentuk oleh siapa", 1) == [ocr.id]
+    assert r.search("Panwaslu desa dibentuk oleh siapa")[0].passage.text.startswith("Panwaslu Kelurahan/Desa dibenttrk")
+    assert top_ids(r, "rekapitulasi Panwaslu desa", 1) == [ocr.id]
