@@ -11,6 +11,11 @@ from knowledge.model import Decision
     "Dugaan penghilangan suara caleg DPRD nomor urut 2 saat rekapitulasi di PPK Kecamatan Cempaka",
     "Caleg Partai Bintang Terang bernama Sutarjo diduga membagikan uang kepada warga Desa Karangasri",
     "Spanduk caleg DPR RI nomor urut 7 masih terpasang di Jalan Pahlawan pada masa tenang",
+    # short headlines with no place, name or number in them
+    "Ada pelajar SMP ikut kampanye akbar partai",
+    "Camat ikut kampanye pasangan calon di lapangan kecamatan",
+    "Petugas KPPS membuka kotak suara tanpa disaksikan saksi",
+    "Ribuan pemilih ganda di DPT Kabupaten Garut",
 ])
 def test_a_third_person_report_headline_goes_to_staff(engine, q):
     ans = engine.answer(q)
