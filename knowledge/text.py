@@ -52,6 +52,11 @@ SLANG: dict[str, str] = {
     "perempuan": "perempuan keterwakilan", "wanita": "perempuan", "milih": "memilih pemilih",
     "dicoret": "tidak terdaftar", "kpps": "kelompok penyelenggara pemungutan suara",
     "pps": "panitia pemungutan suara", "ppk": "panitia pemilihan kecamatan",
+    # abbreviations citizens and the press use that the bundled laws never write
+    "psu": "pemungutan suara ulang", "ptps": "pengawas tps", "pkd": "pengawas kelurahan desa",
+    "panwascam": "panwaslu kecamatan panwas kecamatan", "cakada": "calon kepala daerah",
+    "dpk": "daftar pemilih khusus", "dpth": "daftar pemilih tambahan", "c1": "sertifikat hasil penghitungan suara",
+    "rekap": "rekapitulasi", "pj": "penjabat", "plt": "pelaksana tugas",
     # the law says "paling rendah / paling sedikit / paling lama", citizens say "minimal / maksimal"
     "minimal": "paling rendah paling sedikit", "minimum": "paling rendah paling sedikit",
     "maksimal": "paling lama paling banyak", "maksimum": "paling lama paling banyak",
@@ -104,6 +109,8 @@ _EXTRA_STOP = {
     "saja", "aja", "tolong", "mohon", "tanya", "pak", "bu", "min", "kak", "jika", "kalau", "bila", "saya",
     "jelaskan", "sebutkan", "itu", "ini", "yang", "juga", "jg", "yg", "nya", "tersebut", "maksud", "dimaksud",
     "sebagaimana", "bunyi", "isi", "pasal", "ayat", "huruf", "uu", "undang", "nomor", "tahun",
+    # how one asks for a procedure, as "cara" (a Sastrawi stopword): the register, not the topic
+    "prosedur", "prosedurnya",
 }
 # Words that carry legal meaning even though generic stopword lists drop them.
 _KEEP = {"hak", "wajib", "dilarang", "larangan", "sanksi", "pidana", "sama", "dapat", "harus", "baru", "lama",

@@ -69,6 +69,21 @@ def test_rule_questions_are_answered_not_abstained(engine, q):
     assert ans.confidence >= clf.shipped().calibration.threshold
 
 
+@pytest.mark.parametrize("q, law_words", [
+    ("PSU bisa dilakukan kalau ada apa?", "pemungutan suara"),
+    ("PTPS dibentuk sama siapa?", "pengawas tps"),
+    ("Panwascam tugasnya ngawasin apa aja?", "kecamatan"),
+    # "prosedurnya" says how one asks, like "caranya": not what the question is about
+    ("Mau pindah memilih ke kota lain, prosedurnya gimana?", "pindah"),
+])
+def test_an_everyday_abbreviation_the_laws_never_use_is_answered_with_the_laws_words(engine, q, law_words):
+    # citizens say PSU, PTPS, Panwascam; the laws say "pemungutan suara ulang", "Pengawas TPS",
+    # "Panwaslu Kecamatan"
+    ans = engine.answer(q)
+    assert ans.decision == Decision.ANSWER, (ans.reason, ans.confidence)
+    assert law_words in ans.quotes[0].text.lower()
+
+
 @pytest.mark.parametrize("q", [
     "hukumannya apa kalau ketahuan jual beli suara?",
     "sanksi buat tim sukses yang beli suara warga apa?",
