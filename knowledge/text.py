@@ -55,7 +55,7 @@ SLANG: dict[str, str] = {
     # abbreviations citizens and the press use that the bundled laws never write
     "psu": "pemungutan suara ulang", "ptps": "pengawas tps", "pkd": "pengawas kelurahan desa",
     "panwascam": "panwaslu kecamatan panwas kecamatan", "cakada": "calon kepala daerah",
-    "dpk": "daftar pemilih khusus", "dpth": "daftar pemilih tambahan", "c1": "sertifikat hasil penghitungan suara",
+    "dpk": "daftar pemilih khusus", "c1": "sertifikat hasil penghitungan suara",
     "rekap": "rekapitulasi", "pj": "penjabat", "plt": "pelaksana tugas",
     # the law says "paling rendah / paling sedikit / paling lama", citizens say "minimal / maksimal"
     "minimal": "paling rendah paling sedikit", "minimum": "paling rendah paling sedikit",
