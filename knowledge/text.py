@@ -122,6 +122,13 @@ def _stemmer():
     return StemmerFactory().create_stemmer()
 
 
+def is_word(word: str) -> bool:
+    """An Indonesian word: its stem is in Sastrawi's dictionary of root words ("pemenang" ->
+    "menang"). A word no law writes is still no typo."""
+    dictionary = getattr(getattr(_stemmer(), "delegatedStemmer", None), "dictionary", None)
+    return dictionary is not None and dictionary.contains(stem(word))
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     base = set(StopWordRemoverFactory().get_stop_words())
@@ -182,7 +189,7 @@ def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None)
             continue
         if (vocabulary is not None and len(w) >= 5 and not w.isdigit() and w not in vocabulary
                 and w not in stopwords()):
-            fixed = colloquial(w, vocabulary) or correct(w, vocabulary)
+            fixed = colloquial(w, vocabulary) or (None if is_word(w) else correct(w, vocabulary))
             if fixed:
                 out.append(fixed)
                 continue

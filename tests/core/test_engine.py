@@ -210,6 +210,18 @@ def test_common_words_are_never_typo_corrected_into_ocr_noise():
     assert normalized.split()[0] == "bagaimana", normalized
 
 
+def test_a_real_word_the_laws_do_not_use_is_never_typo_corrected_into_another():
+    # "pemenang" (the winner) is a word, though no bundled law writes it: one edit away lies
+    # "pemegang" (holder), which led a question about the winning share to the oath of office
+    from knowledge.text import expand_query
+
+    vocab = frozenset({"pemegang", "suara", "persen", "mengundurkan", "pemilihan"})
+    assert "pemegang" not in expand_query("Pemenang pilpres ditentukan suara lebih dari berapa persen?", vocab)[0]
+    # a real slip is still fixed
+    assert "mengundurkan" in expand_query("calon mengundrukan diri", vocab)[0]
+    assert "pemilihan" in expand_query("jadwal pemilhan", vocab)[0]
+
+
 def test_citizens_minimal_is_the_laws_paling_rendah(engine):
     ans = engine.answer("berapa umur minimal calon bupati?")
     top = ans.sources[0]
