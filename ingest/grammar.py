@@ -17,6 +17,10 @@ PASAL_HEADING_M = re.compile(r"^\s*Pasal\s+\d+[A-Z]?\s*$", re.M)
 # "Pasal 4 (1) Pemilu ..." or "Pasal 5 Persyaratan ..." glued inside a line (seen in UU 42/2008).
 PASAL_INLINE = re.compile(r"(?<![\w/])(?<!dalam )(?<!pada )(?<!atau )(?<!, )Pasal\s+(\d+[A-Z]?)\.?(?=\s+(?:\(1\)|[A-Z][a-z]|[A-Z]{2,}\s+[a-z]))")
 PASAL_NUMBER = re.compile(r"(\d+)([A-Z]?)")
+# "... ayat (2). BAB V HAK MEMILIH Bagian Kesatu ... Pasal 27": where a glued run of headings starts
+# (after a sentence end, or the "__" of a lost line), and where each heading of the run begins.
+HEADING_INLINE = re.compile(r"(?:(?<=[.;:\u201d\"])|(?<=__))\s+(?=BAB\s+[IVXLC]+[A-Z]?\s+[A-Z]{2}|Bagian\s+Ke[a-z]+\s+[A-Z]|Paragraf\s+\d+\s+[A-Z])")
+HEADING_PARTS = re.compile(r"\s+(?=Bagian\s+Ke[a-z]+\s+[A-Z]|Paragraf\s+\d+\s+[A-Z])")
 BAB_LINE = re.compile(r"^(?:BAB|Bab)\s+([IVXLC]+[A-Z]?)\b\s*(.*)$")
 BAGIAN_LINE = re.compile(r"^Bagian\s+(Ke[a-z]+)\b\s*(.*)$")
 PARAGRAF_LINE = re.compile(r"^Paragraf\s+(\d+)\b\s*(.*)$")

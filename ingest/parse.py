@@ -59,6 +59,7 @@ def next_expected(p: str | None, window: int = 4) -> set[str]:
 # vendored text: UU 42/2008 goes from Pasal 128 to Pasal 134).
 GAP_WINDOW = 40
 _SENTENCE_END = re.compile(r"\.\s*$")
+_SENTENCE_INSIDE = re.compile(r"[.;:]\s")
 
 
 def _after_gap(line: str, m: re.Match, expected: set[str]) -> bool:
@@ -89,7 +90,18 @@ def split_inline_pasal(line: str, expected: set[str]) -> list[tuple[str, int]]:
     for m in g.PASAL_INLINE.finditer(line):
         if m.group(1) not in expected and not _after_gap(line, m, expected):
             continue
-        add(last, m.start())
+        # "... ayat (2). BAB V HAK MEMILIH Pasal 27 (1) ...": the chapter / part / paragraph headings
+        # right before the article are pieces of their own (on_piece reads them as headings)
+        # the run starts at the first heading with no sentence end between it and the article
+        run = next((h.end() for h in g.HEADING_INLINE.finditer(line, last, m.start())
+                    if not _SENTENCE_INSIDE.search(line, h.end(), m.start())), None)
+        if run is not None:
+            add(last, run)
+            for part in g.HEADING_PARTS.split(line[run:m.start()]):
+                if part.strip(" _"):  # "__" marks a lost line in the vendored text
+                    out.append((part.strip(" _"), run + line[run:m.start()].index(part)))
+        else:
+            add(last, m.start())
         out.append((f"Pasal {m.group(1)}", m.start()))
         last = m.end()
         expected = next_expected(m.group(1))

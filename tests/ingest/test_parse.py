@@ -85,6 +85,17 @@ def test_a_gap_in_the_source_does_not_merge_the_rest_of_the_law_into_one_article
     assert "sebagaimana dimaksud dalam Pasal 139 ayat (2)" in a140.text
 
 
+def test_chapter_and_part_headings_glued_before_an_article_open_their_section():
+    # UU 42/2008 runs on in long lines: "... ayat (2). BAB V HAK MEMILIH Pasal 27 (1) Warga ...".
+    # The chapter is the article's section, and no article's text ends with the next chapter's name.
+    _, p = _parse("uu-42-2008")
+    assert p.find("27").section.startswith("BAB V HAK MEMILIH")
+    assert p.find("29").section == "BAB VI PENYUSUNAN DAFTAR PEMILIH > Bagian Kesatu Pemutakhiran Daftar Pemilih Sementara"
+    assert p.find("202").section.startswith("BAB XIX KETENTUAN PIDANA")
+    assert not p.find("26").text.rstrip().endswith("HAK MEMILIH")
+    assert "BAB V" not in p.find("26").text
+
+
 def test_inline_heading_after_a_gap_needs_a_sentence_end_before_it():
     from ingest.parse import split_inline_pasal, next_expected
     exp = next_expected("10")
