@@ -409,6 +409,11 @@ class Retriever:
         for d, p in self.catalog.docs.items():
             if p.amends in types:
                 types[d] |= types[p.amends]
+        # the constitution is the base law of every kind of election (Pasal 6A, 18, 22E, 24C, 28)
+        every = set(_TYPE_MARKERS) - {"uud"}
+        for d in types:
+            if "uud" in types[d]:
+                types[d] |= every
         return types
 
     def _passage_features(self) -> dict[str, np.ndarray]:

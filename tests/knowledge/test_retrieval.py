@@ -18,6 +18,7 @@ TITLES = {
     "uu-1-2015": "Undang-Undang Nomor 1 Tahun 2015 tentang Penetapan Peraturan Pemerintah Pengganti "
                  "Undang-Undang Nomor 1 Tahun 2014 tentang Pemilihan Gubernur, Bupati, dan Walikota",
     "uu-2-2008": "Undang-Undang Nomor 2 Tahun 2008 tentang Partai Politik",
+    "uud-1945": "Undang-Undang Dasar Negara Republik Indonesia Tahun 1945",
 }
 
 
@@ -363,3 +364,16 @@ def test_an_ocr_slip_in_the_law_does_not_hide_its_article_from_the_citizens_word
     assert top_ids(r, "Panwaslu desa dibentuk oleh siapa", 1) == [ocr.id]
     assert r.search("Panwaslu desa dibentuk oleh siapa")[0].passage.text.startswith("Panwaslu Kelurahan/Desa dibenttrk")
     assert top_ids(r, "rekapitulasi Panwaslu desa", 1) == [ocr.id]
+
+
+def test_the_constitution_counts_for_every_kind_of_election():
+    # "pilpres" routes to the Pemilu laws; the constitution's own rule on the presidential election
+    # must not lose to them for being of no election type.
+    text = ("(3) Pasangan calon Presiden dan Wakil Presiden yang mendapatkan suara lebih dari lima puluh persen "
+            "dari jumlah suara dalam pemilihan umum dilantik menjadi Presiden dan Wakil Presiden.")
+    uud = Passage(id="uud-1945@v1#pasal-6A", doc_id="uud-1945", text=text, title=TITLES["uud-1945"], number="",
+                  year=1945, pasal="6A", section="BAB III KEKUASAAN PEMERINTAHAN NEGARA", status=BERLAKU,
+                  hash=content_hash(text))
+    law = passage("uu-7-2017", "222", "Pasangan calon presiden yang memperoleh suara lebih dari 50 persen dilantik.")
+    r = retriever([uud, law] + FILLER)
+    assert top_ids(r, "pilpres: calon presiden dilantik kalau dapat suara lebih dari berapa persen?", 1) == [uud.id]
