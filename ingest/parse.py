@@ -91,17 +91,17 @@ def split_inline_pasal(line: str, expected: set[str]) -> list[tuple[str, int]]:
         if m.group(1) not in expected and not _after_gap(line, m, expected):
             continue
         # "... ayat (2). BAB V HAK MEMILIH Pasal 27 (1) ...": the chapter / part / paragraph headings
-        # right before the article are pieces of their own (on_piece reads them as headings)
-        # the run starts at the first heading with no sentence end between it and the article
+        # right before the article are pieces of their own (on_piece reads them as headings). The
+        # run starts at the first heading with no sentence end between it and the article.
         run = next((h.end() for h in g.HEADING_INLINE.finditer(line, last, m.start())
                     if not _SENTENCE_INSIDE.search(line, h.end(), m.start())), None)
+        add(last, m.start() if run is None else run)
         if run is not None:
-            add(last, run)
-            for part in g.HEADING_PARTS.split(line[run:m.start()]):
-                if part.strip(" _"):  # "__" marks a lost line in the vendored text
-                    out.append((part.strip(" _"), run + line[run:m.start()].index(part)))
-        else:
-            add(last, m.start())
+            starts = [run] + [c.end() for c in g.HEADING_PARTS.finditer(line, run, m.start())]
+            for a, b in zip(starts, starts[1:] + [m.start()]):
+                piece = line[a:b].strip(" _")  # "__" marks a lost line in the vendored text
+                if piece:
+                    out.append((piece, a + line[a:b].index(piece)))
         out.append((f"Pasal {m.group(1)}", m.start()))
         last = m.end()
         expected = next_expected(m.group(1))

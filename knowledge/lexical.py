@@ -33,8 +33,9 @@ class LexicalIndex:
         counts = Counter(w for p in passages if p.quality != "ocr" for w in _raw_words(p.text))
         self.vocabulary = frozenset(counts)
         repair = OcrRepair(counts) if counts and any(p.quality == "ocr" for p in passages) else None
+        texts = [index_text(p, sections.get(p.id)) for p in passages]
         self.doc_tokens = [tokens(repair.text(t) if repair and p.quality == "ocr" else t)
-                           for p in passages for t in [index_text(p, sections.get(p.id))]]
+                           for p, t in zip(passages, texts)]
         self._bm25 = bm25s.BM25(k1=k1, b=b)
         if passages:
             self._bm25.index([t or ["_"] for t in self.doc_tokens], show_progress=False)

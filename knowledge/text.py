@@ -122,11 +122,17 @@ def _stemmer():
     return StemmerFactory().create_stemmer()
 
 
+@lru_cache(maxsize=1)
+def _root_words():
+    """Sastrawi's dictionary of root words (the one its stemmer uses), or None."""
+    return getattr(getattr(_stemmer(), "delegatedStemmer", None), "dictionary", None)
+
+
 def is_word(word: str) -> bool:
     """An Indonesian word: its stem is in Sastrawi's dictionary of root words ("pemenang" ->
     "menang"). A word no law writes is still no typo."""
-    dictionary = getattr(getattr(_stemmer(), "delegatedStemmer", None), "dictionary", None)
-    return dictionary is not None and dictionary.contains(stem(word))
+    roots = _root_words()
+    return roots is not None and roots.contains(stem(word))
 
 
 @lru_cache(maxsize=1)
