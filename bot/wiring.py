@@ -3,11 +3,15 @@
 The store is passed along beside the engine (to bot.app.build_application), never attached to it."""
 from __future__ import annotations
 
+import logging
+
 from knowledge.embed import Embedder
 from knowledge.engine import Engine
-from knowledge.store import ChromaStore
+from knowledge.store import ChromaStore, StoreUnavailable
 
 from .settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -30,12 +34,36 @@ def _embed_once(store: ChromaStore):
     return embed
 
 
+def _tolerant(search, what: str):
+    """While the store is unreachable a dense search finds nothing: the question is answered from
+    the in-memory lexical index (logged once per outage; /readyz reports the store)."""
+    down = [False]
+
+    def run(query: str, k: int):
+        try:
+            hits = search(query, k)
+        except StoreUnavailable as e:
+            if not down[0]:
+                log.warning("dense search unavailable (%s), answering from the lexical index: %s", what, e)
+            down[0] = True
+            return []
+        if down[0]:
+            log.info("dense search available again (%s)", what)
+            down[0] = False
+        return hits
+    return run
+
+
 def dense_fn(store: ChromaStore, embed=None):
+    """Passage search; the query vector is mapped by the embedder's query adapter when it has one
+    (knowledge.embed.QueryAdapter: fitted for the passage space, not for question-to-question)."""
     embed = embed or _embed_once(store)
+    adapter = getattr(store.embedder, "adapter", None)
 
     def dense(query: str, k: int):
-        return [(h.id, h.score) for h in store.query(list(embed(query)), k)]
-    return dense
+        vec = list(embed(query))
+        return [(h.id, h.score) for h in store.query(adapter.apply(vec) if adapter is not None else vec, k)]
+    return _tolerant(dense, "passages")
 
 
 def question_dense_fn(store: ChromaStore, embed=None):
@@ -43,13 +71,14 @@ def question_dense_fn(store: ChromaStore, embed=None):
 
     def dense(query: str, k: int):
         return store.query_questions(list(embed(query)), k)
-    return dense
+    return _tolerant(dense, "questions")
 
 
 def build_engine(settings: Settings, store: ChromaStore | None = None) -> Engine:
     store = store or build_store(settings)
     passages, _ = store.all()
-    weight = settings.dense_weight
+    # the weight measured for this embedder (its query adapter's), unless the settings say otherwise
+    weight = settings.dense_weight if settings.dense_weight is not None else getattr(store.embedder, "dense_weight", None)
     use_dense = weight is None or weight > 0
     embed = _embed_once(store)
     return Engine(passages, dense=dense_fn(store, embed) if use_dense else None, dense_weight=weight,

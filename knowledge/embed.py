@@ -5,15 +5,55 @@ Production recommendation: intfloat/multilingual-e5-small (give a local path or 
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
+from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
+
+import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 DEFAULT_MODEL = "default"
+
+# The query adapter trained on the generated questions (python -m bench.train_adapter).
+ADAPTER_FILE = Path(__file__).with_name("data") / "query-adapter.npz"
+
+
+@dataclass(frozen=True)
+class QueryAdapter:
+    """A linear map of a question's vector into the space of the passages that answer it,
+    fitted on the generated citizen questions for one embedding model. The passages' own vectors
+    (in Chroma) are untouched: only the search query is mapped. `dense_weight` is the fusion
+    weight that cross-validation chose for the mapped dense signal."""
+    matrix: np.ndarray
+    model: str
+    dense_weight: float
+    meta: dict
+
+    def apply(self, vec) -> list[float]:
+        v = np.asarray(vec, dtype=np.float32) @ self.matrix.astype(np.float32)
+        n = float(np.linalg.norm(v))
+        return (v / n if n > 0 else v).tolist()
+
+    def save(self, path: Path) -> None:
+        meta = dict(self.meta, model=self.model, dense_weight=self.dense_weight)
+        with open(path, "wb") as f:
+            np.savez_compressed(f, matrix=self.matrix.astype(np.float16),
+                                meta=np.array(json.dumps(meta, sort_keys=True)))
+
+    @classmethod
+    def load(cls, path: Path = ADAPTER_FILE) -> "QueryAdapter | None":
+        try:
+            with np.load(path, allow_pickle=False) as got:
+                meta = json.loads(str(got["meta"]))
+                return cls(got["matrix"].astype(np.float32), meta["model"], float(meta["dense_weight"]), meta)
+        except (OSError, KeyError, ValueError):
+            return None
 
 
 def resolve_model(name: str) -> str:
@@ -28,7 +68,9 @@ class Embedder:
     """Lazy, thread-safe wrapper around a SentenceTransformer."""
 
     def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", batch_size: int = 32,
-                 max_tokens: int | None = 128):
+                 max_tokens: int | None = 128, adapter: bool | QueryAdapter | None = True):
+        """`adapter`: True = the shipped query adapter when it was fitted for this model (and
+        the default 128-token passages), None/False = none; or a QueryAdapter."""
         self.model_name = model
         self.path = resolve_model(model)
         self.device = device
@@ -37,6 +79,11 @@ class Embedder:
         self._lock = threading.Lock()
         low = (model + self.path).lower()
         self._prefix = ("query: ", "passage: ") if "e5" in low else ("", "")
+        if adapter is True:
+            adapter = QueryAdapter.load()
+            if adapter is not None and (adapter.model != self.label or adapter.meta.get("max_tokens") != max_tokens):
+                adapter = None
+        self.adapter: QueryAdapter | None = adapter or None
 
     @property
     def label(self) -> str:
@@ -79,3 +126,9 @@ class Embedder:
         with self._lock:
             vec = self.model.encode([self._prefix[0] + text], normalize_embeddings=True, show_progress_bar=False)
         return vec[0].tolist()
+
+    @property
+    def dense_weight(self) -> float | None:
+        """The fusion weight measured for this embedder's passage search (the adapter's), or
+        None: then the fitted default of knowledge/ranking.json holds."""
+        return self.adapter.dense_weight if self.adapter is not None else None

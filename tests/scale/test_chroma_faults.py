@@ -1,11 +1,12 @@
-"""The Chroma server dies mid-run and comes back: citizens get a clear temporary-error reply,
-then answers resume, without restarting the bot.
+"""The Chroma server dies mid-run and comes back: citizens keep getting answers, without
+restarting the bot.
 
 What depends on Chroma (honestly): the bot loads the passage catalog from Chroma at start-up and
-keeps it in memory for BM25. With KEPEMILUAN_DENSE_WEIGHT > 0 every question also runs a dense
-query on the Chroma server, so a dead server fails the question: that is the configuration tested
-here. With the default dense weight 0 answers come from the in-memory catalog and keep working
-while Chroma is down (only /readyz reports it); the second test pins that behaviour.
+keeps it in memory for BM25. With a dense weight > 0 (the default with the bundled model's query
+adapter) every question also runs a dense query on the Chroma server; while the server is down
+that search finds nothing and the question is answered from the in-memory lexical index
+(bot/wiring.py), and /readyz reports the server to the operator. With dense weight 0 no question
+touches Chroma at all; the second test pins that.
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ async def _ask(stub, user, text, timeout=30.0):
     return stub.messages(user)[before:]
 
 
-async def test_chroma_killed_mid_run_gives_temporary_error_then_answers_resume(chroma, tmp_path):
+async def test_chroma_killed_mid_run_answers_continue_from_the_words_then_dense_resumes(chroma, tmp_path):
     async with TelegramStub(TOKEN) as stub:
         runner, base = await _runner(stub, tmp_path, chroma, dense_weight=0.3)
         try:
@@ -63,7 +64,7 @@ async def test_chroma_killed_mid_run_gives_temporary_error_then_answers_resume(c
 
                 chroma.kill()
                 down = await _ask(stub, USER, QUESTION)
-                assert [x.text for x in down] == [m.TEMPORARY]  # clear, Indonesian, not the generic error
+                assert any(answered(x) for x in down), [x.text[:200] for x in down]  # no error reply
                 ready = await client.get("/readyz")
                 assert ready.status_code == 503 and ready.json()["checks"]["chroma"].startswith("chroma unreachable")
 
@@ -72,8 +73,8 @@ async def test_chroma_killed_mid_run_gives_temporary_error_then_answers_resume(c
                 assert any(answered(x) for x in again), [x.text[:200] for x in again]
                 assert (await client.get("/readyz")).status_code == 200
                 metrics = (await client.get("/metrics")).text
-            assert 'kepemiluan_temporary_errors_total{dependency="chroma"} 1.0' in metrics
-            assert not any("terjadi kesalahan" in x.text for x in stub.messages(USER))
+            assert 'kepemiluan_temporary_errors_total{dependency="chroma"} 1.0' not in metrics
+            assert not any("terjadi kesalahan" in x.text or x.text == m.TEMPORARY for x in stub.messages(USER))
         finally:
             await runner.stop()
             if chroma.proc.poll() is not None:

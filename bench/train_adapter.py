@@ -1,0 +1,190 @@
+"""Fit the query adapter of the dense passage search on the generated questions (issue 10);
+cross-validate it; write knowledge/data/query-adapter.npz.
+
+    python -m bench.train_adapter            # CV table, then fit on all questions and write the file
+    python -m bench.train_adapter --check    # refit on all questions; exit 1 if the shipped file differs
+    python -m bench.train_adapter --no-cv    # fit and write only
+
+What it is: a linear map W (d x d, started at the identity) of a question's vector, so that
+normalise(q W) lands near the vector of the passage that answers it. The embedding model stays
+frozen and the passages' vectors in Chroma are untouched: only the search query is mapped. The
+bundled model (all-MiniLM-L6-v2) is English; what it cannot know (that "nyoblos" is "memberikan
+suara", which article a "caleg" question wants) the map learns from the questions written from
+the passages. Loss: softmax cross-entropy of each question over every passage of the catalog
+(scale 20), L2 pull towards the identity; Adam, fixed seed, full catalog as negatives.
+
+Cross-validation, stricter than the ranking fit's: folds grouped by *article* (every version of
+an article, UU 1/2015 Pasal 54 and UU 10/2016 Pasal 54, in one fold), so the map is never
+trained on a question about the very provision it is tested on. Each fold: fit W on the other
+folds' questions, then rank the fold's questions with the shipped ranking (knowledge/ranking.json)
+and each dense weight of the grid; weight 0 is the baseline of the same run. The weight with the
+best mean MRR@10 is written to the file and used by default (bot/wiring.py); the questions'
+own-passage siblings are left out of the question field as in bench/ablation.py.
+
+Inputs: the bundled corpus and ingest/corpus/questions/ (no evaluation set is read).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from knowledge.embed import ADAPTER_FILE, QueryAdapter  # noqa: E402
+
+SEED = 0
+EPOCHS = 50
+LR = 1e-3
+PULL = 1e-3  # L2 pull of W towards the identity
+SCALE = 20.0
+BATCH = 256
+GRID = (0.0, 0.1, 0.2, 0.3, 0.5)
+FOLDS = 5
+TOLERANCE = 2e-3  # --check: largest difference allowed between a refit and the shipped map (float16)
+
+
+def fit_map(pvec: np.ndarray, qvec: np.ndarray, target: np.ndarray, rows: np.ndarray,
+            epochs: int = EPOCHS, seed: int = SEED) -> np.ndarray:
+    """W (d x d) such that normalise(qvec[i] @ W) scores passage target[i] first among pvec."""
+    import torch
+
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    P = torch.tensor(pvec, dtype=torch.float32)
+    Q = torch.tensor(qvec, dtype=torch.float32)
+    T = torch.tensor(target, dtype=torch.long)
+    eye = torch.eye(P.shape[1])
+    W = torch.nn.Parameter(eye.clone())
+    opt = torch.optim.Adam([W], lr=LR)
+    rows_t = torch.tensor(np.asarray(rows), dtype=torch.long)
+    for _ in range(epochs):
+        perm = rows_t[torch.randperm(len(rows_t), generator=gen)]
+        for s in range(0, len(perm), BATCH):
+            idx = perm[s:s + BATCH]
+            q = torch.nn.functional.normalize(Q[idx] @ W, dim=-1)
+            loss = torch.nn.functional.cross_entropy(SCALE * q @ P.T, T[idx]) + PULL * ((W - eye) ** 2).sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return W.detach().numpy().astype(np.float32)
+
+
+def article_groups(bench) -> list[str]:
+    """One group per article (all its versions and parts), else per passage."""
+    out = []
+    for q in bench.questions:
+        p = bench.passages[bench.pos[q.passage_id]]
+        key = bench.catalog.key(p)
+        out.append(f"{key[0]}:{key[1]}" if key else p.id)
+    return out
+
+
+def questions_sha(questions) -> str:
+    """The training questions, whatever their order (the staleness test recomputes it)."""
+    h = hashlib.sha256()
+    for line in sorted(f"{q.passage_id}\t{q.text}\n" for q in questions):
+        h.update(line.encode("utf-8"))
+    return h.hexdigest()
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def cross_validate(bench, target: np.ndarray) -> dict[float, dict]:
+    import dataclasses
+
+    from ablation import SHIPPED, configs, group_folds, metrics
+    from knowledge.retrieval import Weights
+
+    cfg = next(c for c in configs() if c.name == SHIPPED)
+    shipped = Weights.load()
+    folds = group_folds(article_groups(bench), FOLDS)
+    ranks: dict[float, list] = {w: [None] * len(bench.questions) for w in GRID}
+    for n, test in enumerate(folds):
+        t0 = time.perf_counter()
+        train = np.setdiff1d(np.arange(len(bench.questions)), test)
+        W = fit_map(bench.pvec, bench.qvec, target, train)
+        qmapped = _normalise(bench.qvec @ W)
+
+        def dense(query: str, k: int, _q=qmapped, _W=W):
+            i = bench.qindex.get(query)
+            v = _q[i] if i is not None else _normalise(np.asarray([bench.embed(query)]) @ _W)[0]
+            sims = bench.pvec @ v
+            top = np.argsort(-sims)[:k]
+            return [(bench.passages[j].id, float(sims[j])) for j in top]
+
+        for w in GRID:
+            weights = dataclasses.replace(shipped, dense=w)
+            r = bench.retriever(cfg, weights)
+            r.dense = dense
+            for i, rk in zip(test, bench.ranks(r, test, lambda _i: weights)):
+                ranks[w][int(i)] = rk
+        print(f"# fold {n + 1}/{len(folds)}: {len(test)} questions, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return {w: metrics(rs) for w, rs in ranks.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=ADAPTER_FILE)
+    ap.add_argument("--check", action="store_true", help="do not write; exit 1 if the file at --out differs")
+    ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation (keep the stored weight)")
+    ap.add_argument("--model", default=os.environ.get("KEPEMILUAN_EMBEDDING_MODEL", "default"))
+    ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "kepemiluan-ablation")
+    args = ap.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(1)  # one thread: the same floats on every machine of this kind
+    sys.path.insert(0, str(ROOT / "bench"))
+    from ablation import NEAR, Bench
+
+    bench = Bench(args.cache, args.model, NEAR)
+    bench.embedder.adapter = None  # the raw model: what the map is fitted on
+    bench.qindex = {q.text.lower(): i for i, q in enumerate(bench.questions)}
+    target = np.array([bench.pos[q.passage_id] for q in bench.questions])
+    old = QueryAdapter.load(args.out)
+    meta = {"questions": len(bench.questions), "questions_sha256": questions_sha(bench.questions),
+            "passages": len(bench.passages), "max_tokens": bench.embedder.max_tokens,
+            "fitted_by": "python -m bench.train_adapter", "epochs": EPOCHS, "seed": SEED}
+    weight = old.dense_weight if old is not None else 0.0
+    if not (args.check or args.no_cv):
+        cv = cross_validate(bench, target)
+        print("| dense weight (query adapter) | CV recall@1 | CV recall@5 | CV MRR@10 |\n|---|---|---|---|")
+        for w, m in cv.items():
+            print(f"| {w:g}{' (baseline: no dense)' if w == 0 else ''} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
+        weight = max(cv, key=lambda w: (round(cv[w]["mrr@10"], 4), -w))
+        meta["cv"] = {f"{w:g}": {k: round(v, 4) for k, v in m.items()} for w, m in cv.items()}
+        meta["cv_protocol"] = f"GroupKFold by article ({FOLDS}); shipped ranking.json weights; siblings with stem Jaccard >= {NEAR} out of the question field"
+        print(f"# chosen dense weight {weight:g}", file=sys.stderr)
+    elif old is not None:
+        meta.update({k: old.meta[k] for k in ("cv", "cv_protocol") if k in old.meta})
+    t0 = time.perf_counter()
+    W = fit_map(bench.pvec, bench.qvec, target, np.arange(len(bench.questions)))
+    print(f"# fitted on {len(bench.questions)} questions in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    new = QueryAdapter(W, bench.embedder.label, float(weight), meta)
+    if args.check:
+        ok = (old is not None and old.meta.get("questions_sha256") == meta["questions_sha256"]
+              and old.model == new.model and old.matrix.shape == W.shape
+              and float(np.abs(old.matrix - W).max()) <= TOLERANCE)
+        print(f"{args.out}: {'identical' if ok else 'DIFFERS'}")
+        return 0 if ok else 1
+    new.save(args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB), dense weight {weight:g}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

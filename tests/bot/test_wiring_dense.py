@@ -1,0 +1,93 @@
+"""The engine as the composition root builds it: the dense passage search with the embedder's
+query adapter, its measured weight, and answers that survive a dense search that fails."""
+import logging
+
+import numpy as np
+from pydantic import SecretStr
+
+from bot.settings import Settings
+from bot.wiring import build_engine
+from knowledge.embed import QueryAdapter
+from knowledge.store import Hit, StoreUnavailable
+
+QUESTION = "apa syarat pendidikan calon bupati?"
+
+
+class FakeEmbedder:
+    """Vectors of a fixed 3-d space; the adapter swaps the first two axes."""
+
+    def __init__(self, adapter):
+        self.adapter = adapter
+        self.dense_weight = adapter.dense_weight if adapter else None
+
+    def embed_query(self, text):
+        return [1.0, 0.0, 0.0]
+
+
+class FakeStore:
+    def __init__(self, passages, adapter=None, down=False):
+        self.embedder = FakeEmbedder(adapter)
+        self.passages = passages
+        self.down = down
+        self.queried = []
+
+    def all(self):
+        return list(self.passages), {}
+
+    def questions(self, ids=None):
+        return []
+
+    def query(self, embedding, k=50, ids=None):
+        self.queried.append(list(embedding))
+        if self.down:
+            raise StoreUnavailable("Chroma query failed: connection refused")
+        target = next(p for p in self.passages if p.pasal == "7" and p.doc_id == "uu-10-2016")
+        return [Hit(target.id, 0.9)]
+
+
+def _settings(tmp_path, **kw):
+    return Settings(_env_file=None, data_dir=tmp_path, pseudonym_salt=SecretStr("garam-uji"), **kw)
+
+
+def _swap():
+    m = np.eye(3, dtype=np.float32)[[1, 0, 2]]
+    return QueryAdapter(m, "all-MiniLM-L6-v2", 0.2, {"max_tokens": 128})
+
+
+def test_default_engine_searches_passages_with_the_mapped_query_at_the_adapters_weight(tmp_path, fixture_passages):
+    store = FakeStore(fixture_passages, _swap())
+    engine = build_engine(_settings(tmp_path), store)
+    assert engine._state.retriever.weights.dense == 0.2
+    ans = engine.answer(QUESTION)
+    assert store.queried and np.allclose(store.queried[0], [0.0, 1.0, 0.0])  # mapped, not the raw vector
+    assert ans.decision == "answer" and ans.sources
+
+
+def test_the_settings_weight_wins_and_zero_means_no_dense_search(tmp_path, fixture_passages):
+    store = FakeStore(fixture_passages, _swap())
+    engine = build_engine(_settings(tmp_path, dense_weight=0.0), store)
+    engine.answer(QUESTION)
+    assert store.queried == []
+
+
+def test_without_an_adapter_the_fitted_default_holds(tmp_path, fixture_passages):
+    store = FakeStore(fixture_passages, None)
+    engine = build_engine(_settings(tmp_path), store)
+    from knowledge.retrieval import Weights
+
+    assert engine._state.retriever.weights.dense == Weights.load().dense
+
+
+def test_a_failing_dense_search_still_answers_from_the_words_and_says_so_in_the_log(tmp_path, fixture_passages, caplog):
+    lexical = build_engine(_settings(tmp_path, dense_weight=0.0), FakeStore(fixture_passages, _swap()))
+    down_store = FakeStore(fixture_passages, _swap(), down=True)
+    down = build_engine(_settings(tmp_path), down_store)
+    with caplog.at_level(logging.WARNING, logger="bot.wiring"):
+        ans = down.answer(QUESTION)
+        down.answer(QUESTION)
+    assert down_store.queried  # it tried
+    assert ans.decision == "answer" and ans.sources
+    # what the words alone find: the same sources as an engine without dense search
+    assert [s.passage.id for s in ans.sources] == [s.passage.id for s in lexical.answer(QUESTION).sources]
+    warnings = [r for r in caplog.records if "dense search unavailable" in r.getMessage()]
+    assert len(warnings) == 1  # once per outage, not once per question
