@@ -10,6 +10,7 @@ already running event loop: the tests and the load benchmark use them.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dtm
 import logging
 import secrets
@@ -59,7 +60,23 @@ async def _post_init(app: Application) -> None:
     await svc.db.migrate()
     await jobs.startup(svc)
     await app.bot.set_my_commands(bot_commands())
+    _warm_up_model(svc)
     log.info("bot @%s ready (database migrated, %d commands registered)", app.bot.username, len(bot_commands()))
+
+
+def _warm_up_model(svc) -> None:
+    """Load the embedding model in the background at start when answers need it (the dense search
+    embeds every question), so that the first citizen does not wait for the load."""
+    embedder = getattr(svc.store, "embedder", None)
+    if embedder is None or not getattr(svc.engine, "uses_dense", False):
+        return
+
+    def load() -> None:
+        try:
+            embedder.dimension
+        except Exception as exc:  # the first question will try again, and /readyz reports it
+            log.warning("could not load the embedding model at start: %s", exc)
+    asyncio.get_running_loop().run_in_executor(svc.executor, load)
 
 
 async def _post_shutdown(app: Application) -> None:

@@ -203,6 +203,13 @@ class Engine:
         return out
 
     @property
+    def uses_dense(self) -> bool:
+        """Whether answering a question runs a dense search (and so needs the embedding model)."""
+        r = self._state.retriever
+        return (r.dense is not None and r.weights.dense > 0) or (
+            r.question_dense is not None and r.weights.dense_question > 0)
+
+    @property
     def size(self) -> int:
         return len(self._state.catalog.passages)
 
