@@ -225,7 +225,7 @@ async def run(args) -> int:
         ms = [x * 1000 for x in latencies]
         print(f"setup               : {setup_s:.1f} s (Chroma server: {passages} passages)")
         print(f"replicas            : {args.replicas} x webhook (uvicorn), PostgreSQL, chroma run; "
-              f"dense weight {args.dense_weight if args.dense_weight is not None else 'default (0)'}")
+              f"dense weight {args.dense_weight if args.dense_weight is not None else 'default (the query adapter: 0.2)'}")
         print(f"users x questions   : {args.users} x {args.questions} = {total} (closed loop, "
               f"{args.connections} webhook connections)")
         print(f"flood limit         : {'off' if not args.flood_limit else f'{args.flood_limit:g} msg/s per replica'}")
