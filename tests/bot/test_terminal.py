@@ -26,7 +26,9 @@ def _chat(engine, lines: list[str]) -> str:
 def test_run_without_token_opens_terminal_chat_with_cited_answer(engine, monkeypatch, tmp_path):
     monkeypatch.delenv("KEPEMILUAN_TELEGRAM_TOKEN", raising=False)
     monkeypatch.setenv("KEPEMILUAN_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(cli, "_engine", lambda settings, **kw: engine)  # no Chroma needed here
+    # the fixture engine, no Chroma: `run` builds its engine and store through cli._knowledge (a
+    # patch of cli._engine alone let this test ingest the whole bundled corpus, ~100 s)
+    monkeypatch.setattr(cli, "_knowledge", lambda settings, **kw: (engine, None))
     result = CliRunner().invoke(cli.app, ["run"], input="Apa syarat pendidikan calon bupati?\nkeluar\n")
     assert result.exit_code == 0, result.output
     out = result.output
