@@ -27,23 +27,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-
-from knowledge.embed import ADAPTER_FILE, QueryAdapter  # noqa: E402
+from knowledge.embed import ADAPTER_FILE, QueryAdapter  # knowledge/__init__ turns telemetry off
 
 SEED = 0
 EPOCHS = 50
@@ -107,7 +98,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 def cross_validate(bench, target: np.ndarray) -> dict[float, dict]:
     import dataclasses
 
-    from ablation import SHIPPED, configs, group_folds, metrics
+    from bench.ablation import SHIPPED, configs, group_folds, metrics
     from knowledge.retrieval import Weights
 
     cfg = next(c for c in configs() if c.name == SHIPPED)
@@ -148,11 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(1)  # one thread: the same floats on every machine of this kind
-    sys.path.insert(0, str(ROOT / "bench"))
-    from ablation import NEAR, Bench
+    from bench.ablation import NEAR, Bench
 
-    bench = Bench(args.cache, args.model, NEAR)
-    bench.embedder.adapter = None  # the raw model: what the map is fitted on
+    bench = Bench(args.cache, args.model, NEAR)  # raw vectors: the adapter maps only in bot.wiring
     bench.qindex = {q.text.lower(): i for i, q in enumerate(bench.questions)}
     target = np.array([bench.pos[q.passage_id] for q in bench.questions])
     old = QueryAdapter.load(args.out)

@@ -37,19 +37,20 @@ def _embed_once(store: ChromaStore):
 def _tolerant(search, what: str):
     """While the store is unreachable a dense search finds nothing: the question is answered from
     the in-memory lexical index (logged once per outage; /readyz reports the store)."""
-    down = [False]
+    down = False
 
     def run(query: str, k: int):
+        nonlocal down
         try:
             hits = search(query, k)
         except StoreUnavailable as e:
-            if not down[0]:
+            if not down:
                 log.warning("dense search unavailable (%s), answering from the lexical index: %s", what, e)
-            down[0] = True
+            down = True
             return []
-        if down[0]:
+        if down:
             log.info("dense search available again (%s)", what)
-            down[0] = False
+            down = False
         return hits
     return run
 

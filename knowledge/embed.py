@@ -36,7 +36,7 @@ class QueryAdapter:
     meta: dict
 
     def apply(self, vec) -> list[float]:
-        v = np.asarray(vec, dtype=np.float32) @ self.matrix.astype(np.float32)
+        v = np.asarray(vec, dtype=np.float32) @ np.asarray(self.matrix, dtype=np.float32)  # no copy per question
         n = float(np.linalg.norm(v))
         return (v / n if n > 0 else v).tolist()
 
