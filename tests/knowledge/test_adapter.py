@@ -66,3 +66,22 @@ def test_shipped_adapter_was_fitted_on_the_current_generated_questions():
     # the weight it ships with is the best of its own cross-validation, and beats no dense at all
     cv = shipped.meta["cv"]
     assert cv[f"{shipped.dense_weight:g}"]["mrr@10"] == max(m["mrr@10"] for m in cv.values()) > cv["0"]["mrr@10"]
+
+
+def test_check_accepts_another_cpus_floats_and_refuses_another_fit():
+    """`train_adapter --check` refits the map and compares it with the shipped file. Two CPUs round
+    the same fit differently (seen: entries 0.0035 apart between two machines of this kind, which
+    moved no question's similarities by more than 0.0002); a fit on other questions moves them by
+    far more. The check compares what the search sees, the similarities, not the raw entries."""
+    from bench.train_adapter import same_map
+
+    rng = np.random.default_rng(0)
+    p = rng.normal(size=(50, 8)).astype(np.float32)
+    p /= np.linalg.norm(p, axis=1, keepdims=True)
+    q = rng.normal(size=(30, 8)).astype(np.float32)
+    w = np.eye(8, dtype=np.float32) + 0.1 * rng.normal(size=(8, 8)).astype(np.float32)
+    rounded = (w + 0.001 * rng.choice([-1.0, 1.0], size=w.shape)).astype(np.float32)
+    other = (w + 0.1 * rng.normal(size=w.shape)).astype(np.float32)
+    assert same_map(w, rounded, q, p)
+    assert not same_map(w, other, q, p)
+    assert not same_map(w, np.eye(6, dtype=np.float32), q, p)
