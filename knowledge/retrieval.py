@@ -277,12 +277,22 @@ class Catalog:
         return got
 
     def sections(self) -> dict[str, str]:
-        """Effective section per passage: an amending text inherits its base article's heading."""
+        """Effective section per passage: an amending text inherits its base article's heading; an
+        inserted article (Pasal 187A, with no heading of its own) the heading of the article it
+        follows (Pasal 187)."""
         base = {}
         for p in self.passages:
             if p.kind == KIND_PASAL and p.pasal and p.section and not p.amends:
                 base.setdefault((p.doc_id, p.pasal), p.section)
-        return {p.id: base.get((p.amends, p.pasal), "") for p in self.passages if p.amends and not p.section}
+
+        def inherited(p: Passage) -> str:
+            got = base.get((p.amends, p.pasal))
+            if got is None and p.kind == KIND_PASAL and p.pasal:
+                m = re.fullmatch(r"(\d+)[A-Z]+", p.pasal)
+                got = base.get((p.amends, m.group(1))) if m else None
+            return got or ""
+
+        return {p.id: inherited(p) for p in self.passages if p.amends and not p.section}
 
     def key(self, p: Passage) -> tuple[str, str] | None:
         if p.kind != KIND_PASAL or not p.pasal or "penetapan/" in p.id:

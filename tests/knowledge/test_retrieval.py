@@ -377,3 +377,21 @@ def test_the_constitution_counts_for_every_kind_of_election():
     law = passage("uu-7-2017", "222", "Pasangan calon presiden yang memperoleh suara lebih dari 50 persen dilantik.")
     r = retriever([uud, law] + FILLER)
     assert top_ids(r, "pilpres: calon presiden dilantik kalau dapat suara lebih dari berapa persen?", 1) == [uud.id]
+
+
+def test_an_inserted_article_reads_as_part_of_the_chapter_of_the_article_it_follows():
+    """An amendment law inserts "Pasal 187A" between Pasal 187 and 188 without repeating the
+    chapter heading: it belongs to the chapter of Pasal 187 (here the criminal provisions), as the
+    amended Pasal 187 itself does; an inserted article before the first of a law has no chapter."""
+    base = [passage("uu-1-2015", "187", "Setiap orang yang dengan sengaja ... dipidana penjara.",
+                    section="BAB XXIII KETENTUAN PIDANA"),
+            passage("uu-1-2015", "188", "Setiap pejabat negara ... dipidana penjara.", section="BAB XXIII KETENTUAN PIDANA")]
+    amend = [dataclasses.replace(passage("uu-1-2015", p, text), id=f"uu-10-2016@v1#pasal-{p}", doc_id="uu-10-2016",
+                                 amends="uu-1-2015", number="10", year=2016)
+             for p, text in (("187", "Setiap orang yang dengan sengaja ... dipidana."),
+                             ("187A", "Setiap orang yang menjanjikan atau memberikan uang ... dipidana."),
+                             ("0A", "Ketentuan lain."))]
+    sections = Catalog(base + amend).sections()
+    assert sections["uu-10-2016@v1#pasal-187"] == "BAB XXIII KETENTUAN PIDANA"
+    assert sections["uu-10-2016@v1#pasal-187A"] == "BAB XXIII KETENTUAN PIDANA"
+    assert sections["uu-10-2016@v1#pasal-0A"] == ""
