@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     embedding_device: str = "cpu"
     embedding_max_tokens: int = 128
     dense_weight: float | None = None  # None = the measured default in knowledge.retrieval
+    rerank: bool = True  # the learned re-ranker (knowledge/rerank.py), where it was fitted for this model and weight
 
     # Telegram
     telegram_token: SecretStr | None = None

@@ -7,6 +7,7 @@ import logging
 
 from knowledge.embed import Embedder
 from knowledge.engine import Engine
+from knowledge.rerank import TreeReranker
 from knowledge.store import ChromaStore, StoreUnavailable
 
 from .settings import Settings
@@ -84,4 +85,20 @@ def build_engine(settings: Settings, store: ChromaStore | None = None) -> Engine
     embed = _embed_once(store)
     return Engine(passages, dense=dense_fn(store, embed) if use_dense else None, dense_weight=weight,
                     questions=store.questions({p.id for p in passages}),
-                    question_dense=question_dense_fn(store, embed) if use_dense else None)
+                    question_dense=question_dense_fn(store, embed) if use_dense else None,
+                    reranker=reranker_for(settings, store, weight))
+
+
+def reranker_for(settings: Settings, store: ChromaStore, weight: float | None) -> TreeReranker | None:
+    """The learned re-ranker, only for the signal it was fitted on: this embedder's query adapter
+    at the adapter's dense weight (with dense off, another model or another weight, its inputs
+    would mean something else)."""
+    if not settings.rerank:
+        return None
+    adapter = getattr(store.embedder, "adapter", None)
+    trees = TreeReranker.load()
+    if trees is None or adapter is None or weight is None or weight <= 0:
+        return None
+    if trees.meta.get("model") != adapter.model or trees.meta.get("dense_weight") != weight:
+        return None
+    return trees

@@ -14,6 +14,7 @@ from .decide import decide
 from .effects import COURT_KINDS, DICABUT as _REPEALED, DIHAPUS, DITOLAK, DIUBAH, Effect, chain_lines, notice
 from .lexical import LexicalIndex
 from .model import WARN_AMENDED, WARN_ARTICLE_REPEALED, Answer, Passage, Source
+from .rerank import TreeReranker
 from .retrieval import Catalog, DenseFn, Question, Retriever
 from .text import clean_input
 
@@ -33,12 +34,14 @@ class _State:
 class Engine:
     def __init__(self, passages: list[Passage], *, dense: DenseFn | None = None,
                  dense_weight: float | None = None, top_k: int = 10, questions: list[Question] | None = None,
-                 question_dense: DenseFn | None = None):
+                 question_dense: DenseFn | None = None, reranker: TreeReranker | None = None):
         """`questions`: generated citizen questions (a hit on one is a hit on its parent passage);
-        `question_dense(query, k)` -> [(question id, cosine)]. `dense_weight` None = the fitted weight."""
+        `question_dense(query, k)` -> [(question id, cosine)]. `dense_weight` None = the fitted weight.
+        `reranker`: re-orders the fused candidates (knowledge.rerank; fitted for one dense signal)."""
         self.dense = dense
         self.question_dense = question_dense
         self.dense_weight = dense_weight
+        self.reranker = reranker
         self.questions: list[Question] = list(questions or [])
         self.top_k = top_k
         self._lock = threading.Lock()
@@ -49,8 +52,10 @@ class Engine:
     def _build(self, passages: list[Passage]) -> _State:
         catalog = Catalog(passages, self._effects)
         lexical = LexicalIndex(passages, sections=catalog.sections())
-        return _State(catalog, Retriever(catalog, lexical, self.dense, self.dense_weight, questions=self.questions,
-                                         question_dense=self.question_dense))
+        retriever = Retriever(catalog, lexical, self.dense, self.dense_weight, questions=self.questions,
+                              question_dense=self.question_dense)
+        retriever.reranker = self.reranker
+        return _State(catalog, retriever)
 
     def reload(self, passages: list[Passage], questions: list[Question] | None = None) -> None:
         """Swap in a new passage set at once: a question sees the old set or the new, never a mix.

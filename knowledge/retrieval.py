@@ -383,6 +383,7 @@ class Retriever:
         if lexical_weight is not None:
             w.lexical = lexical_weight
         self.weights = w
+        self.reranker = None  # knowledge.rerank.TreeReranker: re-orders the fused candidates (Engine sets it)
         shipped = load_rules() if None in (intents, route_words, definitions) else RULE_DEFAULTS
         self.intents = shipped["intents"] if intents is None else intents
         self.route_words = shipped["route_words"] if route_words is None else route_words
@@ -582,6 +583,8 @@ class Retriever:
         """`expanded`: what `expand(question)` returned, when the caller already has it."""
         feats = self.features(question, expanded, exclude)
         scores = feats.scores(weights or self.weights)
+        if self.reranker is not None:
+            scores = self.reranker.rerank(feats.signals, feats.priors, feats.base, scores)
         order = np.argsort(-scores, kind="stable")
         ranked = [Scored(self.lexical.passages[feats.idx[j]], float(scores[j]),
                          lexical=float(self._raw_lexical(feats, j)), dense=float(feats.signals[j, 2]))

@@ -93,7 +93,7 @@ def test_env_example_covers_every_setting_and_parses(monkeypatch, tmp_path):
     for var in SETTING_VARS:
         monkeypatch.delenv(var, raising=False)
     s = Settings(_env_file=env_file)
-    assert s.dense_weight == 0.3 and s.staff_ids == [111111111, 222222222] and s.shared_state is True
+    assert s.dense_weight == 0.2 and s.rerank is True and s.staff_ids == [111111111, 222222222] and s.shared_state is True
     assert s.webhook_url.startswith("https://") and s.webhook_url.split("/", 3)[3].startswith("tg/")
     # compose's own interpolation variables are there
     for var in re.findall(r"\$\{([A-Z_]+)", (ROOT / "docker-compose.yml").read_text()):

@@ -1,0 +1,168 @@
+"""Fit the learned re-ranker (knowledge/rerank.py) on the generated questions (issue 10);
+cross-validate it against the linear fusion; write knowledge/data/reranker.npz.
+
+    python -m bench.train_reranker            # CV table (linear vs trees, same run), then fit on all and write
+    python -m bench.train_reranker --check    # refit on all questions; exit 1 if the shipped file differs
+    python -m bench.train_reranker --no-cv    # fit and write only
+
+What it learns: which of the linear fusion's first TOP_N candidates answers, from the candidates'
+passage-BM25 and dense signals, their prior features and where they rank by each (gradient-boosted
+trees, scikit-learn's HistGradientBoostingClassifier, fixed seed, one thread, no early stopping).
+The question field is not among its inputs: on generated questions it finds the question's own
+siblings, which no citizen's question has.
+
+The dense signal it is trained on is the one an unseen question gets: each question's vector
+mapped by the query adapter fitted without that question's article (5 folds grouped by article,
+bench/train_adapter.fit_map), so the trees never learn to trust a dense score the adapter was
+fitted on. Cross-validation uses the same article-grouped folds: each fold's questions ranked
+through the real Retriever.search with the shipped weights and the adapter's dense weight, once
+with the linear fusion (the baseline of the same run) and once re-ordered by trees fitted on the
+other folds. The questions' near-copy siblings stay out of the question field, as in
+bench/ablation.py.
+
+Inputs: the bundled corpus and ingest/corpus/questions/ (no evaluation set is read).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.embed import ADAPTER_FILE, QueryAdapter
+from knowledge.rerank import RERANKER_FILE, TOP_N, TreeReranker, rerank_features
+
+PARAMS = dict(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=0.0,
+              early_stopping=False, random_state=0)
+FOLDS = 5
+# --check: the largest change a refit may make to a candidate's tree score (another CPU's rounding
+# of the histograms is far below it; another fit moves scores by whole units)
+TOLERANCE = 0.05
+
+
+def out_of_fold_vectors(bench, folds) -> np.ndarray:
+    """Each question's vector mapped by the adapter fitted on the other folds' questions."""
+    from bench.train_adapter import _normalise, fit_map
+
+    target = np.array([bench.pos[q.passage_id] for q in bench.questions])
+    oof = np.zeros_like(bench.qvec)
+    for n, test in enumerate(folds):
+        t0 = time.perf_counter()
+        W = fit_map(bench.pvec, bench.qvec, target, np.setdiff1d(np.arange(len(target)), test))
+        oof[test] = _normalise(bench.qvec[test] @ W)
+        print(f"# out-of-fold map {n + 1}/{len(folds)}: {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    return oof
+
+
+def training_rows(bench, retriever, weights) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per question: the features of the linear fusion's first TOP_N candidates, and which is gold."""
+    xs, ys = [], []
+    for i, q in enumerate(bench.questions):
+        f = retriever.features(q.text, exclude=bench.excluded[i])
+        sc = f.scores(weights)
+        valid = np.flatnonzero(sc > 0)
+        top = valid[np.argsort(-sc[valid], kind="stable")[:TOP_N]]
+        xs.append(rerank_features(f.signals[top], f.priors[top], f.base[top], sc[top]))
+        ys.append(bench.gold_mask(q, f)[top])
+    return xs, ys
+
+
+def fit_trees(xs, ys, rows, meta: dict | None = None) -> TreeReranker:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
+
+    X = np.concatenate([xs[i] for i in rows])
+    y = np.concatenate([ys[i] for i in rows])
+    with threadpool_limits(1):  # one thread: the same histograms on every run of one CPU
+        clf = HistGradientBoostingClassifier(**PARAMS).fit(X, y)
+    trees = TreeReranker.from_sklearn(clf, meta)
+    probe = X[: min(len(X), 2000)]
+    assert np.allclose(trees.raw(probe), clf.decision_function(probe), atol=1e-6), "tree export disagrees with sklearn"
+    return trees
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=RERANKER_FILE)
+    ap.add_argument("--check", action="store_true", help="do not write; exit 1 if the file at --out differs")
+    ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation (keep the stored numbers)")
+    ap.add_argument("--model", default=os.environ.get("KEPEMILUAN_EMBEDDING_MODEL", "default"))
+    ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "kepemiluan-ablation")
+    args = ap.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(1)
+    from bench.ablation import NEAR, SHIPPED, Bench, configs, group_folds, metrics
+    from bench.train_adapter import article_groups, questions_sha
+    from knowledge.retrieval import Weights
+
+    adapter = QueryAdapter.load(ADAPTER_FILE)
+    bench = Bench(args.cache, args.model, NEAR)
+    if adapter is None or adapter.model != bench.embedder.label:
+        print("no query adapter for this model: the re-ranker is trained on the adapter's dense signal "
+              "(run python -m bench.train_adapter first)", file=sys.stderr)
+        return 2
+    folds = group_folds(article_groups(bench), FOLDS)
+    oof = out_of_fold_vectors(bench, folds)
+    qindex = {q.text.lower(): i for i, q in enumerate(bench.questions)}
+
+    def dense(query: str, k: int):
+        sims = bench.pvec @ oof[qindex[query]]
+        top = np.argsort(-sims)[:k]
+        return [(bench.passages[j].id, float(sims[j])) for j in top]
+
+    cfg = next(c for c in configs() if c.name == SHIPPED)
+    weights = dataclasses.replace(Weights.load(), dense=adapter.dense_weight)
+    retriever = bench.retriever(cfg, weights)
+    retriever.dense = dense
+    xs, ys = training_rows(bench, retriever, weights)
+    n = len(bench.questions)
+    meta = {"model": bench.embedder.label, "dense_weight": adapter.dense_weight,
+            "questions": n, "questions_sha256": questions_sha(bench.questions),
+            "weights": weights.to_dict(),  # the linear fusion the trees re-order (its scores are inputs)
+            "params": {k: v for k, v in PARAMS.items()}, "top_n": TOP_N, "fitted_by": "python -m bench.train_reranker"}
+    old = TreeReranker.load(args.out)
+    if not (args.check or args.no_cv):
+        ranks = {"linear": [None] * n, "trees": [None] * n}
+        for k, test in enumerate(folds):
+            trees = fit_trees(xs, ys, np.setdiff1d(np.arange(n), test))
+            for name, rr in (("linear", None), ("trees", trees)):
+                retriever.reranker = rr
+                for i, rk in zip(test, bench.ranks(retriever, test, lambda _i: weights)):
+                    ranks[name][int(i)] = rk
+            retriever.reranker = None
+            print(f"# fold {k + 1}/{len(folds)}: " + ", ".join(
+                f"{name} MRR@10 {metrics([rs[int(i)] for i in test])['mrr@10']:.3f}" for name, rs in ranks.items()),
+                file=sys.stderr, flush=True)
+        cv = {name: metrics(rs) for name, rs in ranks.items()}
+        print("| ranking (article-grouped CV, adapter dense on) | CV recall@1 | CV recall@5 | CV MRR@10 |\n|---|---|---|---|")
+        for name, m in cv.items():
+            label = "linear fusion (baseline, shipped weights)" if name == "linear" else "+ learned re-ranker"
+            print(f"| {label} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
+        meta["cv"] = {name: {k: round(v, 4) for k, v in m.items()} for name, m in cv.items()}
+        meta["cv_protocol"] = (f"GroupKFold by article ({FOLDS}); out-of-fold query adapter; shipped ranking.json "
+                               f"weights, dense {adapter.dense_weight:g}; siblings with stem Jaccard >= {NEAR} "
+                               f"out of the question field")
+    elif old is not None:
+        meta.update({k: old.meta[k] for k in ("cv", "cv_protocol") if k in old.meta})
+    t0 = time.perf_counter()
+    trees = fit_trees(xs, ys, np.arange(n), meta)
+    print(f"# fitted on {n} questions in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    if args.check:
+        X = np.concatenate(xs)
+        ok = (old is not None and old.meta.get("questions_sha256") == meta["questions_sha256"]
+              and old.meta.get("model") == meta["model"] and old.meta.get("weights") == meta["weights"]
+              and float(np.abs(old.raw(X) - trees.raw(X)).max()) <= TOLERANCE)
+        print(f"{args.out}: {f'the same trees (scores within {TOLERANCE:g})' if ok else 'DIFFERS'}")
+        return 0 if ok else 1
+    trees.save(args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(trees.roots)} trees)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
