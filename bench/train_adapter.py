@@ -148,6 +148,18 @@ def cross_validate(bench, target: np.ndarray, oof: np.ndarray | None = None) -> 
     return {w: metrics(rs) for w, rs in ranks.items()}
 
 
+def oof_dense(bench, oof: np.ndarray):
+    """The dense passage search of a generated question through its out-of-fold map (`oof`: each
+    question's mapped vector, by question order), as Retriever.dense."""
+    index = {q.text.lower(): i for i, q in enumerate(bench.questions)}
+
+    def dense(query: str, k: int):
+        sims = bench.pvec @ oof[index[query]]
+        top = np.argsort(-sims)[:k]
+        return [(bench.passages[j].id, float(sims[j])) for j in top]
+    return dense
+
+
 def refit_priors(bench, oof: np.ndarray, weight: float) -> dict[str, dict]:
     """Were the priors of ranking.json (fitted without dense) left behind by the dense signal? Each
     article-grouped fold's questions ranked with weights refitted (bench.ablation.fit, the ranking
@@ -158,15 +170,10 @@ def refit_priors(bench, oof: np.ndarray, weight: float) -> dict[str, dict]:
     from bench.ablation import SHIPPED, Padded, configs, fit, group_folds, metrics
     from knowledge.retrieval import SIGNALS, Weights
 
-    def dense(query: str, k: int):
-        sims = bench.pvec @ oof[bench.qindex[query]]
-        top = np.argsort(-sims)[:k]
-        return [(bench.passages[j].id, float(sims[j])) for j in top]
-
     cfg = next(c for c in configs() if c.name == SHIPPED)
     shipped = Weights.load()
     r = bench.retriever(cfg, Weights(**{n: 1.0 for n in SIGNALS}))  # every signal's features
-    r.dense = dense
+    r.dense = oof_dense(bench, oof)
     feats = [r.features(q.text, exclude=bench.excluded[i]) for i, q in enumerate(bench.questions)]
     data = Padded.build(feats, [bench.gold_mask(q, f) for q, f in zip(bench.questions, feats)])
     folds = group_folds(article_groups(bench), FOLDS)

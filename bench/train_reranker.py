@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(1)
     from bench.ablation import NEAR, SHIPPED, Bench, configs, group_folds, metrics
-    from bench.train_adapter import article_groups, questions_sha
+    from bench.train_adapter import article_groups, oof_dense, questions_sha
     from knowledge.retrieval import Weights
 
     adapter = QueryAdapter.load(ADAPTER_FILE)
@@ -107,24 +107,16 @@ def main(argv: list[str] | None = None) -> int:
               "(run python -m bench.train_adapter first)", file=sys.stderr)
         return 2
     folds = group_folds(article_groups(bench), FOLDS)
-    oof = out_of_fold_vectors(bench, folds)
-    qindex = {q.text.lower(): i for i, q in enumerate(bench.questions)}
-
-    def dense(query: str, k: int):
-        sims = bench.pvec @ oof[qindex[query]]
-        top = np.argsort(-sims)[:k]
-        return [(bench.passages[j].id, float(sims[j])) for j in top]
-
     cfg = next(c for c in configs() if c.name == SHIPPED)
     weights = dataclasses.replace(Weights.load(), dense=adapter.dense_weight)
     retriever = bench.retriever(cfg, weights)
-    retriever.dense = dense
+    retriever.dense = oof_dense(bench, out_of_fold_vectors(bench, folds))
     xs, ys = training_rows(bench, retriever, weights)
     n = len(bench.questions)
     meta = {"model": bench.embedder.label, "dense_weight": adapter.dense_weight,
             "questions": n, "questions_sha256": questions_sha(bench.questions),
             "weights": weights.to_dict(),  # the linear fusion the trees re-order (its scores are inputs)
-            "params": {k: v for k, v in PARAMS.items()}, "top_n": TOP_N, "fitted_by": "python -m bench.train_reranker"}
+            "params": dict(PARAMS), "top_n": TOP_N, "fitted_by": "python -m bench.train_reranker"}
     old = TreeReranker.load(args.out)
     if not (args.check or args.no_cv):
         ranks = {"linear": [None] * n, "trees": [None] * n}

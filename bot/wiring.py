@@ -93,12 +93,10 @@ def reranker_for(settings: Settings, store: ChromaStore, weight: float | None) -
     """The learned re-ranker, only for the signal it was fitted on: this embedder's query adapter
     at the adapter's dense weight (with dense off, another model or another weight, its inputs
     would mean something else)."""
-    if not settings.rerank:
-        return None
     adapter = getattr(store.embedder, "adapter", None)
-    trees = TreeReranker.load()
-    if trees is None or adapter is None or weight is None or weight <= 0:
+    if not settings.rerank or adapter is None or weight is None or weight <= 0:
         return None
-    if trees.meta.get("model") != adapter.model or trees.meta.get("dense_weight") != weight:
+    trees = TreeReranker.load()
+    if trees is None or trees.meta.get("model") != adapter.model or trees.meta.get("dense_weight") != weight:
         return None
     return trees
