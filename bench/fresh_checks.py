@@ -5,7 +5,9 @@ with abbreviations, outcomes and publication times (they must be answered).
     .venv/bin/python bench/fresh_checks.py          # after `kepemiluan ingest`
 
 Prints the share escalated / answered, and the same for the baseline "a report is anything not
-phrased as a question" (no "?" and no question word), measured in the same run.
+phrased as a question" (no "?" and no question word), measured in the same run. Then how many
+rule questions (all about today's rules) are answered first with a repealed law, by the default
+engine and with the learned re-ranker off, in the same run.
 """
 from __future__ import annotations
 
@@ -72,7 +74,7 @@ def baseline_is_report(text: str) -> bool:
 def main() -> int:
     from bot.settings import Settings
     from bot.wiring import build_engine
-    from knowledge.model import Decision
+    from knowledge.model import DICABUT, Decision
 
     engine = build_engine(Settings())
     if not engine.document_passages("uu-10-2016"):
@@ -90,6 +92,18 @@ def main() -> int:
     print(f"{'':32s} {'n':>3s} {'engine':>7s} {'baseline':>9s} {'ratio':>6s}")
     for kind, n, ok, base in rows:
         print(f"{kind:32s} {n:3d} {ok / n:7.3f} {base / n:9.3f} {(ok / base if base else float('inf')):6.2f}")
+    # the law in force first: today's rule questions should not lead with a repealed law
+    counts = {}
+    reranker = engine.reranker
+    for label, rr in (("default", reranker), ("re-ranker off", None)):
+        engine.reranker = engine._state.retriever.reranker = rr
+        first = [a.sources[0] for a in map(engine.answer, RULE_QUESTIONS) if a.sources]
+        counts[label] = (sum(s.citation.status == DICABUT for s in first), len(first))
+        if reranker is None:
+            break
+    engine.reranker = engine._state.retriever.reranker = reranker
+    for label, (rep, n) in counts.items():
+        print(f"rule questions led by a repealed law ({label}): {rep}/{n}")
     return 0
 
 
