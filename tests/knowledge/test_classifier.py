@@ -52,3 +52,29 @@ def test_shipped_artefact_was_built_from_the_current_inputs():
     _, parts = load_samples(qdir, bundled_passages())
     assert clf.shipped().meta["inputs_sha256"] == clf.digest(parts), \
         "stale knowledge/data/decide-model.json: run python -m bench.train_classifier"
+
+
+def test_check_accepts_another_cpus_rounding_and_refuses_another_fit():
+    """`train_classifier --check` rebuilds the artefact and compares it with the shipped one. The
+    calibration is fitted on BM25 strengths, which two CPUs round differently (seen: coefficients
+    0.0009 apart between an Intel and an AMD machine, the text model identical); another fit moves
+    them by far more, and any other number or word is a real difference."""
+    from bench.train_classifier import same_artefact
+
+    shipped = (ROOT / "knowledge" / "data" / "decide-model.json").read_text(encoding="utf-8")
+    model = json.loads(shipped)
+    assert same_artefact(shipped, shipped)
+
+    def changed(edit) -> str:
+        m = json.loads(shipped)
+        edit(m)
+        return json.dumps(m)
+
+    assert same_artefact(shipped, changed(lambda m: m["calibration"].update(
+        coef=[c + 0.0009 for c in m["calibration"]["coef"]], intercept=m["calibration"]["intercept"] - 0.0005)))
+    assert not same_artefact(shipped, changed(lambda m: m["calibration"].update(
+        coef=[c * 1.1 for c in m["calibration"]["coef"]])))
+    assert not same_artefact(shipped, changed(lambda m: m.update(inputs_sha256="0" * 64)))
+    thresholds = model["thresholds"]
+    key = next(iter(thresholds))
+    assert not same_artefact(shipped, changed(lambda m: m["thresholds"].update({key: "other"})))
