@@ -77,7 +77,16 @@ LONE_AYAT = re.compile(r"^\(\d{1,3}[a-z]?\)\.?$")
 # -- OCR repairs --------------------------------------------------------------------------------
 OCR_PASAL_NUM = re.compile(r"\b[Pp]asal\s+([0-9IlOoSg|]{1,4})(?=[A-Z]?\b)")
 OCR_AYAT_NUM = re.compile(r"\(([0-9Il]{1,2})\)")
-OCR_PAGE_HEADER = re.compile(r"P\s?R\s?E\s?S\s?I\s?[DO]\s?E\s?N\s+REPUBLIK\s+INDONESIA(?:\s*[-_]\s*\d+\s*[-_])?")
+# The running head of every page of a scanned statute, as OCR reads it: "PRESIDEN REPUBLIK
+# INDONESIA" with its letters spaced and confused ("PRES IOEN REPUBLIK INOONESIA", "PR ES ID EN
+# REPUELIK INDONESIA _36_"), in capitals only (the law's own "Presiden Republik Indonesia" is not).
+OCR_PAGE_HEADER = re.compile(r"P\s?R\s?E\s?S\s?[Il]\s?[DO]\s?E\s?N\s+[.,]?REPU[BE]LIK\s+IN[A-Z]{1,2}NESIA"
+                             r"(?:\s*[-_]\s*\d+\s*[-_])?")
+# The caption of the state seal above it, read as junk: "R E p u J.Tn= t,',?o=| * .,, o",
+# "nepuJuTnEt,'*oot|*=r,o", "c e p u Jt-Tx t,loo=5* = r, o" (no Indonesian word has "puJ")
+OCR_SEAL = re.compile(r"(?<!\w)[RnNce]\s?[Ee]\s?p\s?u\s?J[^\n]{0,32}?[,.']\s?[o0](?!\w)")
+# a page number between underscores on its own: "_15_", "_ 16_"
+OCR_PAGE_NUMBER = re.compile(r"(?<!\S)_\s?\d{1,3}\s?_(?!\S)")
 
 
 def pasal_headings(text: str) -> int:

@@ -1,7 +1,7 @@
 """Safe clean-up of noisy OCR text (as in the partial UU 7/2017) and a text-quality mark.
 
-Only edits that cannot change the meaning are made: caret artefacts, running page headers,
-and OCR-confused digits inside article numbers ("Pasal I" -> "Pasal 1", "Pasal 3l" -> "Pasal 31").
+Only edits that cannot change the meaning are made: caret artefacts, running page headers
+(the seal's caption, "PRESIDEN REPUBLIK INDONESIA", the page number), and OCR-confused digits inside article numbers ("Pasal I" -> "Pasal 1", "Pasal 3l" -> "Pasal 31").
 Passages from such a document keep quality "ocr" so that answers warn the citizen.
 """
 from __future__ import annotations
@@ -10,6 +10,8 @@ import re
 
 from .grammar import OCR_AYAT_NUM as _AYAT_NUM
 from .grammar import OCR_PAGE_HEADER as _PAGE_HEADER
+from .grammar import OCR_PAGE_NUMBER as _PAGE_NUMBER
+from .grammar import OCR_SEAL as _SEAL
 from .grammar import OCR_PASAL_NUM as _PASAL_NUM
 
 _CARET = re.compile(r"\^")
@@ -34,6 +36,8 @@ def clean_ocr(text: str, *, keep_roman: bool = False) -> str:
     (and whose "(21" is "(2)" with its parenthesis misread: fixed only there, see PROVENANCE)."""
     text = _CARET.sub("", text)
     text = _PAGE_HEADER.sub(" ", text)
+    text = _SEAL.sub(" ", text)
+    text = _PAGE_NUMBER.sub(" ", text)
     text = _PASAL_NUM.sub(lambda m: _fix_pasal(m, keep_roman), text)
     text = _AYAT_NUM.sub(lambda m: "(" + m.group(1).replace("I", "1").replace("l", "1") + ")", text)
     if keep_roman:

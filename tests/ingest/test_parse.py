@@ -114,6 +114,26 @@ def test_ocr_cleanup_recovers_pasal_1_and_strips_carets():
     assert p.find("1") is not None
 
 
+def test_ocr_cleanup_drops_the_page_furniture_a_citizen_would_see_in_a_quote():
+    """Every page of the scanned UU 7/2017 carries the state seal's caption and a page number; the
+    OCR reads them as "PRES IOEN REPUBLIK INOONESIA", "R E p u J.Tn= t,',?o=| * .,, o" or "_36_",
+    and they landed inside quotes ("(4) nepuJuTnEt,'*oot|*=r,o , g. mengumumkan ...")."""
+    furniture = ["PRES IOEN REPUBLIK INOONESIA", "PR ES ID EN REPUELIK INDONESIA _36_",
+                 "R E p u J.Tn= t,',?o=| * .,, o", "n e p u J.Tr< t,'*o55*.., o", "REpu JLTIt,Ro=]* =r,o",
+                 "nepuJuTnEt,'*oot|*=r,o", "n e ^p u Jr-TxE t,loot| * . r, o", "_15_", "_ 16_"]
+    for junk in furniture:
+        got = clean_ocr(f"(4) Anggota KPPS berjumlah 7 (tujuh) orang. {junk} (5) Ketua KPPS dipilih.")
+        assert got == "(4) Anggota KPPS berjumlah 7 (tujuh) orang. (5) Ketua KPPS dipilih.", junk
+    # the law's own words stay: the President, the Republic, numbers with dashes, "Pasal 5" lists
+    for text in ("Presiden Republik Indonesia mengesahkan.", "Pemilu 2019-2024 dan Pasal 5, o sebagai",
+                 "ditetapkan Presiden dan DPR Republik Indonesia", "pada tanggal 16 Agustus"):
+        assert clean_ocr(text) == text
+    # none is left in the bundled text
+    text, _ = _parse("uu-7-2017")
+    import re
+    assert not re.search(r"P\s?R\s?E\s?S\s?I\s?[DO]\s?[EI]\s?[NO]?\s?E?\s?N\s+REPU|\bp\s?u\s?J\S*\s?T|(?<!\S)_\s?\d+_(?!\S)", text)
+
+
 def test_chunks_are_verbatim_cited_and_unique():
     for doc in ("uu-1-2015", "uu-10-2016", "uu-7-2017"):
         text, p = _parse(doc)
