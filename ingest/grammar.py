@@ -81,7 +81,19 @@ OCR_AYAT_NUM = re.compile(r"\(([0-9Il]{1,2})\)")
 # INDONESIA" with its letters spaced and confused ("PRES IOEN REPUBLIK INOONESIA", "PR ES ID EN
 # REPUELIK INDONESIA _36_"), in capitals only (the law's own "Presiden Republik Indonesia" is not).
 OCR_PAGE_HEADER = re.compile(r"P\s?R\s?E\s?S\s?[Il]\s?[DO]\s?E\s?N\s+[.,]?REPU[BE]LIK\s+IN[A-Z]{1,2}NESIA"
-                             r"(?:\s*[-_]\s*\d+\s*[-_])?")
+                             r"(?:\s*[-_]\s*\d+\s*[-_])?(?!\s*,)")  # "PRESIDEN REPUBLIK INDONESIA," signs the law
+# The same furniture where the scan kept its lines (UU 7/2023): the head on two lines of its own
+# ("PFIESIDEN" / "REPUBLTK INDONESIA") and the page number ("-4-", "-t2-") under it; the State
+# Secretariat's serial ("SK No 145705 A"); the next page's first words repeated at the foot of the
+# page ("(2) Ketentuan . . .").
+_PRESIDENT_LINE = r"P[ \t]?[RF]I?[ \t]?E[ \t]?S[ \t]?[Il]?[ \t]?[DO][ \t]?E[ \t]?N[ \t\r]*\n"
+_REPUBLIC_LINE = r"[ \t]*[.,]?(?:R|FI)EPU[A-Z']{3,5}[ \t]+[A-Z]{6,10}[ \t\r]*(?:\n|$)"
+_PAGE_LINE = r"[ \t]*-[ \t]?[0-9tlIO]{1,3}[ \t]?-?[ \t\r]*(?:\n|$)"
+OCR_HEAD_LINES = re.compile(rf"^[ \t]*(?:{_PRESIDENT_LINE}{_REPUBLIC_LINE}(?:{_PAGE_LINE})?|{_REPUBLIC_LINE}{_PAGE_LINE})",
+                            re.M)
+OCR_SERIAL_LINE = re.compile(r"^[ \t]*SK No\.?[ \t]?[0-9lIO]{5,7}[ \t]?A[ \t\r]*(?:\n|$)", re.M)
+OCR_SERIAL_GLUED = re.compile(r"-SK No\.?[ \t]?[0-9lIO]{5,7}[ \t]?A\b")
+OCR_CATCHWORD_LINE = re.compile(r"^[^\n]{1,40}?[ \t]?\.[ \t]\.[ \t]\.[ \t\r]*(?:\n|$)", re.M)
 # The caption of the state seal above it, read as junk: "R E p u J.Tn= t,',?o=| * .,, o",
 # "nepuJuTnEt,'*oot|*=r,o", "c e p u Jt-Tx t,loo=5* = r, o" (no Indonesian word has "puJ")
 OCR_SEAL = re.compile(r"(?<!\w)[RnNce]\s?[Ee]\s?p\s?u\s?J[^\n]{0,32}?[,.']\s?[o0](?!\w)")

@@ -1,7 +1,8 @@
 """Safe clean-up of noisy OCR text (as in the partial UU 7/2017) and a text-quality mark.
 
 Only edits that cannot change the meaning are made: caret artefacts, running page headers
-(the seal's caption, "PRESIDEN REPUBLIK INDONESIA", the page number), and OCR-confused digits inside article numbers ("Pasal I" -> "Pasal 1", "Pasal 3l" -> "Pasal 31").
+(the seal's caption, "PRESIDEN REPUBLIK INDONESIA", the page number, the page's serial and
+the next page's first words repeated at its foot), and OCR-confused digits inside article numbers ("Pasal I" -> "Pasal 1", "Pasal 3l" -> "Pasal 31").
 Passages from such a document keep quality "ocr" so that answers warn the citizen.
 """
 from __future__ import annotations
@@ -9,9 +10,13 @@ from __future__ import annotations
 import re
 
 from .grammar import OCR_AYAT_NUM as _AYAT_NUM
+from .grammar import OCR_CATCHWORD_LINE as _CATCHWORD_LINE
+from .grammar import OCR_HEAD_LINES as _HEAD_LINES
 from .grammar import OCR_PAGE_HEADER as _PAGE_HEADER
 from .grammar import OCR_PAGE_NUMBER as _PAGE_NUMBER
 from .grammar import OCR_SEAL as _SEAL
+from .grammar import OCR_SERIAL_GLUED as _SERIAL_GLUED
+from .grammar import OCR_SERIAL_LINE as _SERIAL_LINE
 from .grammar import OCR_PASAL_NUM as _PASAL_NUM
 
 _CARET = re.compile(r"\^")
@@ -35,6 +40,9 @@ def clean_ocr(text: str, *, keep_roman: bool = False) -> str:
     """`keep_roman`: the text is an amendment law, whose "Pasal I" / "Pasal II" are its own articles
     (and whose "(21" is "(2)" with its parenthesis misread: fixed only there, see PROVENANCE)."""
     text = _CARET.sub("", text)
+    for rx in (_HEAD_LINES, _SERIAL_LINE, _CATCHWORD_LINE):  # furniture on lines of its own first
+        text = rx.sub("", text)
+    text = _SERIAL_GLUED.sub("", text)
     text = _PAGE_HEADER.sub(" ", text)
     text = _SEAL.sub(" ", text)
     text = _PAGE_NUMBER.sub(" ", text)

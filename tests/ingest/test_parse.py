@@ -134,6 +134,25 @@ def test_ocr_cleanup_drops_the_page_furniture_a_citizen_would_see_in_a_quote():
     assert not re.search(r"P\s?R\s?E\s?S\s?I\s?[DO]\s?[EI]\s?[NO]?\s?E?\s?N\s+REPU|\bp\s?u\s?J\S*\s?T|(?<!\S)_\s?\d+_(?!\S)", text)
 
 
+def test_ocr_cleanup_drops_the_page_furniture_of_a_scan_kept_line_by_line():
+    """UU 7/2023's scan keeps its page furniture on lines of their own: the next page's first
+    words ("(2) Ketentuan . . ."), the State Secretariat's serial ("SK No 145705 A"), the running
+    head in two lines and the page number. They landed inside quotes of Pasal 10A."""
+    page = ("(1) KPU membentuk KPU Provinsi di Provinsi Papua\nSelatan.\nSK No 145705 A\n(2) Ketentuan . . .\n\n"
+            "PFIESIDEN\nREPUBLIK INDONESIA\n-4\n(2) Ketentuan mengenai pembentukan KPU Provinsi")
+    got = clean_ocr(page, keep_roman=True)
+    assert "SK No" not in got and ". . ." not in got and "PFIESIDEN" not in got and "\n-4\n" not in got
+    assert got.count("Ketentuan") == 1 and "(1) KPU membentuk KPU Provinsi di Provinsi Papua\nSelatan." in got
+    for head in ("PRE S ID EN\nREPUBLIK INDONESIA\n-2-\n", "PRESIOEN\nREPUBLTK INDONESIA\n", "PRESIDEN\nREPUBL'K TNDONESIA\n-t2-\n",
+                 "PRESIDEN\r\nREPUBLIK INDONESIA\r\n-3-\r\n", "REPUBUK INDONRIIA\r\n-5-\r\n",
+                 "(s)KPU. . .\n\nPRES IDEN\r\nFIEPUBLIK INDONESIA\r\n-8-\r\n"):
+        assert " ".join(clean_ocr("a. satu;\n" + head + "b. dua.").split()) == "a. satu; b. dua.", head
+    # the signature block is the law's own text
+    sig = "Disahkan di Jakarta\nPRESIDEN REPUBLIK INDONESIA,\nttd\nJOKO WIDODO"
+    assert clean_ocr(sig) == sig
+    assert clean_ocr("Ibu Kota Nusantara-SK No 181140A\nPasal 2") == "Ibu Kota Nusantara\nPasal 2"
+
+
 def test_chunks_are_verbatim_cited_and_unique():
     for doc in ("uu-1-2015", "uu-10-2016", "uu-7-2017"):
         text, p = _parse(doc)

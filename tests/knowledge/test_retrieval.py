@@ -283,7 +283,7 @@ def test_index_writer_keeps_questions_in_step_with_the_passages(tmp_path):
     assert s3.state == "tidak berubah" and emb.embedded == before and len(store.questions()) == 1
 
 
-@pytest.mark.parametrize("doc", ["uu-1-2015", "uu-7-2017"])
+@pytest.mark.parametrize("doc", ["uu-1-2015", "uu-7-2017", "uu-7-2023"])
 def test_bundled_questions_match_the_bundled_passages(doc):
     """Every bundled question file keys passages the bundled corpus really has (else it is stale)."""
     from ingest.manifest import CORPUS_DIR, load_manifest
