@@ -7,7 +7,7 @@ with abbreviations, outcomes and publication times (they must be answered).
 Prints the share escalated / answered, and the same for the baseline "a report is anything not
 phrased as a question" (no "?" and no question word), measured in the same run. Then how many
 rule questions (all about today's rules) are answered first with a repealed law, by the default
-engine and with the learned re-ranker off, in the same run.
+linear fusion and by the learned re-ranker (KEPEMILUAN_RERANK=1), in the same run.
 """
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ def main() -> int:
     from bot.settings import Settings
     from bot.wiring import build_engine
     from knowledge.model import DICABUT, Decision
+    from knowledge.rerank import TreeReranker
 
     engine = build_engine(Settings())
     if not engine.document_passages("uu-10-2016"):
@@ -94,16 +95,18 @@ def main() -> int:
         print(f"{kind:32s} {n:3d} {ok / n:7.3f} {base / n:9.3f} {(ok / base if base else float('inf')):6.2f}")
     # the law in force first: today's rule questions should not lead with a repealed law
     counts = {}
-    reranker = engine.reranker
-    for label, rr in (("default", reranker), ("re-ranker off", None)):
+    default = engine.reranker
+    trees = default or (TreeReranker.load() if engine._state.retriever.weights.dense > 0 else None)  # =1: these trees
+    for label, rr in (("linear fusion", None), ("learned re-ranker", trees)):
+        if label != "linear fusion" and rr is None:
+            continue
         engine.reranker = engine._state.retriever.reranker = rr
-        first = [a.sources[0] for a in map(engine.answer, RULE_QUESTIONS) if a.sources]
-        counts[label] = (sum(s.citation.status == DICABUT for s in first), len(first))
-        if reranker is None:
-            break
-    engine.reranker = engine._state.retriever.reranker = reranker
+        led = [a for a in map(engine.answer, RULE_QUESTIONS) if a.sources]
+        counts[label + (" (default)" if rr is default else "")] = (
+            [a.question for a in led if a.sources[0].citation.status == DICABUT], len(led))
+    engine.reranker = engine._state.retriever.reranker = default
     for label, (rep, n) in counts.items():
-        print(f"rule questions led by a repealed law ({label}): {rep}/{n}")
+        print(f"rule questions led by a repealed law, {label}: {len(rep)}/{n} {rep}")
     return 0
 
 

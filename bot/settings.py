@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     embedding_device: str = "cpu"
     embedding_max_tokens: int = 128
     dense_weight: float | None = None  # None = the measured default in knowledge.retrieval
-    rerank: bool = True  # the learned re-ranker (knowledge/rerank.py), where it was fitted for this model and weight
+    # the learned re-ranker (knowledge/rerank.py), where it was fitted for this model and weight; off by
+    # default: trained on the law in force it gains only there and loses on every question (README)
+    rerank: bool = False
 
     # Telegram
     telegram_token: SecretStr | None = None

@@ -95,8 +95,8 @@ def test_a_failing_dense_search_still_answers_from_the_words_and_says_so_in_the_
 
 def test_the_learned_reranker_is_used_only_for_the_signal_it_was_fitted_on(tmp_path, fixture_passages):
     """The shipped trees read the dense score of the bundled model's query adapter at its weight:
-    on by default there, off with another weight, with dense off, without an adapter, or when the
-    settings turn it off (KEPEMILUAN_RERANK=0)."""
+    used there when the settings turn it on (KEPEMILUAN_RERANK=1; off by default), never with
+    another weight, with dense off or without an adapter."""
     from knowledge.rerank import TreeReranker
 
     def trees(store, **kw):
@@ -104,10 +104,10 @@ def test_the_learned_reranker_is_used_only_for_the_signal_it_was_fitted_on(tmp_p
 
     shipped = TreeReranker.load()
     assert shipped.meta["model"] == "all-MiniLM-L6-v2" and shipped.meta["dense_weight"] == _swap().dense_weight
-    assert isinstance(trees(FakeStore(fixture_passages, _swap())), TreeReranker)
-    assert trees(FakeStore(fixture_passages, _swap()), rerank=False) is None
-    assert trees(FakeStore(fixture_passages, _swap()), dense_weight=0.3) is None
-    assert trees(FakeStore(fixture_passages, _swap()), dense_weight=0.0) is None
-    assert trees(FakeStore(fixture_passages, None)) is None
+    assert isinstance(trees(FakeStore(fixture_passages, _swap()), rerank=True), TreeReranker)
+    assert trees(FakeStore(fixture_passages, _swap())) is None  # the default
+    assert trees(FakeStore(fixture_passages, _swap()), rerank=True, dense_weight=0.3) is None
+    assert trees(FakeStore(fixture_passages, _swap()), rerank=True, dense_weight=0.0) is None
+    assert trees(FakeStore(fixture_passages, None), rerank=True) is None
     other = QueryAdapter(_swap().matrix, "intfloat/multilingual-e5-small", 0.2, {"max_tokens": 128})
-    assert trees(FakeStore(fixture_passages, other)) is None
+    assert trees(FakeStore(fixture_passages, other), rerank=True) is None
