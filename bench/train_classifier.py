@@ -10,7 +10,7 @@ Inputs (all inside the project; nothing under ../shared is read):
 - in the domain: the bundled law passages (their first 600 characters; domain head only);
 - negatives: the generated citizen questions ingest/corpus/questions/*.jsonl (one group per
   passage), the same questions in a polite, longer frame for one in four of them, asking about
-  the rule today ("... sekarang?") for one in sixteen, and in the
+  the rule today ("... sekarang?") for one in four, and in the
   formal register for one in two, and the own
   texts of knowledge/data/decide-texts.jsonl (rule questions, today's-fact questions, questions
   outside election law);
@@ -60,6 +60,9 @@ def _h(s: str) -> int:
 
 # A rule question stays a rule question when it asks about the rule today ("... sekarang?"):
 # without these, "sekarang" alone made a rule question look like one about today's office holders.
+# One generated question in four gets such a twin (2026-12-06; one in sixteen before, which left
+# "berapa persen syarat partai mengusung calon bupati sekarang?" abstained as a current fact at
+# P 0.502; one in two let "berapa persen suara paslon 01 sekarang?" through at 0.435).
 _NOW = (" sekarang", " saat ini", " menurut aturan sekarang", " yang berlaku sekarang", " sekarang ini")
 
 
@@ -135,7 +138,7 @@ def load_samples(questions_dir: Path, passages) -> tuple[list[tuple[str, str, st
                 rows.add((q, clf.QUESTION, group, "generated"))
                 if _h(q) % 4 == 0:
                     rows.add((_framed(q), clf.QUESTION, group, "generated-framed"))
-                if _h(q) % 16 == 3:
+                if _h(q) % 16 < 4:  # one in four (one in sixteen left 'berapa persen syarat … sekarang?' at 0.50)
                     rows.add((_now(q), clf.QUESTION, group, "generated-now"))
                 if _h(q) % 2 == 1 and formal(q) != q:
                     rows.add((formal(q), clf.QUESTION, group, "generated-formal"))
