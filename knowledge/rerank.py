@@ -4,8 +4,10 @@ signals and priors as the linear fusion, plus where each candidate ranks by each
 The linear fusion (Features.scores) orders the candidates; the trees re-order its first TOP_N,
 and the fused scores are handed out again in the new order, so the score values downstream
 (confidence, "two laws close") keep their scale. Fitted by `python -m bench.train_reranker` on
-the generated questions with the dense signal of the out-of-fold query adapter; the fitted trees
-are plain arrays (knowledge/data/reranker.npz) walked in numpy: no scikit-learn at run time.
+the generated questions whose answer is in force, with the dense signal of the out-of-fold query
+adapter; the fitted trees are plain arrays (knowledge/data/reranker.npz) walked in numpy: no
+scikit-learn at run time. Off unless KEPEMILUAN_RERANK=1: measured, the trees gain only on the
+questions whose answer is in force and lose over all of them (README, "Learned re-ranker").
 """
 from __future__ import annotations
 
