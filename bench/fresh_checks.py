@@ -96,10 +96,9 @@ def main() -> int:
     # the law in force first: today's rule questions should not lead with a repealed law
     counts = {}
     default = engine.reranker
-    trees = default or (TreeReranker.load() if engine._state.retriever.weights.dense > 0 else None)  # =1: these trees
-    for label, rr in (("linear fusion", None), ("learned re-ranker", trees)):
-        if label != "linear fusion" and rr is None:
-            continue
+    # the trees KEPEMILUAN_RERANK=1 would use (none without a dense signal)
+    trees = default or (TreeReranker.load() if engine._state.retriever.weights.dense > 0 else None)
+    for label, rr in [("linear fusion", None)] + ([("learned re-ranker", trees)] if trees else []):
         engine.reranker = engine._state.retriever.reranker = rr
         led = [a for a in map(engine.answer, RULE_QUESTIONS) if a.sources]
         counts[label + (" (default)" if rr is default else "")] = (

@@ -138,7 +138,7 @@ def load_samples(questions_dir: Path, passages) -> tuple[list[tuple[str, str, st
                 rows.add((q, clf.QUESTION, group, "generated"))
                 if _h(q) % 4 == 0:
                     rows.add((_framed(q), clf.QUESTION, group, "generated-framed"))
-                if _h(q) % 16 < 4:  # one in four (one in sixteen left 'berapa persen syarat … sekarang?' at 0.50)
+                if _h(q) % 16 < 4:  # one in four, see _NOW
                     rows.add((_now(q), clf.QUESTION, group, "generated-now"))
                 if _h(q) % 2 == 1 and formal(q) != q:
                     rows.add((formal(q), clf.QUESTION, group, "generated-formal"))

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     embedding_max_tokens: int = 128
     dense_weight: float | None = None  # None = the measured default in knowledge.retrieval
     # the learned re-ranker (knowledge/rerank.py), where it was fitted for this model and weight; off by
-    # default: trained on the law in force it gains only there and loses on every question (README)
+    # default: trained on the law in force it gains only there and loses over all questions (README)
     rerank: bool = False
 
     # Telegram

@@ -2,7 +2,8 @@
 
 Only edits that cannot change the meaning are made: caret artefacts, running page headers
 (the seal's caption, "PRESIDEN REPUBLIK INDONESIA", the page number, the page's serial and
-the next page's first words repeated at its foot), and OCR-confused digits inside article numbers ("Pasal I" -> "Pasal 1", "Pasal 3l" -> "Pasal 31").
+the next page's first words repeated at its foot), and OCR-confused digits inside article
+numbers ("Pasal I" -> "Pasal 1", "Pasal 3l" -> "Pasal 31").
 Passages from such a document keep quality "ocr" so that answers warn the citizen.
 """
 from __future__ import annotations
@@ -14,10 +15,10 @@ from .grammar import OCR_CATCHWORD_LINE as _CATCHWORD_LINE
 from .grammar import OCR_HEAD_LINES as _HEAD_LINES
 from .grammar import OCR_PAGE_HEADER as _PAGE_HEADER
 from .grammar import OCR_PAGE_NUMBER as _PAGE_NUMBER
+from .grammar import OCR_PASAL_NUM as _PASAL_NUM
 from .grammar import OCR_SEAL as _SEAL
 from .grammar import OCR_SERIAL_GLUED as _SERIAL_GLUED
 from .grammar import OCR_SERIAL_LINE as _SERIAL_LINE
-from .grammar import OCR_PASAL_NUM as _PASAL_NUM
 
 _CARET = re.compile(r"\^")
 _DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0", "S": "5", "g": "9"})
