@@ -122,6 +122,30 @@ def _rounded(m: dict) -> dict:
     return {k: _rounded(v) if isinstance(v, dict) else round(v, 4) for k, v in m.items()}
 
 
+def add_bench_args(ap: argparse.ArgumentParser) -> None:
+    """The embedding model and the embeddings cache (shared with bench/ablation.py)."""
+    ap.add_argument("--model", default=os.environ.get("KEPEMILUAN_EMBEDDING_MODEL", "default"))
+    ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "kepemiluan-ablation")
+
+
+def default_ranking(bench, adapter: QueryAdapter | None):
+    """(article-grouped folds, weights, retriever): the shipped ranking as an unseen question meets
+    it, its dense signal (when the adapter is this model's) through the out-of-fold maps."""
+    from bench.ablation import SHIPPED, configs, group_folds
+    from bench.train_adapter import article_groups, oof_dense
+    from knowledge.retrieval import Weights
+
+    folds = group_folds(article_groups(bench), FOLDS)
+    cfg = next(c for c in configs() if c.name == SHIPPED)
+    weights = Weights.load()
+    if adapter is not None and adapter.model == bench.embedder.label:
+        weights = dataclasses.replace(weights, dense=adapter.dense_weight)
+    retriever = bench.retriever(cfg, weights)
+    if weights.dense > 0:
+        retriever.dense = oof_dense(bench, out_of_fold_vectors(bench, folds))
+    return folds, weights, retriever
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=RERANKER_FILE)
@@ -130,16 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="cross-validate only")
     ap.add_argument("--repealed-weight", type=float, default=REPEALED_GOLD_WEIGHT,
                     help="training weight of a question whose gold is repealed")
-    ap.add_argument("--model", default=os.environ.get("KEPEMILUAN_EMBEDDING_MODEL", "default"))
-    ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "kepemiluan-ablation")
+    add_bench_args(ap)
     args = ap.parse_args(argv)
     import torch
 
     torch.set_num_threads(1)
-    from bench.ablation import NEAR, SHIPPED, Bench, configs, group_folds, metrics
-    from bench.train_adapter import article_groups, oof_dense, questions_sha
+    from bench.ablation import NEAR, Bench, metrics
+    from bench.train_adapter import questions_sha
     from knowledge.model import DICABUT
-    from knowledge.retrieval import Weights
 
     adapter = QueryAdapter.load(ADAPTER_FILE)
     bench = Bench(args.cache, args.model, NEAR)
@@ -147,11 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         print("no query adapter for this model: the re-ranker is trained on the adapter's dense signal "
               "(run python -m bench.train_adapter first)", file=sys.stderr)
         return 2
-    folds = group_folds(article_groups(bench), FOLDS)
-    cfg = next(c for c in configs() if c.name == SHIPPED)
-    weights = dataclasses.replace(Weights.load(), dense=adapter.dense_weight)
-    retriever = bench.retriever(cfg, weights)
-    retriever.dense = oof_dense(bench, out_of_fold_vectors(bench, folds))
+    folds, weights, retriever = default_ranking(bench, adapter)
     xs, ys = training_rows(bench, retriever, weights)
     n = len(bench.questions)
     repealed = gold_repealed(bench)

@@ -6,7 +6,7 @@ ayat or huruf that answers, see knowledge.spans), and `compose` asserts it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import cite
 from .model import (
@@ -109,6 +109,10 @@ def quote_of(src: Source, query: str, limit: int = QUOTE_MAX) -> Quote:
     """The verbatim ayat / huruf of a source that answers `query`, cited exactly."""
     p = src.passage
     span = quote_span(p, query, limit)
+    # a source of joined pieces: the quote stays inside one stored piece and names it
+    home, part_end = src.part_at(span.start)
+    if span.end > part_end:
+        span = replace(span, end=len(p.text[:part_end].rstrip()))
     text = p.text[span.start:span.end]
     lead = p.text[span.lead[0]:span.lead[1]] if span.lead else ""
     assert text and text in p.text, "a quote must be a verbatim substring of its passage"
@@ -116,7 +120,9 @@ def quote_of(src: Source, query: str, limit: int = QUOTE_MAX) -> Quote:
     c = src.citation
     if span.narrowed:
         c = cite.narrow(c, p, ayat=span.ayat, point=span.point)
-    return Quote(p.id, text, c, lead)
+    elif src.parts:  # the whole of one piece: its own citation, not the joined span's
+        c = cite.narrow(c, p, ayat=home.ayat, point=home.point)
+    return Quote(home.id, text, c, lead)
 
 
 def _quoted(sources: list[Source]) -> list[Source]:
@@ -220,7 +226,7 @@ def compose(answer: Answer, query_for_quote: str, *, quote_max: int = QUOTE_MAX,
 
 def check_quotes(answer: Answer) -> None:
     """Every quote is a substring of its source passage (used by tests and the CLI)."""
-    texts = {s.passage.id: s.passage.text for s in answer.sources}
+    texts = {pid: s.passage.text for s in answer.sources for pid in [s.passage.id] + [x.id for x in s.parts]}
     for q in list(answer.quotes) + [w.quote for w in answer.warnings if w.quote is not None]:
         assert q.text in texts.get(q.passage_id, ""), f"quote not verbatim: {q.passage_id}"
         assert q.lead in texts.get(q.passage_id, ""), f"quote lead not verbatim: {q.passage_id}"

@@ -169,7 +169,7 @@ class Engine:
             sources.append(Source(s.passage, citation(s.passage, status=status, status_by=by,
                                                       chain=state.catalog.chain(s.passage), effects=tuple(effects),
                                                       effect_notes=_effect_notes(effects, state.catalog)),
-                                  round(s.score, 6)))
+                                  round(s.score, 6), s.parts))
             notices = _court_notices(effects, state.catalog)
             if notices:
                 court[s.passage.id] = notices

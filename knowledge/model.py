@@ -169,6 +169,31 @@ class Source:
     passage: Passage
     citation: Citation
     score: float
+    # A source made of neighbouring pieces of one article (knowledge/pieces.py), in order. Empty
+    # for a source that is one stored passage.
+    parts: tuple["Part", ...] = ()
+
+    def part_at(self, offset: int) -> tuple["Part", int]:
+        """The stored piece holding passage.text[offset], and where its text ends."""
+        p = self.passage
+        if not self.parts:
+            return Part(p.id, 0, p.ayat, p.point), len(p.text)
+        ends = [x.start - 1 for x in self.parts[1:]] + [len(p.text)]
+        for part, end in zip(self.parts, ends):
+            if offset < end:
+                return part, end
+        return self.parts[-1], len(p.text)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One stored piece of a joined source: its passage id, where its text starts in the joined
+    text, and its own ayat / point."""
+
+    id: str
+    start: int
+    ayat: str | None = None
+    point: str | None = None
 
 
 @dataclass

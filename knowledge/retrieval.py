@@ -20,6 +20,7 @@ import numpy as np
 from .effects import DIHAPUS, DIUBAH as _AMENDED, Effect, EffectIndex, Target
 from .lexical import LexicalIndex
 from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
+from .pieces import join_neighbours
 from .text import INTENTS, ROUTING, SLANG, clean_input, expand_query, normalize_query, stem, tokens
 
 # Weight of the words query normalisation adds (slang -> legal terms) against the citizen's own.
@@ -141,6 +142,7 @@ class Scored:
     lexical: float = 0.0
     dense: float = 0.0
     direct: bool = False
+    parts: tuple = ()  # knowledge.model.Part: joined pieces of one article (knowledge/pieces.py)
 
 
 # Election types. A document's type comes from its title; a question's from the words citizens use
@@ -389,6 +391,7 @@ class Retriever:
         self.route_words = shipped["route_words"] if route_words is None else route_words
         self.definitions = shipped["definitions"] if definitions is None else definitions
         self.distinct_top = DISTINCT_TOP
+        self.join_pieces = True  # neighbouring pieces of one article among the sources: one source
         self._pos = {p.id: i for i, p in enumerate(lexical.passages)}
         # the generated questions, each pointing at its parent passage's position
         self.questions = [q for q in questions if q.passage_id in self._pos]
@@ -611,7 +614,8 @@ class Retriever:
             top = ranked[0].score if ranked else 1.0
             ranked = [Scored(p, top * 2 + 1e-6 * (len(direct) - i), direct=True) for i, p in enumerate(direct)] + \
                      [s for s in ranked if s.passage.id not in {p.id for p in direct}]
-        return self._amendment_aware(ranked)[:k]
+        ranked = self._amendment_aware(ranked)
+        return join_neighbours(ranked, self.catalog, k) if self.join_pieces else ranked[:k]
 
     def _raw_lexical(self, feats: Features, j: int) -> float:
         """The un-normalised passage BM25 of candidate j (the engine's confidence reads it)."""

@@ -1,0 +1,93 @@
+"""One source per article: pieces of a long article that are both among the sources become one.
+
+A long Pasal is indexed in pieces (ingest/chunk.py: by ayat, a long list by its huruf / angka).
+When two neighbouring pieces of one article are among the sources, a citizen would see the same
+Pasal twice ("Pasal 7 ayat (1)" and, three lines further, "Pasal 7 ayat (2)"), each half of the
+article on its own. They are shown as one source instead, at the rank of the better piece,
+citing the span they cover ("Pasal 7 ayat (1) s.d. (2)"); the slot freed goes to the next
+article. Only neighbouring pieces are joined, so the joined text is the article's own text in
+order (the pieces were cut from it at line ends), and never past what a reader takes in at once.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from .model import KIND_PASAL, KIND_PENJELASAN, Part, Passage
+
+JOINED_MAX_CHARS = 4000  # what a reader (and the scorer) takes in of one source
+
+
+def _ayat_bounds(p: Passage) -> tuple[str, str] | None:
+    if not p.ayat:
+        return None
+    a, _, b = p.ayat.partition("-")
+    return a, (b or a)
+
+
+def _point_bounds(p: Passage) -> tuple[str, str, str] | None:
+    """'huruf a-f' -> ('huruf', 'a', 'f')."""
+    if not p.point or " " not in p.point:
+        return None
+    kind, _, rng = p.point.partition(" ")
+    a, _, b = rng.partition("-")
+    return kind, a, (b or a)
+
+
+def _joined(first: Passage, last: Passage, members: list[Passage]) -> Passage | None:
+    """The citation fields of first..last as one span, or None where they cannot be named as one."""
+    if all(p.point is None for p in members):
+        a, b = _ayat_bounds(first), _ayat_bounds(last)
+        if a is None or b is None:
+            return None
+        ayat = a[0] if a[0] == b[1] else f"{a[0]}-{b[1]}"
+        return replace(first, ayat=ayat, point=None)
+    pa, pb = _point_bounds(first), _point_bounds(last)
+    if pa is None or pb is None or pa[0] != pb[0] or any(p.ayat != first.ayat for p in members):
+        return None
+    return replace(first, point=f"{pa[0]} {pa[1]}-{pb[2]}")
+
+
+def join_neighbours(ranked: list[Any], catalog: Any, k: int) -> list[Any]:
+    """The first k of `ranked` (knowledge.retrieval.Scored, best first), neighbouring pieces of one
+    article joined (see the module docstring); `catalog`: the retrieval Catalog (its `article`)."""
+    top = ranked[:k]
+    rank_of = {s.passage.id: i for i, s in enumerate(top)}
+    absorbed: set[str] = set()
+    replaced: dict[str, Any] = {}
+    for s in top:
+        p = s.passage
+        if p.id in absorbed or p.kind not in (KIND_PASAL, KIND_PENJELASAN) or not p.pasal:
+            continue
+        pieces = catalog.article(p.doc_id, p.pasal, p.kind)
+        ids = [x.id for x in pieces]
+        if len(pieces) < 2 or p.id not in ids:
+            continue
+        i = j = ids.index(p.id)
+        total = len(p.text)
+        # grow the run to neighbouring pieces that are among the sources too
+        while i > 0 and pieces[i - 1].id in rank_of and pieces[i - 1].id not in absorbed \
+                and total + 1 + len(pieces[i - 1].text) <= JOINED_MAX_CHARS:
+            i -= 1
+            total += 1 + len(pieces[i].text)
+        while j + 1 < len(pieces) and pieces[j + 1].id in rank_of and pieces[j + 1].id not in absorbed \
+                and total + 1 + len(pieces[j + 1].text) <= JOINED_MAX_CHARS:
+            j += 1
+            total += 1 + len(pieces[j].text)
+        if i == j:
+            continue
+        members = pieces[i:j + 1]
+        span = _joined(members[0], members[-1], members)
+        if span is None:
+            continue
+        text = "\n".join(m.text for m in members)
+        starts = [sum(len(x.text) + 1 for x in members[:n]) for n in range(len(members))]
+        replaced[p.id] = replace(s, passage=replace(span, id=p.id, text=text, hash=p.hash),
+                                 parts=tuple(Part(m.id, o, m.ayat, m.point) for m, o in zip(members, starts)))
+        absorbed.update(m.id for m in members if m.id != p.id)
+    if not replaced:
+        return top
+    out = [replaced.get(s.passage.id, s) for s in top if s.passage.id not in absorbed]
+    taken = {s.passage.id for s in out} | absorbed
+    out.extend(s for s in ranked[k:] if s.passage.id not in taken)
+    return out[:k]
