@@ -34,7 +34,7 @@ def _point_bounds(p: Passage) -> tuple[str, str, str] | None:
     return kind, a, (b or a)
 
 
-def _joined(first: Passage, last: Passage, members: list[Passage]) -> Passage | None:
+def _span(first: Passage, last: Passage, members: list[Passage]) -> Passage | None:
     """The citation fields of first..last as one span, or None where they cannot be named as one."""
     if all(p.point is None for p in members):
         a, b = _ayat_bounds(first), _ayat_bounds(last)
@@ -46,6 +46,20 @@ def _joined(first: Passage, last: Passage, members: list[Passage]) -> Passage | 
     if pa is None or pb is None or pa[0] != pb[0] or any(p.ayat != first.ayat for p in members):
         return None
     return replace(first, point=f"{pa[0]} {pa[1]}-{pb[2]}")
+
+
+def joined(members: list[Passage], keep_id: str) -> tuple[Passage, tuple[Part, ...]] | None:
+    """Neighbouring pieces of one article, in the article's order, as one passage (id `keep_id`,
+    the piece that ranked best) and where each piece starts in it; None where the pieces cannot
+    be cited as one span."""
+    span = _span(members[0], members[-1], members)
+    if span is None:
+        return None
+    keep = next((m for m in members if m.id == keep_id), members[0])
+    starts = [sum(len(x.text) + 1 for x in members[:n]) for n in range(len(members))]
+    text = "\n".join(m.text for m in members)
+    return (replace(span, id=keep.id, text=text, hash=keep.hash),
+            tuple(Part(m.id, o, m.ayat, m.point) for m, o in zip(members, starts)))
 
 
 def join_neighbours(ranked: list[Any], catalog: Any, k: int) -> list[Any]:
@@ -77,13 +91,10 @@ def join_neighbours(ranked: list[Any], catalog: Any, k: int) -> list[Any]:
         if i == j:
             continue
         members = pieces[i:j + 1]
-        span = _joined(members[0], members[-1], members)
-        if span is None:
+        got = joined(members, p.id)
+        if got is None:
             continue
-        text = "\n".join(m.text for m in members)
-        starts = [sum(len(x.text) + 1 for x in members[:n]) for n in range(len(members))]
-        replaced[p.id] = replace(s, passage=replace(span, id=p.id, text=text, hash=p.hash),
-                                 parts=tuple(Part(m.id, o, m.ayat, m.point) for m, o in zip(members, starts)))
+        replaced[p.id] = replace(s, passage=got[0], parts=got[1])
         absorbed.update(m.id for m in members if m.id != p.id)
     if not replaced:
         return top

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from knowledge.engine import QuestionError
 from knowledge.model import Answer, Decision, Passage
+from knowledge.pieces import joined
 
 from ..buttons import Keyboard, answer_keyboard, reporter_keyboard
 from ..db import Conversation, Database, pseudonymize
@@ -63,7 +64,8 @@ def sources_of(answer: Answer | None, limit: int = 5) -> list[dict[str, Any]]:
         return []
     return [
         {"n": i, "label": s.citation.label, "passage_id": s.citation.passage_id or s.passage.id,
-         "doc_id": s.citation.doc_id, "url": s.citation.url, "status": s.citation.status}
+         "doc_id": s.citation.doc_id, "url": s.citation.url, "status": s.citation.status,
+         **({"parts": [x.id for x in s.parts]} if s.parts else {})}  # one source of joined pieces
         for i, s in enumerate(answer.sources[:limit], 1)
     ]
 
@@ -304,7 +306,14 @@ class Ask:
                 and conversation.user_pseudonym != self.pseudonym(user_id)):
             conversation = None
         row = next((s for s in (conversation.sources if conversation else []) if s.get("n") == n), None)
-        return row, (await self.passage(row["passage_id"]) if row is not None else None)
+        if row is None:
+            return None, None
+        if row.get("parts"):  # a source of neighbouring pieces of one article: shown as it was cited
+            pieces = [await self.passage(pid) for pid in row["parts"]]
+            got = joined(pieces, row["passage_id"]) if all(pieces) else None
+            if got is not None:
+                return row, got[0]
+        return row, await self.passage(row["passage_id"])
 
     async def forget(self, user_id: int) -> str:
         """/hapusdata confirmed: everything tied to the user is erased (bot/privacy.py), FAQ entries

@@ -25,6 +25,7 @@ is made by the real composer, knowledge.compose, exactly as the engine makes it:
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 
@@ -39,6 +40,7 @@ from knowledge.cite import citation
 from knowledge.compose import compose
 from knowledge.spans import QUOTE_MAX
 from knowledge.model import BERLAKU, DICABUT, UU, Answer, Decision, Passage, Source
+from knowledge.pieces import joined
 
 P7 = Passage(
     id="uu-10-2016@v1#pasal-7/ayat-2",
@@ -122,17 +124,33 @@ P_LONG_ID = Passage(
     ayat="2",
 )
 
-PASSAGES = {p.id: p for p in (P7, P_REPEALED, P_LONG, P_LONG_ID)}
+# Two neighbouring pieces of one article, which the engine shows as one source (knowledge/pieces.py)
+P40_1 = Passage(
+    id="uu-10-2016@v1#pasal-40/ayat-1", doc_id="uu-10-2016", title=P7.title, doc_type=UU, number="10", year=2016,
+    pasal="40", ayat="1",
+    text="(1) Partai Politik dapat mendaftarkan pasangan calon jika memenuhi ambang batas perolehan suara.",
+)
+P40_2 = dataclasses.replace(
+    P40_1, id="uu-10-2016@v1#pasal-40/ayat-2", ayat="2",
+    text="(2) Ambang batas sebagaimana dimaksud pada ayat (1) dihitung dari perolehan suara sah.",
+)
+
+PASSAGES = {p.id: p for p in (P7, P_REPEALED, P_LONG, P_LONG_ID, P40_1, P40_2)}
 
 
-def source_of(p: Passage, score: float = 0.8) -> Source:
+def source_of(p: Passage | tuple[Passage, ...], score: float = 0.8) -> Source:
+    """A source of one passage, or of neighbouring pieces of one article joined as the engine does."""
+    parts = ()
+    if isinstance(p, tuple):
+        p, parts = joined(list(p), p[0].id)
     by = [d for d in (p.status_by or "").split(",") if d]
-    return Source(passage=p, citation=citation(p, status=p.status, status_by=by), score=score)
+    return Source(passage=p, citation=citation(p, status=p.status, status_by=by), score=score, parts=parts)
 
 
 # keywords -> (decision, reason, sources); the first that matches wins
-_ROUTES: list[tuple[tuple[str, ...], Decision, str, tuple[tuple[Passage, float], ...]]] = [
+_ROUTES: list[tuple[tuple[str, ...], Decision, str, tuple[tuple[Passage | tuple[Passage, ...], float], ...]]] = [
     (("id panjang",), Decision.ANSWER, "retrieved", ((P_LONG_ID, 0.7),)),
+    (("ambang",), Decision.ANSWER, "retrieved", (((P40_1, P40_2), 0.8),)),
     (("panjang",), Decision.ANSWER, "retrieved", ((P_LONG, 0.7),)),
     (("pendidikan", "syarat", "lambat"), Decision.ANSWER, "retrieved", ((P7, 0.91),)),
     (("hak memilih", "umur"), Decision.ANSWER, "retrieved", ((P_REPEALED, 0.6),)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.db import StaffRequest
 
 from .conftest import OTHER_USER, USER
-from .fakes import P7, P_LONG_ID
+from .fakes import P7, P40_1, P40_2, P_LONG_ID
 
 
 async def test_thumbs_up_is_stored_and_buttons_update(bot):
@@ -40,6 +40,17 @@ async def test_lihat_pasal_lengkap_shows_the_full_passage(bot):
     assert any(e["type"] == "blockquote" for e in msgs[0].entities)
     assert msgs[0].reply_to == answer.message_id
     assert P7.text.splitlines()[-1] in msgs[0].text
+
+
+async def test_a_source_of_two_pieces_of_one_article_shows_both_as_cited(bot):
+    [answer] = await bot.ask(USER, "ambang batas partai mengusung calon")
+    assert "Pasal 40 ayat (1) s.d. (2)" in answer.text
+    before = len(bot.stub.messages(USER))
+    qid = await bot.stub.click(USER, answer, "📖 Lihat pasal lengkap")
+    await bot.stub.wait_for_answer(qid)
+    msgs = (await bot.stub.wait_for_messages(USER, before + 1))[before:]
+    assert "Pasal 40 ayat (1) s.d. (2)" in msgs[0].text
+    assert P40_1.text in msgs[0].text and P40_2.text in msgs[0].text
 
 
 async def test_long_passage_id_never_goes_into_callback_data(bot):
