@@ -268,7 +268,8 @@ class Bench:
 
         r = Retriever(self.catalog, self.lexical, self.dense, questions=self.questions,
                       question_dense=self.question_dense, weights=weights, intents=cfg.intents,
-                      definitions=cfg.definitions, route_words=cfg.route_words)
+                      definitions=cfg.definitions, route_words=cfg.route_words,
+                      learned_expansion=False)  # fitted on all questions: cross-validated in bench/train_expansion.py
         r.distinct_top = cfg.distinct_top
         return r
 
@@ -305,6 +306,7 @@ def dev_metrics(bench: Bench, cfg: Config, weights: Weights, dev: Path) -> dict:
     r = eng._state.retriever
     r.weights, r.intents, r.definitions, r.route_words = weights, cfg.intents, cfg.definitions, cfg.route_words
     r.distinct_top = cfg.distinct_top
+    r.expansion = None  # as in the rows' CV (the learned expansion has its own: bench/train_expansion.py)
     return score(items, [answer_json(eng.answer(i["question"]), i.get("id")) for i in items])
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Sequence
 
 import numpy as np
 import bm25s
@@ -41,7 +42,7 @@ class LexicalIndex:
             self._bm25.index([t or ["_"] for t in self.doc_tokens], show_progress=False)
 
     def search(self, query: str, k: int = 50, extra: str = "", extra_weight: float = 1.0,
-               boost: str = "") -> list[tuple[int, float]]:
+               boost: str = "", learned: Sequence[str] = (), learned_weight: float = 0.0) -> list[tuple[int, float]]:
         """BM25 of `query`, plus BM25 of `extra` (expansion terms not already in the query) × extra_weight,
         plus BM25 of `boost` × extra_weight for passages that match the query's own words only: words
         that re-rank what the citizen asked about and bring in a passage by themselves only when the
@@ -51,7 +52,10 @@ class LexicalIndex:
         q = tokens(query)
         more = [t for t in dict.fromkeys(tokens(extra)) if t not in q]
         gated = [t for t in dict.fromkeys(tokens(boost)) if t not in q and t not in more]
-        if not (q or more or gated) or not self.passages:
+        # `learned`: index terms (already stemmed) that the law uses where citizens use the query's
+        # words (knowledge/expansion.py), × learned_weight
+        taught = [t for t in dict.fromkeys(learned) if t not in q and t not in more] if learned_weight > 0 else []
+        if not (q or more or gated or taught) or not self.passages:
             return []
         scores = self._bm25.get_scores(q) if q else np.zeros(len(self.passages), dtype=np.float32)
         if gated:
@@ -61,6 +65,8 @@ class LexicalIndex:
             scores = scores + extra_weight * self._bm25.get_scores(gated) * (own if own.any() else 1.0)
         if more:
             scores = scores + extra_weight * self._bm25.get_scores(more)
+        if taught:
+            scores = scores + learned_weight * self._bm25.get_scores(taught)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]

@@ -18,6 +18,7 @@ import bm25s
 import numpy as np
 
 from .effects import DIHAPUS, DIUBAH as _AMENDED, Effect, EffectIndex, Target
+from .expansion import shipped_expansion
 from .lexical import LexicalIndex
 from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
 from .pieces import join_neighbours
@@ -366,7 +367,7 @@ class Retriever:
                  dense_weight: float | None = None, lexical_weight: float | None = None, *,
                  questions: Sequence[Question] = (), question_dense: DenseFn | None = None,
                  weights: Weights | None = None, intents: bool | None = None, route_words: bool | None = None,
-                 definitions: bool | None = None):
+                 definitions: bool | None = None, learned_expansion: bool = True):
         """`dense(query, k)` -> [(passage id, cosine)]; `question_dense(query, k)` -> [(question id,
         cosine)] over the generated questions. `weights`: default the fitted ones (ranking.json);
         `dense_weight` / `lexical_weight` override single weights (settings, old callers).
@@ -374,7 +375,9 @@ class Retriever:
         pilkada -> "pemilihan gubernur bupati walikota" against the text of passages that already
         match the citizen's own words; before issue 10 they were scored against every passage)
         and `definitions` (definition lookup for "apa itu X?") switch rules on and off for the
-        ablation (bench/ablation.py); None = the shipped choice in ranking.json ("rules")."""
+        ablation (bench/ablation.py); None = the shipped choice in ranking.json ("rules").
+        `learned_expansion`: the law's words for a citizen's (knowledge/expansion.py, the shipped
+        table); off in the benches that cross-validate other parts (their folds must not see it)."""
         self.catalog = catalog
         self.lexical = lexical
         self.dense = dense
@@ -392,6 +395,8 @@ class Retriever:
         self.definitions = shipped["definitions"] if definitions is None else definitions
         self.distinct_top = DISTINCT_TOP
         self.join_pieces = True  # neighbouring pieces of one article among the sources: one source
+        # knowledge.expansion.LearnedExpansion: the law's words for a citizen's
+        self.expansion = shipped_expansion() if learned_expansion else None
         self._pos = {p.id: i for i, p in enumerate(lexical.passages)}
         # the generated questions, each pointing at its parent passage's position
         self.questions = [q for q in questions if q.passage_id in self._pos]
@@ -523,8 +528,10 @@ class Retriever:
         extra = [exp for rx, exp in INTENTS if rx.search(low)] if self.intents else []
         route = [SLANG[w] for w in core.split() if w in ROUTING] if self.route_words else []
         sig = np.zeros((n, len(SIGNALS)))
+        learned = self.expansion.terms(tokens(core)) if self.expansion is not None else []
         for i, s in self.lexical.search(core, k=pool, extra=" ".join(extra), extra_weight=EXPANSION_WEIGHT,
-                                        boost=" ".join(route)):
+                                        boost=" ".join(route), learned=learned,
+                                        learned_weight=self.expansion.weight if self.expansion is not None else 0.0):
             sig[i, 0] = s
         ids = [exclude] if isinstance(exclude, str) else list(exclude or ())
         excl = [j for j in (self._q_pos.get(x) for x in ids) if j is not None]

@@ -1,0 +1,101 @@
+"""Fit the learned query expansion (knowledge/expansion.py) on the generated questions (issue 10);
+cross-validate it against the same ranking without it; write knowledge/data/expansion.json.
+
+    python -m bench.train_expansion             # CV table (weight 0 = baseline, same run), fit on all, write
+    python -m bench.train_expansion --no-write  # the CV table only
+    python -m bench.train_expansion --check     # refit on all questions; exit 1 if the shipped file differs
+
+Each of 5 article-grouped folds is ranked through the real Retriever.search (shipped weights, the
+out-of-fold query adapter's dense signal, as bench/train_reranker.py) with a table learned from
+the other folds' questions only, so no question's own article taught its expansion. The weight is
+chosen on this CV, among the listed ones; 0 (no expansion) stays when nothing gains.
+
+Inputs: the bundled corpus and ingest/corpus/questions/ (no evaluation set is read).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from bench.train_reranker import add_bench_args, default_ranking, gold_repealed
+from knowledge.expansion import EXPANSION_FILE, LearnedExpansion, fit_expansion
+
+WEIGHTS = (0.0, 0.15, 0.3, 0.5)
+
+
+def training_pairs(bench, retriever) -> list[tuple[list[str], set[str]]]:
+    """Per generated question (in order): its search tokens, its answering passage's index tokens."""
+    from knowledge.text import tokens
+
+    gold = [set(t) for t in bench.lexical.doc_tokens]
+    return [(tokens(retriever.expand(q.text)[0]), gold[bench.pos[q.passage_id]]) for q in bench.questions]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=EXPANSION_FILE)
+    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--check", action="store_true")
+    add_bench_args(ap)
+    args = ap.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(1)
+    from bench.ablation import NEAR, Bench, metrics
+    from knowledge.embed import ADAPTER_FILE, QueryAdapter
+
+    bench = Bench(args.cache, args.model, NEAR)
+    folds, weights, retriever = default_ranking(bench, QueryAdapter.load(ADAPTER_FILE))
+    pairs = training_pairs(bench, retriever)
+    background = [set(t) for t in bench.lexical.doc_tokens]
+    n = len(bench.questions)
+    chosen = None
+    if not args.check:
+        ranks = {w: [None] * n for w in WEIGHTS}
+        for k, test in enumerate(folds):
+            train = np.setdiff1d(np.arange(n), test)
+            table = fit_expansion([pairs[i] for i in train], background)
+            for w in WEIGHTS:
+                table.weight = w
+                retriever.expansion = table if w > 0 else None
+                for i, rk in zip(test, bench.ranks(retriever, test, lambda _i: weights)):
+                    ranks[w][int(i)] = rk
+            print(f"# fold {k + 1}/{len(folds)}: {len(table.table)} citizen words", file=sys.stderr, flush=True)
+        retriever.expansion = None
+        in_force = np.flatnonzero(~gold_repealed(bench))
+        print("| learned expansion weight (article-grouped CV) | gold | recall@1 | recall@5 | MRR@10 |\n|---|---|---|---|---|")
+        cv = {}
+        for w, rs in ranks.items():
+            for sub, rows in (("all", range(n)), ("in force", in_force)):
+                m = cv[(w, sub)] = metrics([rs[i] for i in rows])
+                label = "0 (baseline: no expansion)" if w == 0 else f"{w:g}"
+                print(f"| {label} | {sub} ({len(rows)}) | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
+        chosen = max(WEIGHTS, key=lambda w: (round(cv[(w, "all")]["mrr@10"], 4), -w))
+        print(f"# chosen weight {chosen:g}", file=sys.stderr)
+        meta_cv = {f"{w:g}": {sub: {k: round(v, 4) for k, v in cv[(w, sub)].items()} for sub in ("all", "in force")}
+                   for w in WEIGHTS}
+    full = fit_expansion(pairs, background)
+    if args.check:
+        old = LearnedExpansion.load(args.out)
+        ok = old is not None and old.table == full.table
+        print(f"{args.out}: {'the same table' if ok else 'DIFFERS'}")
+        return 0 if ok else 1
+    if args.no_write:
+        return 0
+    full.weight = chosen
+    from bench.train_adapter import questions_sha
+
+    full.meta = {"fitted_by": "python -m bench.train_expansion", "questions": n,
+                 "questions_sha256": questions_sha(bench.questions), "cv_by_weight": meta_cv,
+                 "protocol": "GroupKFold by article (5); tables learned on the other folds; shipped ranking, "
+                             "out-of-fold adapter dense"}
+    full.save(args.out)
+    print(f"wrote {args.out} ({len(full.table)} citizen words, weight {chosen:g})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
