@@ -39,8 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=EXPANSION_FILE)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--weights", default=",".join(f"{w:g}" for w in WEIGHTS), help="weights to cross-validate")
+    ap.add_argument("--params", default="", help="measure other thresholds, e.g. max_self=0.7,per_word=5 (no write)")
     add_bench_args(ap)
     args = ap.parse_args(argv)
+    grid = tuple(float(w) for w in args.weights.split(","))
+    params = {k: (int(v) if k == "per_word" else float(v)) for k, v in
+              (kv.split("=") for kv in args.params.split(",") if kv)}
     import torch
 
     torch.set_num_threads(1)
@@ -54,11 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     n = len(bench.questions)
     chosen = None
     if not args.check:
-        ranks = {w: [None] * n for w in WEIGHTS}
+        ranks = {w: [None] * n for w in grid}
         for k, test in enumerate(folds):
             train = np.setdiff1d(np.arange(n), test)
-            table = fit_expansion([pairs[i] for i in train], background)
-            for w in WEIGHTS:
+            table = fit_expansion([pairs[i] for i in train], background, **params)
+            for w in grid:
                 table.weight = w
                 retriever.expansion = table if w > 0 else None
                 for i, rk in zip(test, bench.ranks(retriever, test, lambda _i: weights)):
@@ -73,17 +78,17 @@ def main(argv: list[str] | None = None) -> int:
                 m = cv[(w, sub)] = metrics([rs[i] for i in rows])
                 label = "0 (baseline: no expansion)" if w == 0 else f"{w:g}"
                 print(f"| {label} | {sub} ({len(rows)}) | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
-        chosen = max(WEIGHTS, key=lambda w: (round(cv[(w, "all")]["mrr@10"], 4), -w))
+        chosen = max(grid, key=lambda w: (round(cv[(w, "all")]["mrr@10"], 4), -w))
         print(f"# chosen weight {chosen:g}", file=sys.stderr)
         meta_cv = {f"{w:g}": {sub: {k: round(v, 4) for k, v in cv[(w, sub)].items()} for sub in ("all", "in force")}
-                   for w in WEIGHTS}
+                   for w in grid}
     full = fit_expansion(pairs, background)
     if args.check:
         old = LearnedExpansion.load(args.out)
         ok = old is not None and old.table == full.table
         print(f"{args.out}: {'the same table' if ok else 'DIFFERS'}")
         return 0 if ok else 1
-    if args.no_write:
+    if args.no_write or params:
         return 0
     full.weight = chosen
     from bench.train_adapter import questions_sha

@@ -72,7 +72,8 @@ def shipped_expansion(path: Path = EXPANSION_FILE) -> "LearnedExpansion | None":
 
 
 def fit_expansion(pairs: Sequence[tuple[Sequence[str], set[str]]], passage_tokens: Sequence[set[str]],
-                  weight: float = 0.0) -> LearnedExpansion:
+                  weight: float = 0.0, *, max_self: float = MAX_SELF, per_word: int = PER_WORD,
+                  min_lift: float = MIN_LIFT, min_share: float = MIN_SHARE) -> LearnedExpansion:
     """`pairs`: (a training question's search tokens, its answering passage's tokens);
     `passage_tokens`: every indexed passage's tokens (the background)."""
     n_passages = len(passage_tokens) or 1
@@ -84,15 +85,15 @@ def fit_expansion(pairs: Sequence[tuple[Sequence[str], set[str]]], passage_token
     table: dict[str, list[str]] = {}
     for t, golds in with_t.items():
         n = len(golds)
-        if n < MIN_QUESTIONS or sum(t in g for g in golds) / n > MAX_SELF:
+        if n < MIN_QUESTIONS or sum(t in g for g in golds) / n > max_self:
             continue
         counts = Counter(v for g in golds for v in g if v != t)
         scored = []
         for v, c in counts.items():
             share = c / n
             lift = share / (df[v] / n_passages) if df[v] else 0.0
-            if c >= MIN_PAIRS and share >= MIN_SHARE and lift >= MIN_LIFT:
+            if c >= MIN_PAIRS and share >= min_share and lift >= min_lift:
                 scored.append((share * math.log(lift), v))
         if scored:
-            table[t] = [v for _, v in sorted(scored, key=lambda x: (-x[0], x[1]))[:PER_WORD]]
+            table[t] = [v for _, v in sorted(scored, key=lambda x: (-x[0], x[1]))[:per_word]]
     return LearnedExpansion(table, weight)

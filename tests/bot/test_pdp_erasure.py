@@ -171,7 +171,9 @@ async def test_retention_purges_everything_by_age(stub, tmp_path, fake_engine):
     try:
         await stub.send_text(USER, f"tolong sambungkan ke petugas {M}")  # an open ticket
         await wait_card(stub, 1)
-        await next_message(stub, USER, lambda: stub.send_text(USER, "/lapor"))
+        await stub.send_text(USER, "/lapor")
+        # answered when asked (the next message may be the ticket's acknowledgement, still on its way)
+        await wait_text(stub, USER, "Ceritakan apa yang terjadi")
         await stub.send_text(USER, f"Kepala desa {M} membagikan amplop.")
         await wait_text(stub, USER, "nama dan alamat")
         await asyncio.sleep(1.5)  # the intake's conversation state is written
