@@ -4,6 +4,7 @@ cross-validate it against the same ranking without it; write knowledge/data/expa
     python -m bench.train_expansion             # CV table (weight 0 = baseline, same run), fit on all, write
     python -m bench.train_expansion --no-write  # the CV table only
     python -m bench.train_expansion --check     # refit on all questions; exit 1 if the shipped file differs
+    python -m bench.train_expansion --registers # the same CV, test questions rewritten (written register, polite frame)
 
 Each of 5 article-grouped folds is ranked through the real Retriever.search (shipped weights, the
 out-of-fold query adapter's dense signal, as bench/train_reranker.py) with a table learned from
@@ -34,11 +35,49 @@ def training_pairs(bench, retriever) -> list[tuple[list[str], set[str]]]:
     return [(tokens(retriever.expand(q.text)[0]), gold[bench.pos[q.passage_id]]) for q in bench.questions]
 
 
+def registers(bench, folds, weights, retriever, pairs, background, weight: float) -> None:
+    """The same CV with each test question rewritten in the written register and in a polite
+    frame, expansion off and on (each rewrite keeps its original's out-of-fold dense vector)."""
+    from bench.ablation import first_hit, metrics
+    from bench.train_classifier import formal
+    from bench.train_reranker import out_of_fold_vectors
+
+    views = {"as written": lambda q: q, "written register": formal,
+             "polite frame": lambda q: "Selamat pagi, saya ingin bertanya. " + q[:1].upper() + q[1:]}
+    oof = out_of_fold_vectors(bench, folds)
+    index = {f(q.text).lower(): i for f in views.values() for i, q in enumerate(bench.questions)}
+
+    def dense(query: str, k: int):
+        sims = bench.pvec @ oof[index[query]]
+        return [(bench.passages[j].id, float(sims[j])) for j in np.argsort(-sims)[:k]]
+
+    retriever.dense = dense if weights.dense > 0 else None
+    n = len(bench.questions)
+    tables = [fit_expansion([pairs[i] for i in np.setdiff1d(np.arange(n), test)], background, weight)
+              for test in folds]
+    print("| question rewritten (article-grouped CV) | expansion | recall@1 | recall@5 | MRR@10 |\n|---|---|---|---|---|")
+    for name, f in views.items():
+        for arm in ("off", f"on ({weight:g})"):
+            ranks = []
+            for table, test in zip(tables, folds):
+                retriever.expansion = table if arm != "off" else None
+                for i in test:
+                    q = bench.questions[int(i)]
+                    got = retriever.search(f(q.text), k=10, exclude=bench.excluded[int(i)], weights=weights)
+                    gold = bench.passages[bench.pos[q.passage_id]].text
+                    ranks.append(first_hit({"excerpt": gold}, {"sources": [{"text": x.passage.text} for x in got]}, 0.7))
+            m = metrics(ranks)
+            print(f"| {name} | {arm} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |", flush=True)
+    retriever.expansion = None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=EXPANSION_FILE)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--registers", action="store_true",
+                    help="only the CV with the test questions rewritten (written register, polite frame), off vs the shipped weight")
     ap.add_argument("--weights", default=",".join(f"{w:g}" for w in WEIGHTS), help="weights to cross-validate")
     ap.add_argument("--params", default="", help="measure other thresholds, e.g. max_self=0.7,per_word=5 (no write)")
     add_bench_args(ap)
@@ -57,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     pairs = training_pairs(bench, retriever)
     background = [set(t) for t in bench.lexical.doc_tokens]
     n = len(bench.questions)
+    if args.registers:
+        shipped = LearnedExpansion.load(args.out)
+        registers(bench, folds, weights, retriever, pairs, background, shipped.weight if shipped else 0.3)
+        return 0
     chosen = None
     if not args.check:
         ranks = {w: [None] * n for w in grid}
