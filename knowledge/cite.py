@@ -47,6 +47,8 @@ def location(p: Passage) -> str:
     if p.ayat:
         if "-" in p.ayat:
             a, b = p.ayat.split("-", 1)
+            if a.isdigit() and b.isdigit() and int(a) > int(b):
+                return out  # a scan that numbers its ayat wrongly ("6-1"): no range we can name
             out += f" ayat ({a}) s.d. ({b})"
         else:
             out += f" ayat ({p.ayat})"

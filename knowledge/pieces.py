@@ -34,18 +34,30 @@ def _point_bounds(p: Passage) -> tuple[str, str, str] | None:
     return kind, a, (b or a)
 
 
+def _key(label: str) -> tuple[int, str]:
+    """Order of an ayat / angka number or a huruf: "3" -> (3, ""), "c" -> (0, "c")."""
+    return (int(label), "") if label.isdigit() else (0, label)
+
+
+def _counts_up(bounds: list[tuple[str, str]]) -> bool:
+    """Each piece's labels come after the previous piece's (a noisy scan may number them wrongly)."""
+    keys = [(_key(a), _key(b)) for a, b in bounds]
+    return all(lo <= hi for lo, hi in keys) and all(prev[1] < cur[0] for prev, cur in zip(keys, keys[1:]))
+
+
 def _span(first: Passage, last: Passage, members: list[Passage]) -> Passage | None:
     """The citation fields of first..last as one span, or None where they cannot be named as one."""
     if all(p.point is None for p in members):
-        a, b = _ayat_bounds(first), _ayat_bounds(last)
-        if a is None or b is None:
+        bounds = [_ayat_bounds(p) for p in members]
+        if any(b is None for b in bounds) or not _counts_up(bounds):
             return None
-        ayat = a[0] if a[0] == b[1] else f"{a[0]}-{b[1]}"
-        return replace(first, ayat=ayat, point=None)
-    pa, pb = _point_bounds(first), _point_bounds(last)
-    if pa is None or pb is None or pa[0] != pb[0] or any(p.ayat != first.ayat for p in members):
+        lo, hi = bounds[0][0], bounds[-1][1]
+        return replace(first, ayat=lo if lo == hi else f"{lo}-{hi}", point=None)
+    points = [_point_bounds(p) for p in members]
+    if any(b is None for b in points) or len({b[0] for b in points}) > 1 \
+            or any(p.ayat != first.ayat for p in members) or not _counts_up([b[1:] for b in points]):
         return None
-    return replace(first, point=f"{pa[0]} {pa[1]}-{pb[2]}")
+    return replace(first, point=f"{points[0][0]} {points[0][1]}-{points[-1][2]}")
 
 
 def joined(members: list[Passage], keep_id: str) -> tuple[Passage, tuple[Part, ...]] | None:

@@ -19,6 +19,11 @@ def test_labels_name_law_pasal_ayat_and_point():
     assert label(dataclasses.replace(P, kind=KIND_PENJELASAN, ayat=None)) == "Penjelasan Pasal 7 UU No. 10 Tahun 2016"
 
 
+def test_a_scan_that_numbers_its_ayat_wrongly_is_cited_by_pasal_only():
+    # the OCR of UU 7/2017 Pasal 124 reads its first ayat as "(6)": the stored piece says "6-1"
+    assert label(dataclasses.replace(P, ayat="6-1")) == "UU No. 10 Tahun 2016, Pasal 7"
+
+
 def test_narrowed_citation_keeps_the_passage_and_names_the_huruf():
     c = citation(P, status="berlaku")
     n = narrow(c, P, ayat=None, point="huruf c")

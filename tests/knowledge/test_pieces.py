@@ -79,3 +79,13 @@ def test_pieces_too_long_to_read_as_one_stay_apart():
     ans = eng.answer("apa persyaratan calon bupati?")
     got = [s.citation.label for s in ans.sources if s.passage.pasal == "7"]
     assert len(got) == 2 and not any("s.d." in x for x in got), got
+
+
+def test_pieces_whose_numbers_do_not_count_up_stay_apart():
+    """A noisy scan can number ayat wrongly ("(6)" before "(4)"): no span "ayat (6) s.d. (4)"."""
+    p1 = piece("7", "6", AYAT1.replace("(1)", "(6)", 1))
+    p2 = piece("7", "4", AYAT2.replace("(2)", "(4)", 1))
+    eng = Engine([p1, p2] + OTHERS)
+    ans = eng.answer("calon bupati umurnya paling rendah berapa tahun?")
+    got = [s.citation.label for s in ans.sources if s.passage.pasal == "7"]
+    assert len(got) == 2 and not any("s.d." in x for x in got), got
