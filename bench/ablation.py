@@ -277,13 +277,15 @@ class Bench:
         gw = self.words[self.pos[q.passage_id]]
         return np.array([bool(gw) and len(gw & self.words[i]) / len(gw) >= 0.7 for i in f.idx])
 
-    def ranks(self, retriever, rows, weights_of, first: bool = False) -> list:
+    def ranks(self, retriever, rows, weights_of, first: bool = False, rewrite=None) -> list:
         """Per question of `rows`: the rank of its gold among the first 10 sources (None: not
-        there); with `first`, (that rank, the first source's passage or None)."""
+        there); with `first`, (that rank, the first source's passage or None); `rewrite`: asked
+        in other words (question text -> text)."""
         out = []
         for i in rows:
             q = self.questions[i]
-            got = retriever.search(q.text, k=10, exclude=self.excluded[i], weights=weights_of(i))
+            text = rewrite(q.text) if rewrite is not None else q.text
+            got = retriever.search(text, k=10, exclude=self.excluded[i], weights=weights_of(i))
             gold = self.passages[self.pos[q.passage_id]].text
             rank = first_hit({"excerpt": gold}, {"sources": [{"text": s.passage.text} for s in got]}, 0.7)
             out.append((rank, got[0].passage if got else None) if first else rank)

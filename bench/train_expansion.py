@@ -37,21 +37,16 @@ def training_pairs(bench, retriever) -> list[tuple[list[str], set[str]]]:
 
 def registers(bench, folds, weights, retriever, pairs, background, weight: float) -> None:
     """The same CV with each test question rewritten in the written register and in a polite
-    frame, expansion off and on (each rewrite keeps its original's out-of-fold dense vector)."""
-    from bench.ablation import first_hit, metrics
+    frame, expansion off and on (each rewrite keeps its original's out-of-fold dense signal)."""
+    from bench.ablation import metrics
     from bench.train_classifier import formal
-    from bench.train_reranker import out_of_fold_vectors
 
     views = {"as written": lambda q: q, "written register": formal,
              "polite frame": lambda q: "Selamat pagi, saya ingin bertanya. " + q[:1].upper() + q[1:]}
-    oof = out_of_fold_vectors(bench, folds)
-    index = {f(q.text).lower(): i for f in views.values() for i, q in enumerate(bench.questions)}
-
-    def dense(query: str, k: int):
-        sims = bench.pvec @ oof[index[query]]
-        return [(bench.passages[j].id, float(sims[j])) for j in np.argsort(-sims)[:k]]
-
-    retriever.dense = dense if weights.dense > 0 else None
+    original = {f(q.text).lower(): q.text.lower() for f in views.values() for q in bench.questions}
+    dense = retriever.dense
+    if dense is not None:
+        retriever.dense = lambda query, k: dense(original[query], k)
     n = len(bench.questions)
     tables = [fit_expansion([pairs[i] for i in np.setdiff1d(np.arange(n), test)], background, weight)
               for test in folds]
@@ -61,14 +56,10 @@ def registers(bench, folds, weights, retriever, pairs, background, weight: float
             ranks = []
             for table, test in zip(tables, folds):
                 retriever.expansion = table if arm != "off" else None
-                for i in test:
-                    q = bench.questions[int(i)]
-                    got = retriever.search(f(q.text), k=10, exclude=bench.excluded[int(i)], weights=weights)
-                    gold = bench.passages[bench.pos[q.passage_id]].text
-                    ranks.append(first_hit({"excerpt": gold}, {"sources": [{"text": x.passage.text} for x in got]}, 0.7))
+                ranks += bench.ranks(retriever, test, lambda _i: weights, rewrite=f)
             m = metrics(ranks)
             print(f"| {name} | {arm} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |", flush=True)
-    retriever.expansion = None
+    retriever.expansion, retriever.dense = None, dense
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,8 +45,9 @@ def _counts_up(bounds: list[tuple[str, str]]) -> bool:
     return all(lo <= hi for lo, hi in keys) and all(prev[1] < cur[0] for prev, cur in zip(keys, keys[1:]))
 
 
-def _span(first: Passage, last: Passage, members: list[Passage]) -> Passage | None:
-    """The citation fields of first..last as one span, or None where they cannot be named as one."""
+def _span(members: list[Passage]) -> Passage | None:
+    """The citation fields of the pieces as one span, or None where they cannot be named as one."""
+    first = members[0]
     if all(p.point is None for p in members):
         bounds = [_ayat_bounds(p) for p in members]
         if any(b is None for b in bounds) or not _counts_up(bounds):
@@ -64,7 +65,7 @@ def joined(members: list[Passage], keep_id: str) -> tuple[Passage, tuple[Part, .
     """Neighbouring pieces of one article, in the article's order, as one passage (id `keep_id`,
     the piece that ranked best) and where each piece starts in it; None where the pieces cannot
     be cited as one span."""
-    span = _span(members[0], members[-1], members)
+    span = _span(members)
     if span is None:
         return None
     keep = next((m for m in members if m.id == keep_id), members[0])
@@ -78,7 +79,7 @@ def join_neighbours(ranked: list[Any], catalog: Any, k: int) -> list[Any]:
     """The first k of `ranked` (knowledge.retrieval.Scored, best first), neighbouring pieces of one
     article joined (see the module docstring); `catalog`: the retrieval Catalog (its `article`)."""
     top = ranked[:k]
-    rank_of = {s.passage.id: i for i, s in enumerate(top)}
+    shown = {s.passage.id for s in top}
     absorbed: set[str] = set()
     replaced: dict[str, Any] = {}
     for s in top:
@@ -92,11 +93,11 @@ def join_neighbours(ranked: list[Any], catalog: Any, k: int) -> list[Any]:
         i = j = ids.index(p.id)
         total = len(p.text)
         # grow the run to neighbouring pieces that are among the sources too
-        while i > 0 and pieces[i - 1].id in rank_of and pieces[i - 1].id not in absorbed \
+        while i > 0 and pieces[i - 1].id in shown and pieces[i - 1].id not in absorbed \
                 and total + 1 + len(pieces[i - 1].text) <= JOINED_MAX_CHARS:
             i -= 1
             total += 1 + len(pieces[i].text)
-        while j + 1 < len(pieces) and pieces[j + 1].id in rank_of and pieces[j + 1].id not in absorbed \
+        while j + 1 < len(pieces) and pieces[j + 1].id in shown and pieces[j + 1].id not in absorbed \
                 and total + 1 + len(pieces[j + 1].text) <= JOINED_MAX_CHARS:
             j += 1
             total += 1 + len(pieces[j].text)
