@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     embedding_device: str = "cpu"
     embedding_max_tokens: int = 128
     dense_weight: float | None = None  # None = the measured default in knowledge.retrieval
+    # "exact": the stored vectors are copied into memory and all scored (knowledge/vectors.py: the
+    # same answer in every process); "chroma": Chroma's approximate HNSW index answers each query
+    # (for a corpus of millions of passages)
+    dense_search: Literal["exact", "chroma"] = "exact"
     # the learned re-ranker (knowledge/rerank.py), where it was fitted for this model and weight; off by
     # default: trained on the law in force it gains only there and loses over all questions (README)
     rerank: bool = False

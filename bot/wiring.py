@@ -8,7 +8,9 @@ import logging
 from knowledge.embed import Embedder
 from knowledge.engine import Engine
 from knowledge.rerank import TreeReranker
+from knowledge.retrieval import Weights
 from knowledge.store import ChromaStore, StoreUnavailable
+from knowledge.vectors import ExactSearch
 
 from .settings import Settings
 
@@ -56,20 +58,29 @@ def _tolerant(search, what: str):
     return run
 
 
-def dense_fn(store: ChromaStore, embed=None):
-    """Passage search; the query vector is mapped by the embedder's query adapter when it has one
-    (knowledge.embed.QueryAdapter: fitted for the passage space, not for question-to-question)."""
-    embed = embed or _embed_once(store)
+def _passage_query(store: ChromaStore, embed):
+    """The query's vector in the passages' space: mapped by the embedder's query adapter when it has
+    one (knowledge.embed.QueryAdapter: fitted for the passage space, not for question-to-question)."""
     adapter = getattr(store.embedder, "adapter", None)
+    return (lambda q: adapter.apply(embed(q))) if adapter is not None else (lambda q: list(embed(q)))
 
-    def dense(query: str, k: int):
-        vec = list(embed(query))
-        return [(h.id, h.score) for h in store.query(adapter.apply(vec) if adapter is not None else vec, k)]
+
+def dense_fn(store: ChromaStore, embed=None, *, exact: bool = True):
+    """Passage search. `exact`: over a copy of the stored vectors (knowledge.vectors; the engine
+    syncs it to each snapshot's passages), else a Chroma query per question."""
+    query = _passage_query(store, embed or _embed_once(store))
+    if exact:
+        return ExactSearch(store.vectors, query)
+
+    def dense(q: str, k: int):
+        return [(h.id, h.score) for h in store.query(query(q), k)]
     return _tolerant(dense, "passages")
 
 
-def question_dense_fn(store: ChromaStore, embed=None):
+def question_dense_fn(store: ChromaStore, embed=None, *, exact: bool = True):
     embed = embed or _embed_once(store)
+    if exact:
+        return ExactSearch(store.question_vectors, lambda q: list(embed(q)))
 
     def dense(query: str, k: int):
         return store.query_questions(list(embed(query)), k)
@@ -83,9 +94,13 @@ def build_engine(settings: Settings, store: ChromaStore | None = None) -> Engine
     weight = settings.dense_weight if settings.dense_weight is not None else getattr(store.embedder, "dense_weight", None)
     use_dense = weight is None or weight > 0
     embed = _embed_once(store)
-    return Engine(passages, dense=dense_fn(store, embed) if use_dense else None, dense_weight=weight,
+    exact = settings.dense_search == "exact"
+    return Engine(passages, dense=dense_fn(store, embed, exact=exact) if use_dense else None, dense_weight=weight,
                     questions=store.questions({p.id for p in passages}),
-                    question_dense=question_dense_fn(store, embed) if use_dense else None,
+                    # the question-to-question dense signal is fitted to 0 (knowledge/ranking.json):
+                    # its vectors are not loaded then
+                    question_dense=question_dense_fn(store, embed, exact=exact)
+                    if use_dense and Weights.load().dense_question > 0 else None,
                     reranker=reranker_for(settings, store, weight))
 
 

@@ -50,6 +50,11 @@ class Engine:
         self._state = self._build(passages)
 
     def _build(self, passages: list[Passage]) -> _State:
+        # a dense search that keeps its own copy of the vectors (knowledge.vectors) learns the ids
+        # this snapshot serves before it is swapped in
+        for search, ids in ((self.dense, [p.id for p in passages]), (self.question_dense, [q.id for q in self.questions])):
+            if hasattr(search, "sync"):
+                search.sync(ids)
         catalog = Catalog(passages, self._effects)
         lexical = LexicalIndex(passages, sections=catalog.sections())
         retriever = Retriever(catalog, lexical, self.dense, self.dense_weight, questions=self.questions,

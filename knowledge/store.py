@@ -153,6 +153,23 @@ class ChromaStore:
             out.extend(self.col.get(limit=self.BATCH, offset=off, include=[])["ids"])
         return out
 
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored vectors of these passages (knowledge.vectors.ExactSearch keeps a copy)."""
+        return self._vectors(self.col, ids)
+
+    def question_vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        return self._vectors(self.qcol, ids)
+
+    def _vectors(self, col, ids: list[str]) -> dict[str, list[float]]:
+        out: dict[str, list[float]] = {}
+        try:
+            for off in range(0, len(ids), self.BATCH):
+                got = col.get(ids=ids[off:off + self.BATCH], include=["embeddings"])
+                out.update((i, list(e)) for i, e in zip(got["ids"], got["embeddings"]))
+        except Exception as e:
+            raise StoreUnavailable(f"Chroma get failed: {e}") from e
+        return out
+
     def embeddings_by_hash(self, hashes: set[str]) -> dict[str, list[float]]:
         """Stored embeddings of passages with these content hashes (the embedding cache)."""
         out: dict[str, list[float]] = {}

@@ -2,11 +2,13 @@
 restarting the bot.
 
 What depends on Chroma (honestly): the bot loads the passage catalog from Chroma at start-up and
-keeps it in memory for BM25. With a dense weight > 0 (the default with the bundled model's query
-adapter) every question also runs a dense query on the Chroma server; while the server is down
-that search finds nothing and the question is answered from the in-memory lexical index
-(bot/wiring.py), and /readyz reports the server to the operator. With dense weight 0 no question
-touches Chroma at all; the second test pins that.
+keeps it in memory for BM25, and with a dense weight > 0 (the default with the bundled model's
+query adapter) a copy of the passage vectors for the exact dense search (knowledge/vectors.py), so
+by default no question touches Chroma. With KEPEMILUAN_DENSE_SEARCH=chroma (the first test) every
+question runs a dense query on the Chroma server; while the server is down that search finds
+nothing and the question is answered from the in-memory lexical index (bot/wiring.py). Either way
+/readyz reports the server to the operator. With dense weight 0 no question touches Chroma at
+all; the second test pins that.
 """
 from __future__ import annotations
 
@@ -33,9 +35,9 @@ def answered(msg) -> bool:
     return "Pasal 7" in msg.text and any((b.get("callback_data") or "").startswith("hp:") for b in msg.buttons())
 
 
-async def _runner(stub, tmp_path, chroma, dense_weight):
+async def _runner(stub, tmp_path, chroma, dense_weight, dense_search="exact"):
     port = free_port()
-    settings = make_settings(stub, tmp_path, chroma_url=chroma.url, dense_weight=dense_weight,
+    settings = make_settings(stub, tmp_path, chroma_url=chroma.url, dense_weight=dense_weight, dense_search=dense_search,
                              webhook_url="https://bot.contoh.go.id/kait", webhook_secret=SecretStr(SECRET),
                              webhook_listen="127.0.0.1", webhook_port=port, rate_limit_per_minute=100)
     store = build_store(settings)
@@ -55,7 +57,7 @@ async def _ask(stub, user, text, timeout=30.0):
 
 async def test_chroma_killed_mid_run_answers_continue_from_the_words_then_dense_resumes(chroma, tmp_path):
     async with TelegramStub(TOKEN) as stub:
-        runner, base = await _runner(stub, tmp_path, chroma, dense_weight=0.3)
+        runner, base = await _runner(stub, tmp_path, chroma, dense_weight=0.3, dense_search="chroma")
         try:
             async with httpx.AsyncClient(trust_env=False, base_url=base, timeout=150) as client:
                 assert (await client.get("/readyz")).status_code == 200  # loads the model too
@@ -75,6 +77,26 @@ async def test_chroma_killed_mid_run_answers_continue_from_the_words_then_dense_
                 metrics = (await client.get("/metrics")).text
             assert 'kepemiluan_temporary_errors_total{dependency="chroma"} 1.0' not in metrics
             assert not any("terjadi kesalahan" in x.text or x.text == m.TEMPORARY for x in stub.messages(USER))
+        finally:
+            await runner.stop()
+            if chroma.proc.poll() is not None:
+                chroma.start()
+
+
+async def test_the_exact_dense_search_answers_the_same_while_chroma_is_down(chroma, tmp_path):
+    """The default: the vectors were copied at start-up, so a dead Chroma changes no answer."""
+    async with TelegramStub(TOKEN) as stub:
+        runner, base = await _runner(stub, tmp_path, chroma, dense_weight=0.3)
+        try:
+            engine = runner.services.engine
+            assert engine.uses_dense
+            before = [s.passage.id for s in engine.answer(QUESTION).sources]
+            chroma.kill()
+            down = await _ask(stub, USER, QUESTION)
+            assert any(answered(x) for x in down), [x.text[:200] for x in down]
+            assert [s.passage.id for s in engine.answer(QUESTION).sources] == before
+            async with httpx.AsyncClient(trust_env=False, base_url=base, timeout=30) as client:
+                assert (await client.get("/readyz")).status_code == 503  # the operator still sees it
         finally:
             await runner.stop()
             if chroma.proc.poll() is not None:
