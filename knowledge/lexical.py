@@ -24,6 +24,9 @@ def index_text(p: Passage, section: str | None = None) -> str:
     return f"{head}\n{p.text}"
 
 
+WRITTEN_MIN = 50  # passages (bench/rules_ablation.py)
+
+
 class LexicalIndex:
     def __init__(self, passages: list[Passage], k1: float = 0.8, b: float = 0.5,
                  sections: dict[str, str] | None = None):
@@ -33,6 +36,10 @@ class LexicalIndex:
         # "agaimana" never becomes the "correct" spelling of a citizen's word.
         counts = Counter(w for p in passages if p.quality != "ocr" for w in _raw_words(p.text))
         self.vocabulary = frozenset(counts)
+        # the words the clean laws write in at least WRITTEN_MIN passages: a citizen's abbreviation
+        # among them ("tps", "kpps") is the law's own word (knowledge.text.expand_query)
+        df = Counter(w for p in passages if p.quality != "ocr" for w in set(_raw_words(p.text)))
+        self.written = frozenset(w for w, c in df.items() if c >= WRITTEN_MIN)
         repair = OcrRepair(counts) if counts and any(p.quality == "ocr" for p in passages) else None
         texts = [index_text(p, sections.get(p.id)) for p in passages]
         self.doc_tokens = [tokens(repair.text(t) if repair and p.quality == "ocr" else t)

@@ -393,6 +393,7 @@ class Retriever:
         self.intents = shipped["intents"] if intents is None else intents
         self.route_words = shipped["route_words"] if route_words is None else route_words
         self.definitions = shipped["definitions"] if definitions is None else definitions
+        self.lists: dict[str, object] = {}  # e.g. {"phrases": False}: bench/rules_ablation.py
         self.distinct_top = DISTINCT_TOP
         self.join_pieces = True  # neighbouring pieces of one article among the sources: one source
         # knowledge.expansion.LearnedExpansion: the law's words for a citizen's
@@ -469,8 +470,9 @@ class Retriever:
         return {k: np.array(v, dtype=np.float64) for k, v in cols.items()}
 
     def expand(self, question: str) -> tuple[str, str]:
-        """(the citizen's words, typo-fixed and with slang expanded; the routing expansions)."""
-        return expand_query(question, self.lexical.vocabulary)
+        """(the citizen's words, typo-fixed and with slang expanded; the routing expansions).
+        `self.lists`: hand-written lists switched off for an ablation (knowledge.text.expand_query)."""
+        return expand_query(question, self.lexical.vocabulary, **{"written": self.lexical.written, **self.lists})
 
     def normalize(self, question: str) -> str:
         return normalize_query(question, self.lexical.vocabulary)

@@ -172,16 +172,22 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None) -> tuple[str, str]:
+def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None, *,
+                 written: frozenset[str] = frozenset(), phrases: bool = True,
+                 slang_off: frozenset[str] = frozenset(), verbs: bool = True, typos: bool = True) -> tuple[str, str]:
     """Split a question into (the citizen's words, typo-fixed, with the law's words for slang and
     everyday phrases) and (the expansion of election-type words such as pilkada -> "pemilihan
     gubernur bupati walikota"). Retrieval weighs the second part less: it routes a question to a
-    family of laws, it must not outvote the words that say what is asked."""
+    family of laws, it must not outvote the words that say what is asked.
+    `written`: words the laws write often (LexicalIndex.written); a SLANG entry among them is
+    not spelled out. The switches turn one hand-written list off, for the ablation (bench/rules_ablation.py):
+    `phrases` PHRASES, `slang_off` these SLANG entries (a routing word still routes), `verbs` the
+    colloquial-verb forms, `typos` the spelling correction."""
     low = clean_input(text).lower()
     low = re.sub(r"(\w)-(\w)", r"\1 \2", low)
     extra: list[str] = []
     route: list[str] = []  # weighed less: see the docstring
-    for phrase, exp in PHRASES.items():
+    for phrase, exp in PHRASES.items() if phrases else ():
         if phrase in low:
             extra.append(exp)
     for rx, exp in INTENTS:
@@ -189,13 +195,17 @@ def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None)
             route.append(exp)
     out: list[str] = []
     for w in words(low):
-        if w in SLANG:
+        # a SLANG word the laws themselves write often (`written`: "tps", "kpps", "ppk") is matched
+        # as written: spelled out it also matched every passage on "pemungutan suara"
+        # (bench/rules_ablation.py); a routing word always routes
+        if w in SLANG and (w in ROUTING or (w not in slang_off and w not in written)):
             out.append(w)
             (route if w in ROUTING else extra).append(SLANG[w])
             continue
         if (vocabulary is not None and len(w) >= 5 and not w.isdigit() and w not in vocabulary
                 and w not in stopwords()):
-            fixed = colloquial(w, vocabulary) or (None if is_word(w) else correct(w, vocabulary))
+            fixed = (colloquial(w, vocabulary) if verbs else None) or (
+                None if is_word(w) or not typos else correct(w, vocabulary))
             if fixed:
                 out.append(fixed)
                 continue

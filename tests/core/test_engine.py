@@ -222,6 +222,24 @@ def test_a_real_word_the_laws_do_not_use_is_never_typo_corrected_into_another():
     assert "pemilihan" in expand_query("jadwal pemilhan", vocab)[0]
 
 
+def test_each_hand_written_list_can_be_switched_off_for_the_ablation():
+    """bench/rules_ablation.py measures each list off in turn: each switch must take out exactly its list."""
+    from knowledge.text import SLANG, expand_query
+
+    vocab = frozenset({"mengawasi", "pemilihan", "calon", "uang"})
+    assert "politik uang" in expand_query("ada serangan fajar", vocab)[0]
+    assert "politik uang" not in expand_query("ada serangan fajar", vocab, phrases=False)[0]
+    assert "tempat pemungutan suara" in expand_query("tps jauh", vocab)[0]
+    assert "tempat pemungutan suara" not in expand_query("tps jauh", vocab, slang_off=frozenset({"tps"}))[0]
+    assert "calon presiden" in expand_query("capres", vocab, slang_off=frozenset({"tps"}))[0]
+    # a routing word still routes with SLANG off
+    assert expand_query("pilkada", vocab, slang_off=frozenset(SLANG))[1] == expand_query("pilkada", vocab)[1] != ""
+    assert "mengawasi" in expand_query("ngawasin", vocab)[0]
+    assert "mengawasi" not in expand_query("ngawasin", vocab, verbs=False)[0]
+    assert "pemilihan" in expand_query("pemilhan", vocab)[0]
+    assert "pemilihan" not in expand_query("pemilhan", vocab, typos=False)[0]
+
+
 def test_citizens_minimal_is_the_laws_paling_rendah(engine):
     ans = engine.answer("berapa umur minimal calon bupati?")
     top = ans.sources[0]
