@@ -240,6 +240,26 @@ def test_each_hand_written_list_can_be_switched_off_for_the_ablation():
     assert "pemilihan" not in expand_query("pemilhan", vocab, typos=False)[0]
 
 
+def test_an_abbreviation_the_laws_write_often_is_matched_as_the_law_writes_it():
+    """"tps" spelled out ("tempat pemungutan suara") also matched every passage on "pemungutan
+    suara"; where the laws write "TPS" in >= WRITTEN_MIN passages it is their own word."""
+    from knowledge.lexical import WRITTEN_MIN, LexicalIndex
+    from knowledge.model import Passage
+    from knowledge.text import expand_query
+
+    def p(i, text):
+        return Passage(id=f"uu-1-2015@v1#pasal-{i}", doc_id="uu-1-2015", text=text, title="UU", pasal=str(i))
+
+    often = [p(i, f"Pemungutan suara di TPS {i} dilaksanakan oleh KPPS.") for i in range(WRITTEN_MIN)]
+    lex = LexicalIndex(often + [p(999, "Calon Bupati berusia paling rendah 25 tahun.")])
+    assert {"tps", "kpps"} <= lex.written and "bupati" not in lex.written
+    core = expand_query("tps jauh dari rumah", lex.vocabulary, written=lex.written)[0]
+    assert "tps" in core.split() and "tempat" not in core
+    # a law that seldom writes it: spelled out as before
+    rare = LexicalIndex(often[:3])
+    assert "tempat pemungutan suara" in expand_query("tps jauh", rare.vocabulary, written=rare.written)[0]
+
+
 def test_citizens_minimal_is_the_laws_paling_rendah(engine):
     ans = engine.answer("berapa umur minimal calon bupati?")
     top = ans.sources[0]
