@@ -25,6 +25,7 @@ import sys
 import numpy as np
 
 from bench.train_reranker import add_bench_args, default_ranking, gold_repealed
+from knowledge.lexical import written_words
 from knowledge.text import SLANG, tokens
 
 # SLANG in kinds (knowledge/text.py): spellings of function words, whose written forms are
@@ -62,15 +63,6 @@ ARMS = {
 }
 
 
-def written_at(bench, n: int) -> frozenset[str]:
-    from collections import Counter
-
-    from knowledge.text import words
-
-    df = Counter(w for p in bench.passages if p.quality != "ocr" for w in set(words(p.text)))
-    return frozenset(w for w, c in df.items() if c >= n)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--arms", default=",".join(ARMS), help="comma-separated arm names (default: all)")
@@ -101,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     for arm in arms:
         lists, flags, learned = ARMS[arm]
         # "written": n -> the words the clean laws write in >= n passages (the shipped rule: WRITTEN_MIN)
-        retriever.lists = {k: written_at(bench, v) if k == "written" else v for k, v in lists.items()}
+        retriever.lists = {k: written_words(bench.lexical.passage_counts, v) if k == "written" else v for k, v in lists.items()}
         for k, v in {**saved, **flags}.items():
             setattr(retriever, k, v)
         retriever.expansion = None

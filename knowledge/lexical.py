@@ -34,12 +34,11 @@ class LexicalIndex:
         sections = sections or {}
         # Typo correction aims at this vocabulary: clean texts only, so that an OCR slip such as
         # "agaimana" never becomes the "correct" spelling of a citizen's word.
-        counts = Counter(w for p in passages if p.quality != "ocr" for w in _raw_words(p.text))
+        counts, self.passage_counts = _clean_counts(passages)
         self.vocabulary = frozenset(counts)
         # the words the clean laws write in at least WRITTEN_MIN passages: a citizen's abbreviation
         # among them ("tps", "kpps") is the law's own word (knowledge.text.expand_query)
-        df = Counter(w for p in passages if p.quality != "ocr" for w in set(_raw_words(p.text)))
-        self.written = frozenset(w for w, c in df.items() if c >= WRITTEN_MIN)
+        self.written = written_words(self.passage_counts)
         repair = OcrRepair(counts) if counts and any(p.quality == "ocr" for p in passages) else None
         texts = [index_text(p, sections.get(p.id)) for p in passages]
         self.doc_tokens = [tokens(repair.text(t) if repair and p.quality == "ocr" else t)
@@ -78,6 +77,23 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _clean_counts(passages: list[Passage]) -> tuple[Counter, Counter]:
+    """(word counts, passage counts) over the clean (not OCR) passages, in one pass."""
+    counts: Counter = Counter()
+    df: Counter = Counter()
+    for p in passages:
+        if p.quality != "ocr":
+            ws = _raw_words(p.text)
+            counts.update(ws)
+            df.update(set(ws))
+    return counts, df
+
+
+def written_words(passage_counts: Counter, at: int = WRITTEN_MIN) -> frozenset[str]:
+    """The words written in at least `at` clean passages."""
+    return frozenset(w for w, c in passage_counts.items() if c >= at)
 
 
 def _raw_words(text: str):
