@@ -68,6 +68,7 @@ ORPHAN_WAIT_S = 60.0  # how long a reply waits for its ticket's card (still pend
 NO_CARD = "dikirim tanpa balasan: kartu tiket tidak ada"
 CLAIM_SECONDS = 90.0  # > bot.flood's retries of one send (45 s)
 RESTART_DELAY_S = 1.0  # the supervisor's pause before it starts an ended worker again
+STOP_WAIT_S = 10.0  # how long a stop waits for the cancelled worker to unwind
 
 
 class OutboxWorker:
@@ -131,27 +132,42 @@ class OutboxWorker:
         return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
+        """Cancel the worker and wait (at most STOP_WAIT_S) for it to end. A cancellation the
+        worker's wait drops (see `_idle`) cannot keep it running: it also checks `_stopping`."""
         self._stopping = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        self._wake.set()
+        done, _ = await asyncio.wait({task}, timeout=STOP_WAIT_S)
+        if not done:
+            log.error("outbox worker did not end within %.0f s of the stop", STOP_WAIT_S)
+        elif not task.cancelled() and task.exception() is not None:
+            log.error("outbox worker ended with an error", exc_info=task.exception())
 
     def wake(self) -> None:
         self._wake.set()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.deliver_due()
             except asyncio.CancelledError:
                 raise
             except Exception:  # a database hiccup: try again on the next round
                 log.exception("outbox round failed")
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
-            self._wake.clear()
+            await self._idle()
+
+    async def _idle(self) -> None:
+        """Wait for a wake-up or the next poll. asyncio.timeout, not asyncio.wait_for: on Python
+        3.11 a wait_for whose inner wait has just finished returns and drops a cancellation that
+        arrives at that moment (a wake-up right before the stop kept the worker polling, and the
+        bot's shutdown waiting for it, for ever)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.poll_seconds):
+                await self._wake.wait()
+        self._wake.clear()
 
     # -------------------------------------------------------------- delivery
 

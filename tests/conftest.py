@@ -1,9 +1,15 @@
 """Shared fixtures. No test may touch the network: any non-loopback connection fails the test."""
 from __future__ import annotations
 
+import asyncio
+import faulthandler
+import gc
+import io
 import ipaddress
 import os
 import socket
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +26,54 @@ def skip_without_postgres(reason: str) -> None:
     if os.environ.get("KEPEMILUAN_REQUIRE_PG") == "1":
         pytest.fail(f"PostgreSQL is required (KEPEMILUAN_REQUIRE_PG=1) but unavailable: {reason}")
     pytest.skip(reason)
+
+
+# A test still running after this many seconds gets every thread's stack and every pending asyncio
+# task's stack printed to stderr (once), so a hang in CI says where it waits; pytest-timeout
+# (pyproject.toml) fails it later.
+WATCHDOG_S = float(os.environ.get("KEPEMILUAN_TEST_WATCHDOG_S", "120"))
+
+
+def dump_pending(title: str, out=None) -> str:
+    """Every thread's stack, then the stack of each task of each running asyncio loop."""
+    buf = io.StringIO()
+    buf.write(f"\n===== {title}: threads =====\n")
+    sys.stderr.flush()
+    frames = sys._current_frames()  # noqa: SLF001
+    import traceback
+
+    for thread in threading.enumerate():
+        frame = frames.get(thread.ident)
+        if frame is not None:
+            buf.write(f"--- thread {thread.name}\n")
+            buf.write("".join(traceback.format_stack(frame)))
+    for obj in gc.get_objects():
+        if isinstance(obj, asyncio.AbstractEventLoop) and obj.is_running():
+            try:
+                tasks = list(asyncio.all_tasks(obj))
+            except RuntimeError:  # the set changed while we walked it
+                continue
+            buf.write(f"===== {title}: {len(tasks)} asyncio tasks =====\n")
+            for task in tasks:
+                buf.write(f"--- {task!r}\n")
+                task.print_stack(limit=12, file=buf)
+    text = buf.getvalue()
+    (out or sys.__stderr__).write(text)
+    return text
+
+
+@pytest.fixture(autouse=True)
+def hang_watchdog(request):
+    timer = threading.Timer(WATCHDOG_S, dump_pending, args=(f"{request.node.nodeid} still running after {WATCHDOG_S:.0f}s",))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+faulthandler.enable()
 
 
 class NetworkBlocked(RuntimeError):

@@ -51,11 +51,13 @@ async def typing(bot, chat_id: int) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(first_sent.wait(), timeout=2.0)
+        # asyncio.timeout and asyncio.wait, not wait_for and a suppressed CancelledError: either
+        # could drop a cancellation of this handler (bot/outbox.py `_idle` says how)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(2.0):
+                await first_sent.wait()
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await asyncio.wait({task})
 
 
 async def answer_question(update: Update, context: BotContext, raw_text: str | None, *,
