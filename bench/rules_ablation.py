@@ -1,7 +1,7 @@
 """The hand-written query lists against the learned query expansion (issue 10: every rule that
 survives shows its gain): each list switched off in turn, with the learned expansion on.
 
-    python -m bench.rules_ablation [--arms shipped,-phrases,...]
+    python -m bench.rules_ablation [--arms shipped,-phrases,...] [--weights "dense=0.1;dense=0.3,enumeration=0.3"]
 
 Same protocol as bench/train_expansion.py: 5 article-grouped folds through the real
 Retriever.search (shipped weights, out-of-fold query-adapter dense signal); each fold's expansion
@@ -20,6 +20,7 @@ Inputs: the bundled corpus and ingest/corpus/questions/ (no evaluation set is re
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 
 import numpy as np
@@ -66,6 +67,8 @@ ARMS = {
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--arms", default=",".join(ARMS), help="comma-separated arm names (default: all)")
+    ap.add_argument("--weights", default="", help="';'-separated ranking-weight settings to run each arm at, "
+                                                  "each 'name=value,...' over the shipped weights (default: those)")
     add_bench_args(ap)
     args = ap.parse_args(argv)
     arms = [a.strip() for a in args.arms.split(",") if a.strip()]
@@ -88,9 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     saved = {k: getattr(retriever, k) for k in ("intents", "route_words", "definitions")}
     n = len(bench.questions)
     in_force = np.flatnonzero(~gold_repealed(bench))
-    print(f"| arm (article-grouped CV, learned expansion at {weight:g}) | recall@1 | recall@5 | MRR@10 "
-          f"| in force recall@1 | in force MRR@10 |\n|---|---|---|---|---|---|", flush=True)
-    for arm in arms:
+    settings = [s.strip() for s in args.weights.split(";") if s.strip()] or [""]
+    print(f"| arm (article-grouped CV, learned expansion at {weight:g}) | weights | recall@1 | recall@5 | MRR@10 "
+          f"| in force recall@1 | in force MRR@10 |\n|---|---|---|---|---|---|---|", flush=True)
+    for arm, setting in ((a, s) for a in arms for s in settings):
+        changes = dict(kv.split("=") for kv in setting.split(",") if kv.strip())
+        arm_weights = dataclasses.replace(weights, **{k.strip(): float(v) for k, v in changes.items()})
         lists, flags, learned = ARMS[arm]
         # "written": n -> the words the clean laws write in >= n passages (the shipped rule: WRITTEN_MIN)
         retriever.lists = {k: written_words(bench.lexical.passage_counts, v) if k == "written" else v for k, v in lists.items()}
@@ -103,10 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             if learned:
                 train = np.setdiff1d(np.arange(n), test)
                 retriever.expansion = fit_expansion([pairs[i] for i in train], background, weight)
-            for i, rk in zip(test, bench.ranks(retriever, test, lambda _i: weights)):
+            for i, rk in zip(test, bench.ranks(retriever, test, lambda _i: arm_weights)):
                 ranks[int(i)] = rk
         m, f = metrics(ranks), metrics([ranks[i] for i in in_force])
-        print(f"| {arm} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} "
+        print(f"| {arm} | {setting or 'shipped'} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} "
               f"| {f['recall@1']:.3f} | {f['mrr@10']:.3f} |", flush=True)
     return 0
 
