@@ -4,7 +4,8 @@ cross-validate it against the same ranking without it; write knowledge/data/expa
     python -m bench.train_expansion             # CV table (weight 0 = baseline, same run), fit on all, write
     python -m bench.train_expansion --no-write  # the CV table only
     python -m bench.train_expansion --check     # refit on all questions; exit 1 if the shipped file differs
-    python -m bench.train_expansion --registers # the same CV, test questions rewritten (written register, polite frame)
+    python -m bench.train_expansion --registers # the same CV, test questions rewritten (written register, polite frame,
+                                                # greetings and thanks; --no-framing: those kept in the query)
 
 Each of 5 article-grouped folds is ranked through the real Retriever.search (shipped weights, the
 out-of-fold query adapter's dense signal, as bench/train_reranker.py) with a table learned from
@@ -35,14 +36,34 @@ def training_pairs(bench, retriever) -> list[tuple[list[str], set[str]]]:
     return [(tokens(retriever.expand(q.text)[0]), gold[bench.pos[q.passage_id]]) for q in bench.questions]
 
 
+# How citizens open and close a message (written for this bench, not taken from any question set);
+# each question gets one, in turn by a hash of its text.
+FRAMES = (
+    "Assalamualaikum wr. wb. Izin bertanya, {q} Terima kasih.",
+    "Selamat siang Bawaslu, saya mau tanya. {q}",
+    "Halo min, numpang nanya ya. {q} Makasih sebelumnya.",
+    "Permisi pak, {q} Mohon pencerahannya.",
+    "Selamat malam, mohon penjelasannya. {q} Terima kasih banyak.",
+    "{q} Terima kasih atas jawabannya.",
+)
+
+
+def framed(q: str) -> str:
+    import zlib
+
+    return FRAMES[zlib.crc32(q.encode("utf-8")) % len(FRAMES)].format(q=q)
+
+
 def registers(bench, folds, weights, retriever, pairs, background, weight: float) -> None:
     """The same CV with each test question rewritten in the written register and in a polite
-    frame, expansion off and on (each rewrite keeps its original's out-of-fold dense signal)."""
+    frame or between a greeting and thanks, expansion off and on (each rewrite keeps its
+    original's out-of-fold dense signal)."""
     from bench.ablation import metrics
     from bench.train_classifier import formal
 
     views = {"as written": lambda q: q, "written register": formal,
-             "polite frame": lambda q: "Selamat pagi, saya ingin bertanya. " + q[:1].upper() + q[1:]}
+             "polite frame": lambda q: "Selamat pagi, saya ingin bertanya. " + q[:1].upper() + q[1:],
+             "greetings and thanks (6 frames in turn)": framed}
     original = {f(q.text).lower(): q.text.lower() for f in views.values() for q in bench.questions}
     dense = retriever.dense
     if dense is not None:
@@ -67,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=EXPANSION_FILE)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--no-framing", action="store_true",
+                    help="with --registers: keep the greetings and thanks in the query (knowledge.text FRAMING)")
     ap.add_argument("--registers", action="store_true",
                     help="only the CV with the test questions rewritten (written register, polite frame), off vs the shipped weight")
     ap.add_argument("--weights", default=",".join(f"{w:g}" for w in WEIGHTS), help="weights to cross-validate")
@@ -84,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
 
     bench = Bench(args.cache, args.model, NEAR)
     folds, weights, retriever = default_ranking(bench, QueryAdapter.load(ADAPTER_FILE))
+    if args.no_framing:
+        retriever.lists = {"framing": False}
     pairs = training_pairs(bench, retriever)
     background = [set(t) for t in bench.lexical.doc_tokens]
     n = len(bench.questions)

@@ -102,6 +102,17 @@ INTENTS: list[tuple[re.Pattern, str]] = [
      "pemilih tidak terdaftar menggunakan kartu tanda penduduk paspor"),
 ]
 
+# Greetings, thanks and the formulas that announce a question ("Assalamualaikum, izin bertanya",
+# "selamat pagi", "mohon pencerahannya", "terima kasih atas jawabannya"): how citizens open and
+# close a message, never what they ask. Their words are not all stopwords, and some are the law's
+# in other senses ("izin", "terima", "jawab", "jelas"), so the formulas go as phrases.
+FRAMING = re.compile(
+    r"\b(?:assalamu'?\s?alaikum(?:\s+(?:wr\.?\s*wb\.?|warahmatullahi?\s+wabarakatuh))?|wa'?alaikum\s*salam|"
+    r"wassalam\w*|selamat\s+(?:pagi|siang|sore|malam)|halo|hallo|hai|permisi|admin|"
+    r"(?:izin|ijin|numpang|mau|ingin|pengen|mo)\s+(?:bertanya|tanya|nanya)|"
+    r"(?:terima\s*kasih|makasih|trims|thx)\w*(?:\s+(?:banyak|sebelumnya))?(?:\s+atas\s+\w+)?|"
+    r"mohon\s+(?:penjelasan|pencerahan|informasi|info|jawaban|bantuan)\w*)\b")
+
 # Interrogatives and chat filler: meaningful in a sentence, noise for retrieval.
 _EXTRA_STOP = {
     "apa", "apakah", "siapa", "bagaimana", "gimana", "kapan", "dimana", "mana", "berapa", "mengapa", "kenapa",
@@ -174,7 +185,8 @@ def words(text: str) -> list[str]:
 
 def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None, *,
                  written: frozenset[str] = frozenset(), phrases: bool = True,
-                 slang_off: frozenset[str] = frozenset(), verbs: bool = True, typos: bool = True) -> tuple[str, str]:
+                 slang_off: frozenset[str] = frozenset(), verbs: bool = True, typos: bool = True,
+                 framing: bool = True) -> tuple[str, str]:
     """Split a question into (the citizen's words, typo-fixed, with the law's words for slang and
     everyday phrases) and (the expansion of election-type words such as pilkada -> "pemilihan
     gubernur bupati walikota"). Retrieval weighs the second part less: it routes a question to a
@@ -182,8 +194,9 @@ def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None,
     `written`: words the laws write often (LexicalIndex.written); a SLANG entry among them is
     not spelled out. The switches turn one hand-written list off, for the ablation (bench/rules_ablation.py):
     `phrases` PHRASES, `slang_off` these SLANG entries (a routing word still routes), `verbs` the
-    colloquial-verb forms, `typos` the spelling correction."""
-    low = clean_input(text).lower()
+    colloquial-verb forms, `typos` the spelling correction, `framing` dropping the greetings and
+    thanks (FRAMING)."""
+    low = FRAMING.sub(" ", clean_input(text).lower()) if framing else clean_input(text).lower()
     low = re.sub(r"(\w)-(\w)", r"\1 \2", low)
     extra: list[str] = []
     route: list[str] = []  # weighed less: see the docstring

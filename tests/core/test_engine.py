@@ -282,3 +282,33 @@ def test_questions_about_todays_people_or_results_abstain(engine, q):
 def test_who_decides_is_still_a_question_about_the_law(engine):
     ans = engine.answer("Siapa yang menetapkan pasangan calon terpilih?")
     assert ans.decision == Decision.ANSWER
+
+
+def test_greetings_and_thanks_around_a_question_do_not_change_its_sources(engine):
+    """Citizens open with "Assalamualaikum, izin bertanya" and close with "terima kasih": "terima"
+    is the stem of the law's "menerima" and "izin" a permit, so the thanks after "siapa yang
+    menetapkan pasangan calon terpilih?" led to another article than the bare question did."""
+    retriever = engine._state.retriever
+
+    def first(text: str) -> str:
+        return retriever.search(text)[0].passage.id
+
+    for question in ("Siapa yang menetapkan pasangan calon terpilih?", "Apa sanksi politik uang?",
+                     "Siapa yang bisa mengajukan keberatan hasil penghitungan suara?"):
+        for framed in (f"Assalamualaikum wr. wb. Izin bertanya, {question} Terima kasih.",
+                       f"Selamat malam, mohon penjelasannya. {question} Terima kasih banyak.",
+                       f"{question} Terima kasih atas jawabannya."):
+            assert first(framed) == first(question), framed
+
+
+def test_the_greeting_formulas_go_but_the_laws_senses_of_their_words_stay():
+    from knowledge.text import expand_query, tokens
+
+    def words_of(text: str) -> list[str]:
+        return tokens(expand_query(text)[0])
+
+    assert words_of("Halo min, numpang nanya ya. Terima kasih sebelumnya.") == []
+    assert words_of("Assalamualaikum, izin bertanya: izin kampanye di lapangan dari siapa?") == words_of(
+        "izin kampanye di lapangan dari siapa?")
+    assert "terima" in words_of("siapa yang menerima laporan pelanggaran?")
+    assert words_of("Selamat pagi, mohon pencerahannya soal dana kampanye") == words_of("dana kampanye")
