@@ -64,7 +64,11 @@ def registers(bench, folds, weights, retriever, pairs, background, weight: float
     views = {"as written": lambda q: q, "written register": formal,
              "polite frame": lambda q: "Selamat pagi, saya ingin bertanya. " + q[:1].upper() + q[1:],
              "greetings and thanks (6 frames in turn)": framed}
-    original = {f(q.text).lower(): q.text.lower() for f in views.values() for q in bench.questions}
+    # the retriever embeds a question without its greetings (knowledge.text.unframed)
+    from knowledge.text import clean_input, unframed
+
+    original = {unframed(clean_input(f(q.text)).lower()): q.text.lower() for f in views.values()
+                for q in bench.questions}
     dense = retriever.dense
     if dense is not None:
         retriever.dense = lambda query, k: dense(original[query], k)

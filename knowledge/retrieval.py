@@ -22,7 +22,7 @@ from .expansion import shipped_expansion
 from .lexical import LexicalIndex
 from .model import BERITA, DICABUT, DIUBAH, BERLAKU, KIND_PASAL, KIND_PENJELASAN, Passage
 from .pieces import join_neighbours
-from .text import INTENTS, ROUTING, SLANG, clean_input, expand_query, normalize_query, stem, tokens
+from .text import INTENTS, ROUTING, SLANG, clean_input, expand_query, normalize_query, stem, tokens, unframed
 
 # Weight of the words query normalisation adds (slang -> legal terms) against the citizen's own.
 EXPANSION_WEIGHT = 0.6
@@ -546,12 +546,15 @@ class Retriever:
                 top = np.argpartition(-qs, min(pool, len(qs)) - 1)[:pool]
                 top = top[qs[top] > 0]
                 np.maximum.at(sig[:, 1], self._q_parent[top], qs[top])
+        # the dense side embeds the question without its greeting and thanks (FRAMING), as the
+        # lexical side searches it: the benches measured framed questions with the bare vector
+        meant = unframed(low)
         if self.dense is not None and self.weights.dense > 0:
-            for pid, sim in self.dense(low, pool):
+            for pid, sim in self.dense(meant, pool):
                 if pid in self._pos:
                     sig[self._pos[pid], 2] = max(sig[self._pos[pid], 2], sim)
         if self.question_dense is not None and self.weights.dense_question > 0 and self.questions:
-            for qid, sim in self.question_dense(low, pool + 1):
+            for qid, sim in self.question_dense(meant, pool + 1):
                 j = self._q_pos.get(qid)
                 if j is not None and j not in excl:
                     i = self._q_parent[j]

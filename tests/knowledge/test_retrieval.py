@@ -395,3 +395,17 @@ def test_an_inserted_article_reads_as_part_of_the_chapter_of_the_article_it_foll
     assert sections["uu-10-2016@v1#pasal-187"] == "BAB XXIII KETENTUAN PIDANA"
     assert sections["uu-10-2016@v1#pasal-187A"] == "BAB XXIII KETENTUAN PIDANA"
     assert sections["uu-10-2016@v1#pasal-0A"] == ""
+
+
+def test_the_dense_search_embeds_the_question_without_its_greeting_and_thanks():
+    asked: list[str] = []
+
+    def dense(query, k):
+        asked.append(query)
+        return [(IN_FORCE.id, 0.9)]
+
+    r = retriever([IN_FORCE] + FILLER, dense=dense, dense_weight=0.2)
+    r.search("Assalamualaikum wr. wb., izin bertanya pak: pemilih yang tidak terdaftar bagaimana ya? Terima kasih.")
+    r.search("Terima kasih!")
+    assert asked[0] == "pemilih yang tidak terdaftar bagaimana", asked
+    assert asked[1] == "terima kasih!"  # nothing but thanks: embedded as it is
