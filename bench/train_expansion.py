@@ -60,13 +60,12 @@ def registers(bench, folds, weights, retriever, pairs, background, weight: float
     original's out-of-fold dense signal)."""
     from bench.ablation import metrics
     from bench.train_classifier import formal
+    from knowledge.text import clean_input, unframed
 
     views = {"as written": lambda q: q, "written register": formal,
              "polite frame": lambda q: "Selamat pagi, saya ingin bertanya. " + q[:1].upper() + q[1:],
              "greetings and thanks (6 frames in turn)": framed}
     # the retriever embeds a question without its greetings (knowledge.text.unframed)
-    from knowledge.text import clean_input, unframed
-
     original = {unframed(clean_input(f(q.text)).lower()): q.text.lower() for f in views.values()
                 for q in bench.questions}
     dense = retriever.dense

@@ -104,8 +104,9 @@ INTENTS: list[tuple[re.Pattern, str]] = [
 
 # Greetings, thanks and the formulas that announce a question ("Assalamualaikum, izin bertanya",
 # "selamat pagi", "mohon pencerahannya", "terima kasih atas jawabannya"), and how they address the
-# reader ("pak", "min"): how citizens open and close a message, never what they ask. Their words are not all stopwords, and some are the law's
-# in other senses ("izin", "terima", "jawab", "jelas"), so the formulas go as phrases.
+# reader ("pak", "min"): how citizens open and close a message, never what they ask. Their words
+# are not all stopwords, and some are the law's in other senses ("izin", "terima", "jawab",
+# "jelas"), so the formulas go as phrases.
 FRAMING = re.compile(
     r"\b(?:assalamu'?\s?alaikum(?:\s+(?:wr\.?\s*wb\.?|warahmatullahi?\s+wabarakatuh))?|wa'?alaikum\s*salam|"
     r"wassalam\w*|selamat\s+(?:pagi|siang|sore|malam)|halo|hallo|hai|permisi|admin|"
@@ -115,6 +116,7 @@ FRAMING = re.compile(
     # the address and the chat particles (stopwords of the lexical search already; they moved
     # the dense search's vector: bench/framing_dense.py)
     r"pak|bu|kak|min|ya|dong|saya)\b")
+
 
 def unframed(low: str) -> str:
     """The (lower-cased) question without its greeting and thanks formulas (FRAMING), whitespace
@@ -206,7 +208,9 @@ def expand_query(text: str, vocabulary: frozenset[str] | set[str] | None = None,
     `phrases` PHRASES, `slang_off` these SLANG entries (a routing word still routes), `verbs` the
     colloquial-verb forms, `typos` the spelling correction, `framing` dropping the greetings and
     thanks (FRAMING)."""
-    low = FRAMING.sub(" ", clean_input(text).lower()) if framing else clean_input(text).lower()
+    low = clean_input(text).lower()
+    if framing:
+        low = FRAMING.sub(" ", low)
     low = re.sub(r"(\w)-(\w)", r"\1 \2", low)
     extra: list[str] = []
     route: list[str] = []  # weighed less: see the docstring

@@ -32,10 +32,11 @@ async def _idle_worker(tmp_path) -> tuple[Database, OutboxWorker]:
 async def _stops(worker: OutboxWorker, within: float = 5.0) -> bool:
     """Whether `worker.stop()` returns within `within` seconds (a stop of its own, not cancelled
     from outside: a cancelled stop would cancel the worker a second time and hide the hang)."""
+    task = worker._task
     stop = asyncio.create_task(worker.stop())
     done, _ = await asyncio.wait({stop}, timeout=within)
-    if not done:
-        worker._task.cancel()
+    if not done:  # end the hung worker, so that the test fails instead of hanging too
+        task.cancel()
         await stop
     return bool(done)
 
